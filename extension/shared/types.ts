@@ -1,0 +1,162 @@
+// Plain JSON types that cross a boundary (agent ↔ engine ↔ views ↔ webview ↔ CLI). Declared once
+// here; nothing in this file may import `vscode` or anything runtime-specific.
+
+/** Where something lives in source. `path` is as the debuggee reported it (may be remote). */
+export interface SourceLocation {
+  path: string;
+  line: number;
+  /** Function or class name at that location, when known. */
+  name?: string;
+}
+
+/** One row of `prefs()`: a tracked class, its live count and the age of its oldest instance. */
+export interface LiveRefRow {
+  className: string;
+  count: number;
+  /** Seconds since the oldest live instance was created; null when the runtime cannot tell. */
+  oldestAgeS: number | null;
+  /** Change in `count` since the previous refresh of the same session; 0 on the first. */
+  delta: number;
+}
+
+export interface LiveRefsSnapshot {
+  /** False when the program has no Scrapy trackref (rows are then top types, ages null). */
+  trackref: boolean;
+  rows: LiveRefRow[];
+  /** Wall-clock milliseconds of the snapshot as seen by the extension. */
+  takenAt: number;
+}
+
+/** Opaque reference to an object in the debuggee, valid until released or the session ends. */
+export type ObjectHandle = string;
+
+/** A bounded, safe description of one object. Every string in it is untrusted text. */
+export interface ObjectSummary {
+  /** Absent for values that are shown inline (numbers, short strings, None). */
+  handle?: ObjectHandle;
+  /** Qualified type name, e.g. `scrapy.http.response.html.HtmlResponse`. */
+  type: string;
+  /** Short type name, e.g. `HtmlResponse`. */
+  typeName: string;
+  /** Bounded repr (at most a few hundred characters); never the object's raw output. */
+  repr: string;
+  url?: string;
+  /** Seconds since creation when the runtime tracks it (trackref). */
+  ageS?: number;
+  /** Shallow size in bytes. */
+  size?: number;
+  /** True when `inspect` has children to show. */
+  expandable: boolean;
+}
+
+/** One child of an inspected object, with the via label that names the edge. */
+export interface ObjectChild {
+  /** `.attr`, `['key']`, `[3]`, `<key>`, `.__dict__`, closure cell names… */
+  via: string;
+  value: ObjectSummary;
+}
+
+export interface InspectResult {
+  summary: ObjectSummary;
+  children: ObjectChild[];
+  /** Total number of children; `children` is one page of them. */
+  total: number;
+  offset: number;
+}
+
+export interface IterPage {
+  /** Opaque cursor over a stable snapshot of the class's live objects; pass it back for the next page. */
+  cursor: string;
+  /** Number of live objects in the snapshot that match the filter (dead ones are skipped). */
+  total: number;
+  offset: number;
+  items: ObjectSummary[];
+  /** True when no item follows this page. */
+  done: boolean;
+}
+
+export interface SourceInfo {
+  /** False when tracemalloc is not tracing in the debuggee: no allocation sites then. */
+  tracemalloc: boolean;
+  /** First frame of the allocation stack that is in user code (not stdlib / site-packages). */
+  allocation?: SourceLocation;
+  /** Full allocation stack, most recent call last. */
+  allocationStack?: SourceLocation[];
+  classDef?: SourceLocation;
+  callback?: SourceLocation;
+  errback?: SourceLocation;
+}
+
+/** One hop of a "why is this alive?" chain: `referrer` refers to the previous object via `via`. */
+export interface WhyHop {
+  referrer: ObjectSummary;
+  via: string;
+  /** Allocation site of the referrer in user code, when tracemalloc knows it. */
+  allocation?: SourceLocation;
+}
+
+export type WhyRootKind = 'module' | 'tracked' | 'root' | 'frame' | 'none' | 'depth';
+
+export interface WhyResult {
+  target: ObjectSummary;
+  /** From the object outward: hops[0].referrer refers to target. */
+  hops: WhyHop[];
+  /** What ended the chain: a module global, another tracked object, a gc root, a frame… */
+  rootKind: WhyRootKind;
+  /** Human readable name of the root, e.g. `module spiders.leaky` or `Request`. */
+  rootName?: string;
+  /** The allocation site of the nearest referrer created in user code: where the leak is. */
+  leakSite?: SourceLocation;
+  tracemalloc: boolean;
+}
+
+export type PartitionKind = 'type' | 'via';
+
+export interface PartitionRow {
+  /** Type name (by type) or via labels joined with ', ' (by via; '' when no referrer names it). */
+  label: string;
+  count: number;
+  /** Total shallow size in bytes. */
+  size: number;
+  /** A few example objects, for drill-down. */
+  samples?: ObjectSummary[];
+}
+
+export interface Partition {
+  by: PartitionKind;
+  /** What set was partitioned: `heap`, `type dict`, `class HtmlResponse`. */
+  set: string;
+  totalCount: number;
+  totalSize: number;
+  /** Sorted by size, then count, descending. */
+  rows: PartitionRow[];
+  elapsedMs: number;
+}
+
+export interface PartitionRequest {
+  by: PartitionKind;
+  /** Restrict to objects of this type name (as shown in a by-type row). */
+  type?: string;
+  /** Restrict to the live instances of this tracked class. */
+  className?: string;
+  /** Rows to return (the rest are summed into totals only). */
+  limit?: number;
+  /** Sample objects per row. */
+  samples?: number;
+}
+
+/** Reported while a long job runs. */
+export interface Progress {
+  done: number;
+  total: number;
+  phase: string;
+}
+
+/** What a runtime can do; views enable actions from this instead of knowing the runtime. */
+export interface EngineInfo {
+  runtime: 'python' | 'node';
+  version: string;
+  trackref: boolean;
+  tracemalloc: boolean;
+  pid?: number;
+}

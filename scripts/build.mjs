@@ -1,0 +1,39 @@
+// Bundles the extension host code, the CLI, the webview and the test suites with esbuild.
+// Type checking is `npm run typecheck` (esbuild strips types without checking them).
+import * as esbuild from 'esbuild';
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const node = {
+  bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: !production,
+  external: ['vscode', 'mocha', 'playwright-core'], logLevel: 'warning',
+};
+
+function testEntries(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => join(dir, f));
+}
+
+const builds = [
+  { ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js' },
+  { ...node, entryPoints: ['extension/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  {
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
+    entryPoints: ['webview/partitionView.ts'], outfile: 'dist/webview.js', logLevel: 'warning',
+  },
+  // Suites run by mocha in plain Node (unit, integration) and inside the extension host (workbench).
+  ...['unit', 'integration', 'suite'].map((kind) => ({
+    ...node, entryPoints: testEntries(`test/${kind}`), outdir: `out/test/${kind}`, bundle: true,
+  })),
+].filter((b) => !b.entryPoints || b.entryPoints.length);
+
+const existing = builds.filter((b) => b.entryPoints.every((e) => existsSync(e)));
+if (watch) {
+  for (const b of existing) await (await esbuild.context(b)).watch();
+  console.log('watching…');
+} else {
+  await Promise.all(existing.map((b) => esbuild.build(b)));
+}
