@@ -9,17 +9,20 @@ export interface EvaluateOptions {
 }
 
 /**
- * `code` is Python source built by the engine. The evaluator runs it so that the
- * agent's reply reaches us and nothing reaches the program's stdout:
- * - the code is a single expression `AGENT.call(ID, METHOD, PARAMS, REPLY_MODE)`;
- * - `requestId` is the ID the engine put in it, so event replies can be matched.
- * `replyModes` tells the engine which modes this transport can receive; it picks one.
+ * Builds the single-line expression to run for a reply mode. The transport picks the mode:
+ * 'event' (the agent answers with a custom DAP event, or in the response body on debugpy
+ * >= 1.8.21, and the expression's value is None so nothing is printed) or 'return' (the value
+ * itself carries the reply: telnet, or a paused frame).
  */
+export type CallBuilder = (mode: ReplyMode) => string;
+
 export interface Evaluator {
   readonly description: string;
-  /** Reply modes in order of preference: 'event' (custom DAP event) or 'return' (value text). */
-  readonly replyModes: readonly ReplyMode[];
-  evaluate(code: string, requestId: number, options?: EvaluateOptions): Promise<string>;
+  /**
+   * Runs the call and returns text that contains the agent's marked reply. `requestId` is the
+   * id the builder embeds, so event replies can be matched to their request.
+   */
+  evaluate(build: CallBuilder, requestId: number, options?: EvaluateOptions): Promise<string>;
   /** Runs a statement whose output is irrelevant (agent installation). Must not print. */
   execute(code: string, options?: EvaluateOptions): Promise<void>;
   dispose(): void;

@@ -1,0 +1,166 @@
+// `liveref`: the engines without VS Code. Attaches to a running program over debugpy or Scrapy's
+// telnet console and prints what the Live References view shows.
+import { parseArgs } from 'node:util';
+import type { LiveRefsEngine } from './engines/liveRefsEngine';
+import { PythonEngine } from './engines/python/pythonEngine';
+import { connectDebugpy } from './transports/dapSocketClient';
+import { TelnetEvaluator } from './transports/telnetEvaluator';
+import { formatLiveRefs } from './shared/prefsFormat';
+import type { ObjectSummary, Partition, WhyResult } from './shared/types';
+
+const USAGE = `usage: liveref <command> [options]
+
+commands:
+  prefs                       live objects per tracked class (Scrapy's prefs())
+  oldest CLASS                the oldest live object of CLASS (get_oldest)
+  iter CLASS                  every live object of CLASS (iter_all)
+  why CLASS                   why the oldest object of CLASS is alive: referrer chain with file:line
+  partition --by type|via     heap partition (Guppy's bytype / byvia)
+
+connection (one of):
+  --debugpy HOST:PORT         a program started with python -m debugpy --listen HOST:PORT
+  --telnet HOST:PORT          Scrapy's telnet console; the password is read from --password-env
+  --password-env VAR          environment variable holding the telnet password
+
+options:
+  --json                      machine-readable output
+  --ignore CLASS              hide CLASS and its subclasses (repeatable), like prefs(ignore=…)
+  --limit N  --filter TEXT    for iter
+  --type NAME | --class NAME  the set to partition by via
+  --fail-over CLASS=N         exit 1 when CLASS has more than N live objects (repeatable)
+`;
+
+class UsageError extends Error {}
+
+function parseHostPort(value: string, flag: string): [string, number] {
+  const match = /^(.*):(\d+)$/.exec(value);
+  if (!match) throw new UsageError(`${flag} expects HOST:PORT, got ${value}`);
+  return [match[1] || '127.0.0.1', Number(match[2])];
+}
+
+async function connect(values: Record<string, unknown>): Promise<{ engine: PythonEngine; close(): Promise<void> }> {
+  if (typeof values.debugpy === 'string') {
+    const [host, port] = parseHostPort(values.debugpy, '--debugpy');
+    const { evaluator, client } = await connectDebugpy(host, port);
+    const engine = new PythonEngine(evaluator);
+    return { engine, close: async () => { await engine.releaseAll().catch(() => undefined); await client.close(); } };
+  }
+  if (typeof values.telnet === 'string') {
+    const [host, port] = parseHostPort(values.telnet, '--telnet');
+    const variable = typeof values['password-env'] === 'string' ? values['password-env'] : undefined;
+    const password = variable ? process.env[variable] : undefined;
+    if (!variable || password === undefined) throw new UsageError('--telnet needs --password-env VAR naming an environment variable that holds the password');
+    const evaluator = await TelnetEvaluator.connect({ host, port, password });
+    const engine = new PythonEngine(evaluator);
+    return { engine, close: async () => { await engine.releaseAll().catch(() => undefined); evaluator.dispose(); } };
+  }
+  throw new UsageError('give --debugpy HOST:PORT or --telnet HOST:PORT --password-env VAR');
+}
+
+function describe(summary: ObjectSummary): string {
+  const age = summary.ageS === undefined ? '' : `  (${Math.trunc(summary.ageS)}s old)`;
+  return `${summary.typeName} ${summary.url ?? summary.repr}${age}`;
+}
+
+function formatWhy(why: WhyResult): string {
+  const lines = [describe(why.target)];
+  for (const hop of why.hops) {
+    const where = hop.allocation ? `  ${hop.allocation.path}:${hop.allocation.line}` : '';
+    lines.push(`  ← ${hop.via}  ${hop.referrer.typeName} ${hop.referrer.url ?? hop.referrer.repr}${where}`);
+  }
+  lines.push(`root: ${why.rootKind}${why.rootName ? ` (${why.rootName})` : ''}`);
+  if (why.leakSite) lines.push(`leak site: ${why.leakSite.path}:${why.leakSite.line}`);
+  else if (!why.tracemalloc) lines.push('no allocation sites: start the program with PYTHONTRACEMALLOC=25 to see where each referrer was created');
+  return lines.join('\n');
+}
+
+function formatPartition(p: Partition): string {
+  const head = `Partition of a set of ${p.totalCount} objects (${p.set}). Total size = ${p.totalSize} bytes.`;
+  const rows = p.rows.map((r, i) => `${String(i).padStart(6)} ${String(r.count).padStart(8)} ${String(Math.round((100 * r.count) / (p.totalCount || 1))).padStart(3)} ${String(r.size).padStart(10)} ${String(Math.round((100 * r.size) / (p.totalSize || 1))).padStart(3)} ${r.label}`);
+  return [head, ' Index    Count   %       Size   % ' + (p.by === 'type' ? 'Type' : 'Referred Via:'), ...rows].join('\n');
+}
+
+function checkGates(gates: string[], counts: Map<string, number>): string[] {
+  const failures: string[] = [];
+  for (const gate of gates) {
+    const match = /^([\w.]+)=(\d+)$/.exec(gate);
+    if (!match) throw new UsageError(`--fail-over expects CLASS=N, got ${gate}`);
+    const count = counts.get(match[1]) ?? 0;
+    if (count > Number(match[2])) failures.push(`${match[1]}: ${count} live objects > ${match[2]}`);
+  }
+  return failures;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: {
+      debugpy: { type: 'string' }, telnet: { type: 'string' }, 'password-env': { type: 'string' },
+      json: { type: 'boolean' }, ignore: { type: 'string', multiple: true }, limit: { type: 'string' },
+      filter: { type: 'string' }, by: { type: 'string' }, type: { type: 'string' }, class: { type: 'string' },
+      'fail-over': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, className] = positionals;
+  if (values.help || !command) { process.stdout.write(USAGE); return values.help ? 0 : 2; }
+  if (['oldest', 'iter', 'why'].includes(command) && !className) throw new UsageError(`${command} needs a CLASS`);
+  if (!['prefs', 'oldest', 'iter', 'why', 'partition'].includes(command)) throw new UsageError(`unknown command ${command}`);
+  const out = (text: string, data: unknown) => process.stdout.write(values.json ? JSON.stringify(data, null, 2) + '\n' : text + '\n');
+  const { engine, close } = await connect(values);
+  try {
+    return await runCommand(engine, command, className, values, out);
+  } finally {
+    await close();
+  }
+}
+
+async function runCommand(engine: LiveRefsEngine, command: string, className: string | undefined,
+  values: ReturnType<typeof parseArgs>['values'], out: (text: string, data: unknown) => void): Promise<number> {
+  switch (command) {
+    case 'prefs': {
+      const snapshot = await engine.liveRefs((values.ignore as string[] | undefined) ?? []);
+      out(formatLiveRefs(snapshot.rows), snapshot);
+      const failures = checkGates((values['fail-over'] as string[] | undefined) ?? [], new Map(snapshot.rows.map((r) => [r.className, r.count])));
+      for (const failure of failures) process.stderr.write(`leak gate failed: ${failure}\n`);
+      return failures.length ? 1 : 0;
+    }
+    case 'oldest': {
+      const oldest = await engine.oldest(className!);
+      out(oldest ? describe(oldest) : `no live ${className}`, oldest);
+      return 0;
+    }
+    case 'iter': {
+      const limit = values.limit ? Number(values.limit) : Infinity;
+      const items: ObjectSummary[] = [];
+      let cursor: string | undefined;
+      for (let offset = 0; items.length < limit;) {
+        const page = await engine.iterAll({ className: className!, cursor, offset, limit: Math.min(500, limit - items.length), filter: values.filter as string | undefined });
+        items.push(...page.items);
+        cursor = page.cursor;
+        offset += page.items.length;
+        if (page.done || !page.items.length) break;
+      }
+      out(items.map(describe).join('\n'), items);
+      return 0;
+    }
+    case 'why': {
+      const oldest = await engine.oldest(className!);
+      if (!oldest?.handle) { out(`no live ${className}`, null); return 0; }
+      const why = await engine.why(oldest.handle);
+      out(formatWhy(why), why);
+      return 0;
+    }
+    default: {
+      const by = values.by === 'via' ? 'via' : 'type';
+      const partition = await engine.partition({ by, type: values.type as string | undefined, className: values.class as string | undefined, limit: values.limit ? Number(values.limit) : 50, samples: 0 });
+      out(formatPartition(partition), partition);
+      return 0;
+    }
+  }
+}
+
+run(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: Error) => {
+  process.stderr.write(`liveref: ${error.message}\n`);
+  if (error instanceof UsageError) process.stderr.write(USAGE);
+  process.exitCode = 2;
+});

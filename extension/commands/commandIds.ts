@@ -1,0 +1,26 @@
+// Every command id in one place; package.json contributes the same ids.
+export const Commands = {
+  refresh: 'liveReferences.refresh',
+  pauseRefresh: 'liveReferences.pauseRefresh',
+  resumeRefresh: 'liveReferences.resumeRefresh',
+  prefs: 'liveReferences.prefs',
+  revealOldest: 'liveReferences.revealOldest',
+  iterateAll: 'liveReferences.iterateAll',
+  showPartition: 'liveReferences.showPartition',
+  partitionByVia: 'liveReferences.partitionByVia',
+  ignoreClass: 'liveReferences.ignoreClass',
+  filter: 'liveReferences.filter',
+  sortBy: 'liveReferences.sortBy',
+  whyAlive: 'liveReferences.whyAlive',
+  goToLeakSite: 'liveReferences.goToLeakSite',
+  goToAllocation: 'liveReferences.goToAllocation',
+  goToClass: 'liveReferences.goToClass',
+  goToCallback: 'liveReferences.goToCallback',
+  closeInspected: 'liveReferences.closeInspected',
+  clearInspected: 'liveReferences.clearInspected',
+  // Internal: used by tree items and the webview, hidden from the palette.
+  openLocation: 'liveReferences.openLocation',
+  inspectorLoadMore: 'liveReferences.inspectorLoadMore',
+  enableTracemalloc: 'liveReferences.enableTracemalloc',
+  inspectObject: 'liveReferences.inspectObject',
+} as const;

@@ -1,0 +1,131 @@
+// LiveRefsEngine for Python programs: installs agent/ in the debuggee through an Evaluator and
+// turns each engine call into one agent call. Knows Python; knows nothing of VS Code.
+import type {
+  EngineInfo, InspectResult, IterPage, LiveRefRow, LiveRefsSnapshot, ObjectHandle, ObjectSummary,
+  Partition, PartitionRequest, Progress, SourceInfo, WhyResult,
+} from '../../shared/types';
+import { CallOptions, EngineError, IterRequest, LiveRefsEngine, LongCallOptions } from '../liveRefsEngine';
+import { Evaluator, EvaluatorError, extractMarkedReply } from '../../transports/evaluator';
+import { AgentBundle, callExpression, loadAgentBundle } from './agentBundle';
+
+interface AgentReply {
+  ok: boolean;
+  result?: unknown;
+  error?: { type: string; message: string };
+}
+
+interface HelloResult {
+  agentVersion: string;
+  python: string;
+  pid: number;
+  trackref: boolean;
+  tracemalloc: boolean;
+}
+
+interface JobStep {
+  done: boolean;
+  progress: Progress;
+  result?: Partition;
+}
+
+const AGENT_ERRORS: Record<string, EngineError['code']> = {
+  gone: 'gone', unknownClass: 'unknownClass', unavailable: 'unavailable',
+};
+
+export class PythonEngine implements LiveRefsEngine {
+  private nextId = 1;
+  private installed: Promise<void> | undefined;
+  private previousCounts = new Map<string, number>();
+
+  constructor(
+    private readonly evaluator: Evaluator,
+    private readonly bundle: AgentBundle = loadAgentBundle(),
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
+
+  async info(options?: CallOptions): Promise<EngineInfo> {
+    const hello = await this.call<HelloResult>('hello', {}, options);
+    return { runtime: 'python', version: hello.python, trackref: hello.trackref, tracemalloc: hello.tracemalloc, pid: hello.pid };
+  }
+
+  async liveRefs(ignore: readonly string[], options?: CallOptions): Promise<LiveRefsSnapshot> {
+    const reply = await this.call<{ trackref: boolean; rows: Omit<LiveRefRow, 'delta'>[] }>('liveRefs', { ignore, classes: [] }, options);
+    const rows = reply.rows.map((row) => ({ ...row, delta: row.count - (this.previousCounts.get(row.className) ?? row.count) }));
+    this.previousCounts = new Map(reply.rows.map((row) => [row.className, row.count]));
+    return { trackref: reply.trackref, rows, takenAt: Date.now() };
+  }
+
+  oldest(className: string, options?: CallOptions): Promise<ObjectSummary | null> {
+    return this.call('oldest', { className }, options);
+  }
+
+  iterAll(request: IterRequest, options?: CallOptions): Promise<IterPage> {
+    return this.call('iterAll', request, options);
+  }
+
+  inspect(handle: ObjectHandle, offset: number, limit: number, options?: CallOptions): Promise<InspectResult> {
+    return this.call('inspect', { handle, offset, limit }, options);
+  }
+
+  sourceOf(handle: ObjectHandle, options?: CallOptions): Promise<SourceInfo> {
+    return this.call('sourceOf', { handle }, options);
+  }
+
+  why(handle: ObjectHandle, options?: CallOptions): Promise<WhyResult> {
+    return this.call('why', { handle, maxDepth: 8 }, { timeoutMs: 60_000, ...options });
+  }
+
+  async partition(request: PartitionRequest, options: LongCallOptions = {}): Promise<Partition> {
+    const { job } = await this.call<{ job: string }>('partitionStart', request, options);
+    try {
+      for (;;) {
+        if (options.signal?.aborted) throw new EvaluatorError('cancelled', 'Cancelled.');
+        const step = await this.call<JobStep>('jobStep', { job, budgetMs: 250 }, { timeoutMs: 60_000, signal: options.signal });
+        options.onProgress?.(step.progress);
+        if (step.done && step.result) return step.result;
+      }
+    } catch (error) {
+      await this.call('jobCancel', { job }, { timeoutMs: 5_000 }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async release(handles: readonly ObjectHandle[]): Promise<void> {
+    if (handles.length) await this.call('release', { handles }, { timeoutMs: 5_000 });
+  }
+
+  /** Releases everything the agent holds for us; the evaluator stays owned by the caller. */
+  async releaseAll(): Promise<void> {
+    await this.call('releaseAll', {}, { timeoutMs: 5_000 });
+  }
+
+  dispose(): void {
+    this.previousCounts.clear();
+  }
+
+  private async call<T>(method: string, params: unknown, options: CallOptions = {}): Promise<T> {
+    await this.ensureInstalled(options);
+    const id = this.nextId++;
+    const started = Date.now();
+    const text = await this.evaluator.evaluate((mode) => callExpression(this.bundle, id, method, params, mode), id, options);
+    const json = extractMarkedReply(text);
+    if (json === undefined) {
+      // The program was restarted under us (or the agent was removed): install again next time.
+      this.installed = undefined;
+      throw new EngineError('transport', `The agent gave no reply to ${method}: ${text.slice(0, 200)}`);
+    }
+    this.log(`${method} ${Date.now() - started} ms, ${json.length} chars`);
+    const reply = JSON.parse(json) as AgentReply;
+    if (reply.ok) return reply.result as T;
+    const code = AGENT_ERRORS[reply.error?.type ?? ''] ?? 'agent';
+    throw new EngineError(code, reply.error?.message ?? `${method} failed`);
+  }
+
+  private ensureInstalled(options: CallOptions): Promise<void> {
+    if (!this.installed) {
+      this.installed = this.evaluator.execute(this.bundle.installStatement, { timeoutMs: options.timeoutMs ?? 30_000 });
+      this.installed.catch(() => { this.installed = undefined; });
+    }
+    return this.installed;
+  }
+}

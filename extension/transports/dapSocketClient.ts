@@ -1,0 +1,126 @@
+// A minimal DAP client over TCP for the CLI: attaches to `python -m debugpy --listen HOST:PORT`
+// (initialize → attach → configurationDone) and hands events to a DapEvaluator. Framing is the
+// standard `Content-Length` header protocol.
+import * as net from 'node:net';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { DapChannel, DapEvaluator } from './dapEvaluator';
+import { EvaluatorError } from './evaluator';
+
+type Pending = { resolve(body: unknown): void; reject(error: Error): void };
+
+export class DapSocketClient implements DapChannel {
+  private seq = 1;
+  private buffer = Buffer.alloc(0);
+  private readonly pending = new Map<number, Pending>();
+  private readonly eventListeners: Array<(event: string, body: unknown) => void> = [];
+  private closedReason: string | undefined;
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('close', () => this.fail('The debuggee closed the debugpy connection.'));
+    socket.on('error', (error) => this.fail(`debugpy connection error: ${error.message}`));
+  }
+
+  static connect(host: string, port: number, timeoutMs = 10_000): Promise<DapSocketClient> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host, port });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new EvaluatorError('connect', `No debugpy listening on ${host}:${port} (timed out).`));
+      }, timeoutMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve(new DapSocketClient(socket));
+      });
+      socket.once('error', (error: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(new EvaluatorError('connect', `No debugpy listening on ${host}:${port} (${error.code ?? error.message}). Start the program with: python -m debugpy --listen ${host}:${port} …`));
+      });
+    });
+  }
+
+  onEvent(listener: (event: string, body: unknown) => void): void {
+    this.eventListeners.push(listener);
+  }
+
+  request<T extends DebugProtocol.Response>(command: string, args: unknown): Promise<T['body']> {
+    if (this.closedReason) return Promise.reject(new EvaluatorError('disconnected', this.closedReason));
+    const seq = this.seq++;
+    const message: DebugProtocol.Request = { seq, type: 'request', command, arguments: args };
+    const json = Buffer.from(JSON.stringify(message), 'utf8');
+    this.socket.write(`Content-Length: ${json.length}\r\n\r\n`);
+    this.socket.write(json);
+    return new Promise((resolve, reject) => this.pending.set(seq, { resolve: resolve as (b: unknown) => void, reject }));
+  }
+
+  /** initialize → attach → configurationDone, as a DAP client attaching to debugpy must. */
+  async attach(timeoutMs = 15_000): Promise<void> {
+    const initialized = new Promise<void>((resolve) => this.onEvent((event) => event === 'initialized' && resolve()));
+    const deadline = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new EvaluatorError('timeout', 'debugpy did not finish the attach handshake.')), timeoutMs))]);
+    await deadline(this.request('initialize', { clientID: 'liveref', adapterID: 'debugpy', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' }));
+    const attached = this.request('attach', { justMyCode: false, redirectOutput: false, subProcess: false });
+    await deadline(initialized);
+    await deadline(this.request('configurationDone', {}));
+    await deadline(attached);
+  }
+
+  async close(): Promise<void> {
+    if (!this.closedReason) {
+      // Never terminate the user's program: we only attached to look at it.
+      await Promise.race([this.request('disconnect', { terminateDebuggee: false }).catch(() => undefined),
+        new Promise((r) => setTimeout(r, 1000))]);
+    }
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const headerEnd = this.buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const match = /Content-Length: *(\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString('ascii'));
+      if (!match) return this.fail('debugpy sent a message without Content-Length.');
+      const length = Number(match[1]);
+      const start = headerEnd + 4;
+      if (this.buffer.length < start + length) return;
+      const body = this.buffer.subarray(start, start + length).toString('utf8');
+      this.buffer = this.buffer.subarray(start + length);
+      this.dispatch(JSON.parse(body) as DebugProtocol.ProtocolMessage);
+    }
+  }
+
+  private dispatch(message: DebugProtocol.ProtocolMessage): void {
+    if (message.type === 'response') {
+      const response = message as DebugProtocol.Response;
+      const pending = this.pending.get(response.request_seq);
+      this.pending.delete(response.request_seq);
+      if (!pending) return;
+      if (response.success) pending.resolve(response.body);
+      else pending.reject(new Error(response.message ?? `${response.command} failed`));
+    } else if (message.type === 'event') {
+      const event = message as DebugProtocol.Event;
+      for (const listener of this.eventListeners) listener(event.event, event.body);
+    }
+  }
+
+  private fail(reason: string): void {
+    if (this.closedReason) return;
+    this.closedReason = reason;
+    for (const pending of this.pending.values()) pending.reject(new EvaluatorError('disconnected', reason));
+    this.pending.clear();
+    for (const listener of this.eventListeners) listener('liveReferences.closed', { reason });
+  }
+}
+
+/** Attaches to a debugpy server and returns an evaluator over it. */
+export async function connectDebugpy(host: string, port: number): Promise<{ evaluator: DapEvaluator; client: DapSocketClient }> {
+  const client = await DapSocketClient.connect(host, port);
+  const evaluator = new DapEvaluator(`debugpy ${host}:${port}`, client);
+  client.onEvent((event, body) => {
+    if (event === 'liveReferences.closed') evaluator.close((body as { reason: string }).reason);
+    else evaluator.handleEvent(event, body);
+  });
+  await client.attach();
+  return { evaluator, client };
+}
