@@ -35,5 +35,7 @@ if (watch) {
   for (const b of existing) await (await esbuild.context(b)).watch();
   console.log('watching…');
 } else {
-  await Promise.all(existing.map((b) => esbuild.build(b)));
+  // Build every bundle even if one fails, so one broken entry does not block the others.
+  const results = await Promise.allSettled(existing.map((b) => esbuild.build(b)));
+  if (results.some((r) => r.status === 'rejected')) process.exitCode = 1;
 }

@@ -57,7 +57,7 @@ export function registerLiveRefsCommands(ctx: FeatureContext): vscode.Disposable
         prefsChannel.show(true);
         const copy = vscode.l10n.t('Copy');
         void vscode.window.showInformationMessage(vscode.l10n.t('prefs() of {0} is in the output panel.', entry.session.name), copy)
-          .then((choice) => choice === copy && vscode.env.clipboard.writeText(lastPrefs));
+          .then((choice) => { if (choice === copy) void vscode.env.clipboard.writeText(lastPrefs); });
         return lastPrefs;
       } catch (error) {
         void vscode.window.showErrorMessage(describeError(error));

@@ -1,0 +1,26 @@
+// Show Heap Partition (whole heap by type) and Partition by Via (one tracked class's instances).
+import * as vscode from 'vscode';
+import type { LiveRefsNode } from '../views/liveRefsTree';
+import { PartitionPanel } from '../views/partitionPanel';
+import { Commands } from './commandIds';
+import type { FeatureContext } from './featureContext';
+import { pickClass, pickSession } from './pickTarget';
+
+export function registerPartitionCommands(ctx: FeatureContext): vscode.Disposable[] {
+  const uri = ctx.extension.extensionUri;
+  return [
+    vscode.commands.registerCommand(Commands.showPartition, () => {
+      const entry = pickSession(ctx);
+      if (!entry) return undefined;
+      PartitionPanel.show(uri, entry, { by: 'type', limit: 500, samples: 0 }, { label: vscode.l10n.t('Heap by type') });
+      return true;
+    }),
+    vscode.commands.registerCommand(Commands.partitionByVia, async (node?: LiveRefsNode) => {
+      const target = await pickClass(ctx, node, vscode.l10n.t('Class whose live objects to partition by via'));
+      if (!target) return undefined;
+      PartitionPanel.show(uri, target.entry, { by: 'via', className: target.className, limit: 200, samples: 5 },
+        { label: vscode.l10n.t('{0} by via', target.className) });
+      return true;
+    }),
+  ];
+}

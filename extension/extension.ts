@@ -1,0 +1,52 @@
+// Activation only wires the pieces together; each feature registers itself from its own file.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { createLogger } from './logger';
+import { SessionEngines } from './sessions/sessionEngines';
+import { registerTraceAllocations } from './sessions/traceAllocationsProvider';
+import { LiveRefsTree } from './views/liveRefsTree';
+import { LiveRefsRefresher } from './views/liveRefsRefresher';
+import { InspectorNode, InspectorTree } from './views/inspectorTree';
+import { PartitionPanel } from './views/partitionPanel';
+import type { FeatureContext } from './commands/featureContext';
+import { registerLiveRefsCommands } from './commands/liveRefsCommands';
+import { registerObjectCommands } from './commands/objectCommands';
+import { registerInspectorCommands } from './commands/inspectorCommands';
+import { registerPartitionCommands } from './commands/partitionCommands';
+
+/** What the extension exports: used by tests and by other extensions. */
+export interface LiveReferencesApi {
+  sessions: SessionEngines;
+  liveRefs: LiveRefsTree;
+  inspector: InspectorTree;
+  partitionMetrics(): typeof PartitionPanel.lastMetrics;
+}
+
+export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
+  const logger = createLogger();
+  const sessions = new SessionEngines(path.join(context.extensionPath, 'agent'), logger);
+  const liveRefs = new LiveRefsTree(sessions);
+  const inspector = new InspectorTree(sessions);
+  const inspectorView = vscode.window.createTreeView<InspectorNode>('liveReferences.inspected', { treeDataProvider: inspector, showCollapseAll: true });
+  const refresher = new LiveRefsRefresher(sessions, liveRefs, logger);
+  const ctx: FeatureContext = { extension: context, logger, sessions, liveRefs, refresher, inspector, inspectorView };
+
+  context.subscriptions.push(
+    logger, sessions, refresher, inspectorView,
+    vscode.window.createTreeView('liveReferences.view', { treeDataProvider: liveRefs }),
+    sessions.onDidChangeSessions(() => {
+      const live = new Set(sessions.list().map((e) => e.session.id));
+      for (const root of inspector.list()) if (!live.has(root.sessionId)) void inspector.close(root);
+    }),
+    ...registerTraceAllocations(),
+    ...registerLiveRefsCommands(ctx),
+    ...registerObjectCommands(ctx),
+    ...registerInspectorCommands(ctx),
+    ...registerPartitionCommands(ctx),
+  );
+  return { sessions, liveRefs, inspector, partitionMetrics: () => PartitionPanel.lastMetrics };
+}
+
+export function deactivate(): void {
+  // Disposables registered on the context clean up; engines release their agent handles there.
+}

@@ -1,0 +1,174 @@
+// Hosts the heap partition webview: runs partitions on the engine with progress and cancel,
+// keeps the drill-down stack (heap by type → one type by via → sample objects) and answers the
+// webview's typed messages. The webview never sees the engine, only plain partitions.
+import * as crypto from 'node:crypto';
+import * as vscode from 'vscode';
+import type { Crumb, FromWebview, ToWebview } from '../shared/messages';
+import { isFromWebview } from '../shared/messages';
+import type { ObjectSummary, Partition, PartitionRequest } from '../shared/types';
+import type { SessionEngine } from '../sessions/sessionEngines';
+import { describeError, isCancellation } from '../commands/errors';
+import { Commands } from '../commands/commandIds';
+import { webviewStrings } from './webviewStrings';
+
+interface Level {
+  request: PartitionRequest;
+  crumb: Crumb;
+  partition?: Partition;
+}
+
+export class PartitionPanel {
+  private static current: PartitionPanel | undefined;
+  /** The webview's last reported first paint, for the benchmark and tests. */
+  static lastMetrics: { firstPaintMs: number; rows: number } | undefined;
+  private readonly levels: Level[] = [];
+  private abort: AbortController | undefined;
+
+  static show(extensionUri: vscode.Uri, entry: SessionEngine, request: PartitionRequest, crumb: Crumb): PartitionPanel {
+    if (PartitionPanel.current && PartitionPanel.current.entry.session.id === entry.session.id) {
+      PartitionPanel.current.panel.reveal();
+    } else {
+      PartitionPanel.current?.panel.dispose();
+      PartitionPanel.current = new PartitionPanel(extensionUri, entry);
+    }
+    const panel = PartitionPanel.current;
+    panel.levels.length = 0;
+    void panel.push(request, crumb);
+    return panel;
+  }
+
+  private constructor(private readonly extensionUri: vscode.Uri, readonly entry: SessionEngine, readonly panel = vscode.window.createWebviewPanel(
+    'liveReferences.partition', vscode.l10n.t('Heap Partition'), vscode.ViewColumn.Active,
+    { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')] },
+  )) {
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
+    panel.webview.html = this.html();
+    panel.webview.onDidReceiveMessage((m: unknown) => { if (isFromWebview(m)) void this.onMessage(m); });
+    panel.onDidDispose(() => {
+      this.abort?.abort();
+      if (PartitionPanel.current === this) PartitionPanel.current = undefined;
+    });
+  }
+
+  private post(message: ToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private crumbs(): Crumb[] {
+    return this.levels.map((l) => l.crumb);
+  }
+
+  private async push(request: PartitionRequest, crumb: Crumb): Promise<void> {
+    this.levels.push({ request, crumb });
+    await this.run(this.levels[this.levels.length - 1]);
+  }
+
+  private async run(level: Level): Promise<void> {
+    this.abort?.abort();
+    const abort = (this.abort = new AbortController());
+    const crumbs = this.crumbs();
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Partitioning {0}', level.crumb.label), cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        let last = 0;
+        try {
+          const partition = await this.entry.engine.partition(level.request, {
+            signal: abort.signal,
+            onProgress: (p) => {
+              const pct = p.total ? (100 * p.done) / p.total : 0;
+              progress.report({ increment: Math.max(0, pct - last), message: p.phase });
+              last = pct;
+              this.post({ type: 'progress', progress: p, crumbs });
+            },
+          });
+          level.partition = partition;
+          this.post({ type: 'partition', partition, crumbs, drillable: level.request.by === 'type' });
+        } catch (error) {
+          const message = isCancellation(error) ? vscode.l10n.t('Cancelled.') : describeError(error);
+          this.post({ type: 'error', message, crumbs });
+        }
+      },
+    );
+  }
+
+  private async onMessage(message: FromWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.post({ type: 'strings', strings: webviewStrings() });
+        { const top = this.levels[this.levels.length - 1];
+          if (top?.partition) this.post({ type: 'partition', partition: top.partition, crumbs: this.crumbs(), drillable: top.request.by === 'type' }); }
+        return;
+      case 'drill':
+        return this.push({ by: 'via', type: message.rowLabel, limit: 200, samples: 5 }, { label: vscode.l10n.t('{0} by via', message.rowLabel) });
+      case 'showSamples': {
+        const row = this.levels[this.levels.length - 1]?.partition?.rows.find((r) => r.label === message.rowLabel);
+        this.post({ type: 'samples', rowLabel: message.rowLabel, samples: row?.samples ?? [] });
+        return;
+      }
+      case 'openObject':
+        return this.openObject(message.handle);
+      case 'crumb': {
+        this.levels.length = Math.max(1, message.index + 1);
+        const top = this.levels[this.levels.length - 1];
+        if (top.partition) this.post({ type: 'partition', partition: top.partition, crumbs: this.crumbs(), drillable: top.request.by === 'type' });
+        else await this.run(top);
+        return;
+      }
+      case 'cancel':
+        this.abort?.abort();
+        return;
+      case 'metrics':
+        PartitionPanel.lastMetrics = { firstPaintMs: message.firstPaintMs, rows: message.rows };
+        return;
+    }
+  }
+
+  private async openObject(handle: string): Promise<void> {
+    const summary = this.findSample(handle);
+    if (!summary) return;
+    await vscode.commands.executeCommand(Commands.inspectObject, this.entry.session.id, summary);
+    try {
+      const source = await this.entry.engine.sourceOf(handle);
+      const location = source.allocation ?? source.classDef;
+      if (location) await vscode.commands.executeCommand(Commands.openLocation, location);
+    } catch (error) {
+      void vscode.window.showWarningMessage(describeError(error));
+    }
+  }
+
+  private findSample(handle: string): ObjectSummary | undefined {
+    for (const level of this.levels) for (const row of level.partition?.rows ?? []) {
+      const hit = row.samples?.find((s) => s.handle === handle);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = crypto.randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'partition.css'));
+    // Strict CSP: our bundled script (by nonce) and stylesheet only; no remote resources, no eval.
+    const csp = [`default-src 'none'`, `img-src ${webview.cspSource} data:`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `font-src ${webview.cspSource}`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="${vscode.env.language}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Heap Partition</title>
+</head>
+<body>
+<nav id="crumbs" aria-label="breadcrumbs"></nav>
+<div id="status" role="status"></div>
+<div id="toolbar"></div>
+<main id="content"><div id="chart"></div><div id="table"></div></main>
+<section id="samples" aria-live="polite"></section>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+}

@@ -1,0 +1,118 @@
+// Entry of the heap partition webview: receives partitions from the extension, draws the chart
+// and the table, handles breadcrumbs, the size/count toggle and the sample list.
+import { select } from 'd3-selection';
+import type { ToWebview } from '../extension/shared/messages';
+import type { ObjectSummary, Partition, PartitionRow } from '../extension/shared/types';
+import { renderChart } from './partitionChart';
+import { Column, renderTable, sortRows } from './partitionTable';
+import { send } from './vscodeApi';
+
+interface State {
+  partition?: Partition;
+  drillable: boolean;
+  measure: 'size' | 'count';
+  sort: { column: Column; descending: boolean };
+}
+
+const state: State = { drillable: true, measure: 'size', sort: { column: 'size', descending: true } };
+let strings: Record<string, string> = {};
+const t = (key: string, ...args: Array<string | number>) =>
+  (strings[key] ?? key).replace(/\{(\d)\}/g, (_m, i: string) => String(args[Number(i)] ?? ''));
+
+const el = (id: string) => document.getElementById(id) as HTMLElement;
+
+function renderCrumbs(crumbs: Array<{ label: string }>): void {
+  const nav = select(el('crumbs'));
+  nav.selectAll('*').remove();
+  crumbs.forEach((crumb, index) => {
+    if (index) nav.append('span').attr('class', 'sep').text(' › ');
+    const last = index === crumbs.length - 1;
+    nav.append('button').attr('class', last ? 'crumb current' : 'crumb').attr('aria-current', last ? 'page' : null)
+      .text(crumb.label).on('click', () => { if (!last) send({ type: 'crumb', index }); });
+  });
+}
+
+function renderToolbar(): void {
+  const bar = select(el('toolbar'));
+  bar.selectAll('*').remove();
+  bar.append('span').text(`${t('sortBy')}: `);
+  for (const measure of ['size', 'count'] as const) {
+    bar.append('button').attr('class', 'toggle').attr('aria-pressed', String(state.measure === measure)).text(t(measure))
+      .on('click', () => {
+        state.measure = measure;
+        state.sort = { column: measure, descending: true };
+        render();
+      });
+  }
+}
+
+function activate(row: PartitionRow): void {
+  if (state.drillable) send({ type: 'drill', rowLabel: row.label });
+  else send({ type: 'showSamples', rowLabel: row.label });
+}
+
+function render(): void {
+  const p = state.partition;
+  if (!p) return;
+  renderToolbar();
+  el('status').textContent = t('totals', p.totalCount.toLocaleString(), p.totalSize.toLocaleString(), Math.round(p.elapsedMs));
+  const rows = sortRows(p.rows, state.sort.column, state.sort.descending);
+  renderChart(el('chart'), sortRows(p.rows, state.measure, true), state.measure, t('none'), activate);
+  renderTable(el('table'), {
+    rows, totalCount: p.totalCount, totalSize: p.totalSize, sort: state.sort, strings,
+    labelHeader: p.by === 'type' ? t('byType') : t('byVia'),
+    rowHint: state.drillable ? t('drillHint') : t('samplesHint'),
+    onSort: (column) => {
+      state.sort = { column, descending: state.sort.column === column ? !state.sort.descending : column !== 'label' };
+      render();
+    },
+    onActivate: activate,
+  });
+}
+
+function renderSamples(rowLabel: string, samples: ObjectSummary[]): void {
+  const box = select(el('samples'));
+  box.selectAll('*').remove();
+  box.append('h3').text(t('samples', rowLabel || t('none')));
+  if (!samples.length) { box.append('p').text(t('noSamples')); return; }
+  const list = box.append('ul');
+  for (const sample of samples) {
+    const item = list.append('li');
+    item.append('button').attr('class', 'sample').attr('data-handle', sample.handle ?? '')
+      .text(`${sample.typeName}  ${sample.url ?? sample.repr}`)
+      .on('click', () => { if (sample.handle) send({ type: 'openObject', handle: sample.handle }); });
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'strings':
+      strings = message.strings;
+      return;
+    case 'progress':
+      renderCrumbs(message.crumbs);
+      el('status').textContent = t('working', message.progress.phase, message.progress.done.toLocaleString(), message.progress.total.toLocaleString());
+      return;
+    case 'error':
+      renderCrumbs(message.crumbs);
+      el('status').textContent = message.message;
+      return;
+    case 'samples':
+      renderSamples(message.rowLabel, message.samples);
+      return;
+    case 'partition': {
+      const started = performance.now();
+      state.partition = message.partition;
+      state.drillable = message.drillable;
+      state.sort = { column: state.measure, descending: true };
+      renderCrumbs(message.crumbs);
+      select(el('samples')).selectAll('*').remove();
+      render();
+      requestAnimationFrame(() => send({ type: 'metrics', firstPaintMs: performance.now() - started, rows: message.partition.rows.length }));
+      return;
+    }
+  }
+});
+
+send({ type: 'ready' });

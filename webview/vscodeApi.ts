@@ -1,0 +1,13 @@
+// The webview's only channel to the extension, typed with the shared message declarations.
+import type { FromWebview } from '../extension/shared/messages';
+
+interface VsCodeApi {
+  postMessage(message: FromWebview): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const api = acquireVsCodeApi();
+
+export function send(message: FromWebview): void {
+  api.postMessage(message);
+}
