@@ -56,11 +56,12 @@ export class DapEvaluator implements Evaluator {
       return body.result;
     }
     const replyByEvent = new Promise<string>((resolve, reject) => this.waiters.set(requestId, { resolve, reject }));
-    replyByEvent.catch(() => undefined);
+    // debugpy 1.6.3 sends the agent's event before the (empty) evaluate response; newer versions
+    // put the reply in the body. Take whichever carries it first.
+    const replyByBody = this.evaluateRequest(build('event'), undefined).then((body) =>
+      body.result.includes(MARK_BEGIN) ? body.result : replyByEvent);
     try {
-      const body = await this.withDeadline(this.evaluateRequest(build('event'), undefined), options);
-      if (body.result.includes(MARK_BEGIN)) return body.result;
-      return await this.withDeadline(replyByEvent, options);
+      return await this.withDeadline(Promise.race([replyByEvent, replyByBody]), options);
     } finally {
       this.waiters.delete(requestId);
     }
