@@ -28,7 +28,8 @@ const builds = [
   ...['unit', 'integration', 'suite'].map((kind) => ({
     ...node, entryPoints: testEntries(`test/${kind}`), outdir: `out/test/${kind}`, bundle: true,
   })),
-].filter((b) => !b.entryPoints || b.entryPoints.length);
+  { ...node, entryPoints: existsSync('bench') ? readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).map((f) => join('bench', f)) : [], outdir: 'out/bench' },
+].filter((b) => b.entryPoints.length);
 
 const existing = builds.filter((b) => b.entryPoints.every((e) => existsSync(e)));
 if (watch) {
