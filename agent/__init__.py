@@ -1,0 +1,114 @@
+"""Live References agent: injected into a running Python program by the VS Code extension.
+
+Entry point: call(request_id, method, params_b64, reply_mode). Never raises, never prints.
+"""
+VERSION = "0.1.0"
+
+import os
+import sys
+import threading
+
+from . import handles, inspector, liverefs, protocol, sandbox, tracked
+
+_call_lock = threading.RLock()
+BUSY_TIMEOUT = 20.0
+
+
+def _hello(params):
+    tm = sys.modules.get('tracemalloc')
+    try:
+        tracing = bool(tm is not None and tm.is_tracing())
+    except Exception:
+        tracing = False
+    return {
+        'agentVersion': VERSION,
+        'python': sys.version.split()[0],
+        'pid': os.getpid(),
+        'trackref': tracked.module() is not None,
+        'tracemalloc': tracing,
+        'debugpy': protocol.debugpy_version(),
+    }
+
+
+def _release(params):
+    n = handles.release(params.get('handles') or ())
+    n += liverefs.release(params.get('cursors') or ())
+    return {'released': n}
+
+
+def _release_all(params):
+    n = handles.release_all() + liverefs.release_all()
+    for mod in _optional('jobs'):
+        n += mod.release_all()
+    sandbox.stop()
+    return {'released': n}
+
+
+def _optional(*names):
+    pkg = sys.modules.get(__name__)
+    return [getattr(pkg, n) for n in names if getattr(pkg, n, None) is not None]
+
+
+def _lazy(module, function):
+    def run(params):
+        mod = getattr(sys.modules.get(__name__), module, None)
+        if mod is None:
+            raise protocol.AgentError('unavailable', 'This agent has no %s module.' % module)
+        return getattr(mod, function)(params)
+    return run
+
+
+METHODS = {
+    'hello': _hello,
+    'liveRefs': liverefs.live_refs,
+    'oldest': liverefs.oldest,
+    'iterAll': liverefs.iter_all,
+    'inspect': inspector.inspect,
+    'release': _release,
+    'releaseAll': _release_all,
+    'sourceOf': _lazy('source', 'source_of'),
+    'why': _lazy('why', 'why'),
+    'partitionStart': _lazy('jobs', 'partition_start'),
+    'jobStep': _lazy('jobs', 'job_step'),
+    'jobCancel': _lazy('jobs', 'job_cancel'),
+}
+
+
+def dispatch(method, params):
+    fn = METHODS.get(method)
+    if fn is None:
+        raise protocol.AgentError('agent', 'Unknown method %r.' % (method,))
+    if not _call_lock.acquire(timeout=BUSY_TIMEOUT):
+        raise protocol.AgentError('unavailable', 'The agent is busy with another call.')
+    try:
+        return fn(params)
+    finally:
+        _call_lock.release()
+
+
+def call(request_id, method, params_b64, reply_mode='return'):
+    try:
+        try:
+            result = dispatch(method, protocol.decode_params(params_b64))
+            payload = protocol.ok(result)
+            result = None
+        except protocol.AgentError as exc:
+            payload = protocol.error(exc.kind, exc.message)
+        except RecursionError:
+            payload = protocol.error('agent', 'RecursionError')
+        except Exception as exc:
+            payload = protocol.error('agent', '%s: %s' % (exc.__class__.__name__, _safe_str(exc)))
+        return protocol.deliver(request_id, payload, reply_mode)
+    except BaseException as exc:  # noqa: B902 - nothing may escape into the program
+        try:
+            return protocol.encode(protocol.error('agent', exc.__class__.__name__))
+        except BaseException:
+            return None
+
+
+def _safe_str(exc):
+    try:
+        text = str.__str__(exc.args[0]) if exc.args and isinstance(exc.args[0], str) else ''
+        return text[:500]
+    except Exception:
+        return ''

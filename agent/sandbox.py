@@ -1,0 +1,123 @@
+"""Runs untrusted program code (a Python-level __repr__, a url property) on a worker thread.
+
+The caller waits at most TIMEOUT seconds; on timeout the worker is abandoned (it finishes or
+hangs on its own) and the type is remembered as slow. The worker is a daemon thread marked
+so that pydevd neither traces nor lists it. While idle it also runs housekeeping callbacks
+(expiry of abandoned partition jobs).
+"""
+import sys
+import threading
+import weakref
+
+TIMEOUT = 0.2
+IDLE_TICK = 5.0
+
+_lock = threading.Lock()
+_state = {'worker': None}
+_slow = weakref.WeakSet()
+_housekeeping = []
+
+
+class Timeout(Exception):
+    pass
+
+
+class _Job(object):
+    __slots__ = ('fn', 'args', 'result', 'error', 'done')
+
+    def __init__(self, fn, args):
+        self.fn = fn
+        self.args = args
+        self.result = None
+        self.error = None
+        self.done = threading.Event()
+
+
+class _Worker(object):
+    def __init__(self):
+        import queue
+        self.queue = queue.Queue()
+        self.abandoned = False
+        self.thread = threading.Thread(target=self.run, name='liveref-agent-worker', daemon=True)
+        # pydevd skips threads carrying these attributes (no tracing, not shown to the user).
+        self.thread.is_pydev_daemon_thread = True
+        self.thread.pydev_do_not_trace = True
+        self.thread.start()
+
+    def run(self):
+        try:
+            sys.settrace(None)
+        except Exception:
+            pass
+        import queue
+        while not self.abandoned:
+            try:
+                job = self.queue.get(timeout=IDLE_TICK)
+            except queue.Empty:
+                for fn in list(_housekeeping):
+                    try:
+                        fn()
+                    except Exception:
+                        pass
+                continue
+            if job is None:
+                return
+            try:
+                job.result = job.fn(*job.args)
+            except BaseException as exc:  # noqa: B902 - report anything, never raise
+                job.error = exc.__class__.__name__
+            finally:
+                job.fn = job.args = None
+                job.done.set()
+                job = None
+
+
+def _worker():
+    with _lock:
+        worker = _state['worker']
+        if worker is None or worker.abandoned or not worker.thread.is_alive():
+            worker = _state['worker'] = _Worker()
+        return worker
+
+
+def ensure_worker():
+    _worker()
+
+
+def run(fn, *args, timeout=TIMEOUT):
+    """fn(*args) on the worker; returns its result, raises Timeout or RuntimeError(name)."""
+    worker = _worker()
+    job = _Job(fn, args)
+    worker.queue.put(job)
+    if not job.done.wait(timeout):
+        worker.abandoned = True
+        with _lock:
+            if _state['worker'] is worker:
+                _state['worker'] = None
+        raise Timeout()
+    if job.error is not None:
+        raise RuntimeError(job.error)
+    return job.result
+
+
+def mark_slow(tp):
+    try:
+        _slow.add(tp)
+    except TypeError:
+        pass
+
+
+def is_slow(tp):
+    try:
+        return tp in _slow
+    except TypeError:
+        return False
+
+
+def stop():
+    with _lock:
+        worker = _state['worker']
+        _state['worker'] = None
+    if worker is not None:
+        worker.abandoned = True
+        worker.queue.put(None)
