@@ -24,16 +24,16 @@ def _slot_names(tp):
         except Exception:
             continue
         slots = d.get('__slots__', ())
-        if isinstance(slots, str):
+        if summary.isa(slots, str):
             slots = (slots,)
         try:
             slots = tuple(slots)
         except Exception:
             continue
         for name in slots:
-            if isinstance(name, str) and name not in ('__dict__', '__weakref__'):
+            if summary.isa(name, str) and name not in ('__dict__', '__weakref__'):
                 descr = d.get(name if not name.startswith('__') or name.endswith('__') else '_%s%s' % (base.__name__.lstrip('_'), name))
-                if isinstance(descr, types.MemberDescriptorType):
+                if summary.isa(descr, types.MemberDescriptorType):
                     names.append((name, descr))
     return names
 
@@ -51,12 +51,12 @@ def instance_dict(obj):
             descr = type.__dict__['__dict__'].__get__(base).get('__dict__')
         except Exception:
             continue
-        if isinstance(descr, types.GetSetDescriptorType):
+        if summary.isa(descr, types.GetSetDescriptorType):
             try:
                 d = descr.__get__(obj, tp)
             except Exception:
                 return None
-            return d if isinstance(d, dict) else None
+            return d if summary.isa(d, dict) else None
     return None
 
 
@@ -71,13 +71,13 @@ def _attrs(obj):
     d = instance_dict(obj)
     if d:
         for key, value in tracked.copy(lambda: list(dict.items(d)), []):
-            out.append(('.' + key if isinstance(key, str) else key_label(key), value))
+            out.append(('.' + key if summary.isa(key, str) else key_label(key), value))
     return out
 
 
 def _special(obj):
     """Children of builtin objects that have no __dict__ of interest, or None."""
-    if isinstance(obj, types.FunctionType):
+    if summary.isa(obj, types.FunctionType):
         out = []
         code = obj.__code__
         cells = obj.__closure__ or ()
@@ -99,19 +99,19 @@ def _special(obj):
         if obj.__dict__:
             out.append(('.__dict__', obj.__dict__))
         return out
-    if isinstance(obj, types.MethodType):
+    if summary.isa(obj, types.MethodType):
         return [('.__self__', obj.__self__), ('.__func__', obj.__func__)]
-    if isinstance(obj, types.CellType):
+    if summary.isa(obj, types.CellType):
         try:
             return [('.cell_contents', obj.cell_contents)]
         except ValueError:
             return []
-    if isinstance(obj, types.ModuleType):
-        d = type.__dict__['__dict__'].__get__(type(obj))['__dict__'].__get__(obj)
-        return [('.' + k if isinstance(k, str) else key_label(k), v) for k, v in tracked.copy(lambda: list(d.items()), [])]
-    if isinstance(obj, type):
+    if summary.isa(obj, types.ModuleType):
+        d = summary.module_dict(obj)
+        return [('.' + k if summary.isa(k, str) else key_label(k), v) for k, v in tracked.copy(lambda: list(d.items()), [])]
+    if summary.isa(obj, type):
         d = type.__dict__['__dict__'].__get__(obj)
-        out = [('.' + k if isinstance(k, str) else key_label(k), v) for k, v in tracked.copy(lambda: list(d.items()), [])]
+        out = [('.' + k if summary.isa(k, str) else key_label(k), v) for k, v in tracked.copy(lambda: list(d.items()), [])]
         out.append(('.__mro__', type.__dict__['__mro__'].__get__(obj)))
         return out
     return None
@@ -119,21 +119,21 @@ def _special(obj):
 
 def _container(obj):
     """(total, page(offset, limit)) for builtin containers (and subclasses), else None."""
-    if isinstance(obj, dict):
+    if summary.isa(obj, dict):
         def page(off, lim):
             rows = tracked.copy(lambda: list(itertools.islice(dict.items(obj), off, off + lim)), [])
             return [(key_label(k), v) for k, v in rows]
         return dict.__len__(obj), page
-    if isinstance(obj, (list, tuple)):
-        getitem = list.__getitem__ if isinstance(obj, list) else tuple.__getitem__
-        length = list.__len__ if isinstance(obj, list) else tuple.__len__
+    if summary.isa(obj, (list, tuple)):
+        getitem = list.__getitem__ if summary.isa(obj, list) else tuple.__getitem__
+        length = list.__len__ if summary.isa(obj, list) else tuple.__len__
 
         def page(off, lim):
             rows = getitem(obj, slice(off, off + lim))
             return [('[%d]' % (off + i), v) for i, v in enumerate(rows)]
         return length(obj), page
-    if isinstance(obj, (set, frozenset)):
-        it = set.__iter__ if isinstance(obj, set) else frozenset.__iter__
+    if summary.isa(obj, (set, frozenset)):
+        it = set.__iter__ if summary.isa(obj, set) else frozenset.__iter__
 
         def page(off, lim):
             rows = tracked.copy(lambda: list(itertools.islice(it(obj), off, off + lim)), [])
@@ -152,7 +152,7 @@ def children(obj, offset, limit):
         if len(rows) < limit:
             rows += page(max(0, offset - len(extra)), limit - len(rows))
         return total + len(extra), rows
-    if type(obj) in summary.PRIMITIVES or isinstance(obj, (str, bytes, bytearray)):
+    if type(obj) in summary.PRIMITIVES or summary.isa(obj, (str, bytes, bytearray)):
         return 0, []
     rows = _special(obj)
     if rows is None:

@@ -22,6 +22,15 @@ _NAMED = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types
           types.CodeType, types.MethodWrapperType, types.WrapperDescriptorType)
 
 
+def isa(obj, classes):
+    """isinstance without reading obj.__class__ (which runs program __getattribute__)."""
+    return issubclass(type(obj), classes)
+
+
+def module_dict(mod):
+    return types.ModuleType.__dict__['__dict__'].__get__(mod)
+
+
 def type_names(tp):
     """(qualified, short) name of a type; builtins are unqualified."""
     try:
@@ -32,10 +41,10 @@ def type_names(tp):
         mod = _type_module(tp)
     except Exception:
         mod = None
-    if not isinstance(qual, str):
+    if not isa(qual, str):
         qual = '?'
     short = qual.rsplit('.', 1)[-1]
-    if isinstance(mod, str) and mod != 'builtins':
+    if isa(mod, str) and mod != 'builtins':
         return mod + '.' + qual, short
     return qual, short
 
@@ -57,14 +66,14 @@ def lookup(tp, name):
 
 
 def _is_py(fn):
-    return isinstance(fn, (types.FunctionType, types.MethodType, staticmethod, classmethod))
+    return isa(fn, (types.FunctionType, types.MethodType, staticmethod, classmethod))
 
 
 def _trusted_fn(fn):
-    if isinstance(fn, property):
+    if isa(fn, property):
         fn = fn.fget
-    mod = getattr(fn, '__module__', None) if isinstance(fn, types.FunctionType) else None
-    return isinstance(mod, str) and mod.startswith(_TRUSTED_PREFIXES)
+    mod = getattr(fn, '__module__', None) if isa(fn, types.FunctionType) else None
+    return isa(mod, str) and mod.startswith(_TRUSTED_PREFIXES)
 
 
 _trust_cache = {}
@@ -88,10 +97,10 @@ def _policy(tp):
             verdict = 'sandbox'
     fn = lookup(tp, 'url')
     if fn is not None:
-        if isinstance(fn, property) or _is_py(fn):
+        if isa(fn, property) or _is_py(fn):
             if not _trusted_fn(fn):
                 verdict = 'sandbox'
-        elif hasattr(type(fn), '__get__') and not isinstance(fn, (types.MemberDescriptorType, types.GetSetDescriptorType)):
+        elif hasattr(type(fn), '__get__') and not isa(fn, (types.MemberDescriptorType, types.GetSetDescriptorType)):
             verdict = 'sandbox'
     try:
         import weakref
@@ -111,7 +120,7 @@ def default_repr(obj, note=None):
 
 def _clip(text, limit):
     if type(text) is not str:
-        if isinstance(text, str):
+        if isa(text, str):
             text = str.__getitem__(text, slice(0, limit + 1))
         else:
             return None
@@ -182,17 +191,17 @@ _repr = _Repr()
 
 
 def _named_repr(obj):
-    if isinstance(obj, types.ModuleType):
-        name = getattr(obj, '__name__', '?')
-        return "<module %r>" % (name if isinstance(name, str) else '?')
-    if isinstance(obj, type):
+    if isa(obj, types.ModuleType):
+        name = module_dict(obj).get('__name__')
+        return "<module %r>" % (name if type(name) is str else '?')
+    if isa(obj, type):
         return "<class '%s'>" % type_names(obj)[0]
-    if isinstance(obj, types.FunctionType):
+    if isa(obj, types.FunctionType):
         qual = obj.__qualname__
-        return '<function %s at 0x%x>' % (qual if isinstance(qual, str) else '?', id(obj))
-    if isinstance(obj, types.MethodType):
+        return '<function %s at 0x%x>' % (qual if isa(qual, str) else '?', id(obj))
+    if isa(obj, types.MethodType):
         func = obj.__func__
-        qual = getattr(func, '__qualname__', '?') if isinstance(func, types.FunctionType) else '?'
+        qual = func.__qualname__ if isa(func, types.FunctionType) else '?'
         return '<bound method %s of %s>' % (qual, default_repr(obj.__self__))
     return object.__repr__(obj)
 
@@ -205,7 +214,7 @@ def leaf_repr(obj, limit=MAX_REPR):
     tp = type(obj)
     if tp in PRIMITIVES or tp in TEXT or tp is bytearray or tp in CONTAINERS:
         return _clip(_repr.repr(obj), limit)
-    if isinstance(obj, _NAMED):
+    if isa(obj, _NAMED):
         try:
             return _clip(_named_repr(obj), limit)
         except Exception:
@@ -241,14 +250,14 @@ def safe_repr(obj, limit=MAX_REPR):
 
 def _read_url(obj):
     url = getattr(obj, 'url', None)
-    if isinstance(url, str):
+    if isa(url, str):
         return _clip(url, MAX_URL)
     return None
 
 
 def safe_url(obj):
     tp = type(obj)
-    if tp in PRIMITIVES or tp in TEXT or tp in CONTAINERS or isinstance(obj, _NAMED):
+    if tp in PRIMITIVES or tp in TEXT or tp in CONTAINERS or isa(obj, _NAMED):
         return None
     if lookup(tp, 'url') is None and lookup(tp, '__getattr__') is None and lookup(tp, '__getattribute__') in (None, object.__getattribute__):
         # Only an instance attribute can hold it: read without running any code.
@@ -256,7 +265,7 @@ def safe_url(obj):
             url = object.__getattribute__(obj, 'url')
         except Exception:
             return None
-        return _clip(url, MAX_URL) if isinstance(url, str) else None
+        return _clip(url, MAX_URL) if isa(url, str) else None
     if sandbox.is_slow(tp):
         return None
     try:
