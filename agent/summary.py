@@ -279,6 +279,32 @@ def safe_url(obj):
     return None
 
 
+_SAFE_DESCRIPTORS = (types.MemberDescriptorType, types.GetSetDescriptorType, types.FunctionType,
+                     staticmethod, classmethod)
+
+
+def safe_getattr(obj, name):
+    """obj.<name> without running untrusted program code in this thread; None on failure."""
+    tp = type(obj)
+    if tp in PRIMITIVES or tp in TEXT or tp in CONTAINERS:
+        return None
+    attr = lookup(tp, name)
+    plain = lookup(tp, '__getattr__') is None and lookup(tp, '__getattribute__') in (None, object.__getattribute__)
+    try:
+        if plain and (attr is None or isa(attr, _SAFE_DESCRIPTORS) or not hasattr(type(attr), '__get__')):
+            return object.__getattribute__(obj, name)
+        if sandbox.is_slow(tp):
+            return None
+        if _policy(tp) == 'direct':
+            return getattr(obj, name)
+        return sandbox.run(getattr, obj, name)
+    except sandbox.Timeout:
+        sandbox.mark_slow(tp)
+    except Exception:
+        pass
+    return None
+
+
 def safe_size(obj):
     tp = type(obj)
     try:

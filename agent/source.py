@@ -1,0 +1,150 @@
+"""sourceOf: allocation site (tracemalloc), class definition, callback/errback locations."""
+import os
+import sys
+import types
+
+from . import handles, summary
+
+_AGENT_PREFIX = '<liveref-agent>'
+_LIB_MARKERS = (os.sep + 'site-packages' + os.sep, os.sep + 'dist-packages' + os.sep)
+_stdlib = []
+
+
+def _stdlib_dirs():
+    if not _stdlib:
+        dirs = set()
+        for mod in ('os', 'threading'):
+            path = getattr(sys.modules.get(mod), '__file__', None)
+            if isinstance(path, str):
+                dirs.add(os.path.dirname(os.path.abspath(path)) + os.sep)
+        _stdlib.append(tuple(dirs))
+    return _stdlib[0]
+
+
+def is_user_path(path):
+    """Not stdlib, not site-packages/dist-packages, not the agent, not a pseudo file."""
+    if not isinstance(path, str) or not path or path.startswith('<'):
+        return False
+    if any(marker in path for marker in _LIB_MARKERS):
+        return False
+    try:
+        full = os.path.abspath(path)
+    except Exception:
+        return False
+    return not full.startswith(_stdlib_dirs())
+
+
+def tracing():
+    tm = sys.modules.get('tracemalloc')
+    try:
+        return tm is not None and tm.is_tracing()
+    except Exception:
+        return False
+
+
+_MANAGED_DICT = 1 << 4
+_gettb = []
+
+
+def _preheader_traceback(obj):
+    """Python 3.11.0-3.11.2 (Debian 12) look up instances with a managed dict at the wrong
+    address (gh-101430): ask tracemalloc for the real start of the block instead."""
+    if sys.version_info[:2] != (3, 11) or sys.version_info[:3] >= (3, 11, 3):
+        return None
+    try:
+        if not type.__dict__['__flags__'].__get__(type(obj)) & _MANAGED_DICT:
+            return None
+        if not _gettb:
+            import ctypes
+            fn = ctypes.pythonapi._PyTraceMalloc_GetTraceback
+            fn.restype = ctypes.py_object
+            fn.argtypes = [ctypes.c_uint, ctypes.c_size_t]
+            _gettb.append((fn, 4 * ctypes.sizeof(ctypes.c_void_p)))
+        fn, offset = _gettb[0]
+        frames = fn(0, id(obj) - offset)
+    except Exception:
+        return None
+    if not isinstance(frames, tuple):
+        return None
+    return [(f[0], f[1]) for f in reversed(frames)]
+
+
+def allocation(obj):
+    """(first user frame or None, full stack most recent call last) from tracemalloc."""
+    if not tracing():
+        return None, None
+    try:
+        tb = sys.modules['tracemalloc'].get_object_traceback(obj)
+    except Exception:
+        return None, None
+    try:
+        frames = [(f.filename, f.lineno) for f in tb] if tb is not None else _preheader_traceback(obj)
+    except Exception:
+        return None, None
+    if not frames:
+        return None, None
+    # tracemalloc.Traceback iterates oldest frame first since Python 3.7.
+    stack = [{'path': p, 'line': int(l)} for p, l in frames]
+    site = None
+    for loc in reversed(stack):
+        if is_user_path(loc['path']):
+            site = loc
+            break
+    return site, stack
+
+
+def _code_location(fn):
+    seen = 0
+    while seen < 5:
+        seen += 1
+        if summary.isa(fn, types.MethodType):
+            fn = fn.__func__
+            continue
+        partial = sys.modules.get('functools')
+        if partial is not None and summary.isa(fn, partial.partial):
+            fn = fn.func
+            continue
+        break
+    if not summary.isa(fn, types.FunctionType):
+        return None
+    code = fn.__code__
+    return {'path': code.co_filename, 'line': code.co_firstlineno, 'name': fn.__qualname__}
+
+
+def class_location(tp):
+    try:
+        module = type.__dict__['__module__'].__get__(tp)
+    except Exception:
+        return None
+    if not isinstance(module, str) or module == 'builtins' or module not in sys.modules:
+        return None
+    try:
+        import inspect as _inspect
+        path = _inspect.getsourcefile(tp)
+        if not path:
+            return None
+        _lines, line = _inspect.getsourcelines(tp)
+        return {'path': path, 'line': int(line) or 1, 'name': summary.type_names(tp)[1]}
+    except Exception:
+        return None
+
+
+def source_of(params):
+    obj = handles.get(params.get('handle'))
+    info = {'tracemalloc': bool(tracing())}
+    site, stack = allocation(obj)
+    if stack is not None:
+        info['allocationStack'] = stack
+        if site is not None:
+            info['allocation'] = site
+    tp = obj if summary.isa(obj, type) else type(obj)
+    loc = class_location(tp)
+    if loc is not None:
+        info['classDef'] = loc
+    for name in ('callback', 'errback'):
+        fn = summary.safe_getattr(obj, name)
+        if fn is not None:
+            loc = _code_location(fn)
+            if loc is not None:
+                info[name] = loc
+    return info

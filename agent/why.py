@@ -1,0 +1,162 @@
+"""why: a chain of referrers from an object outward to what keeps it alive.
+
+Each hop costs one gc.get_referrers (O(heap)), so the walk is greedy: at each step it takes
+the most telling referrer (a module's globals, then an instance of another trackref-tracked
+class, then instances and containers) and ignores frames, the agent's own tables and the
+walk's own temporary lists.
+"""
+import gc
+import sys
+import types
+
+from . import handles, liverefs, protocol, source, summary, tracked, via
+
+_FREELIST_TYPES = (dict, list, tuple, float, types.MethodType)
+
+
+def _module_dicts():
+    out = {}
+    mods = tracked.copy(lambda: list(sys.modules.items()), [])
+    for name, mod in mods:
+        try:
+            if summary.isa(mod, types.ModuleType):
+                out[id(summary.module_dict(mod))] = (name, mod)
+        except Exception:
+            continue
+    return out
+
+
+def _describe_frame(frame):
+    code = frame.f_code
+    return '%s (%s:%d)' % (code.co_name, code.co_filename, frame.f_lineno)
+
+
+def _rank(ref, target_cls, tracked_ids):
+    """Lower is better."""
+    tp = type(ref)
+    if id(tp) in tracked_ids and tp is not target_cls:
+        return 1
+    if issubclass(tp, (dict, list, tuple, set, frozenset)):
+        return 3 if tp is not tuple else 4
+    if tp in (types.CellType, types.FunctionType, types.MethodType):
+        return 3
+    return 2
+
+
+def why(params):
+    target = handles.get(params.get('handle'))
+    max_depth = params.get('maxDepth') or 8
+    try:
+        max_depth = max(1, min(64, int(max_depth)))
+    except Exception:
+        max_depth = 8
+    via.reset()
+    modules = _module_dicts()
+    tracked_ids = tracked.tracked_type_ids()
+    target_cls = type(target)
+    chain = [target]           # objects on the chain, outward: chain[i + 1] refers to chain[i]
+    labels = []                # labels[i] names the edge chain[i + 1] -> chain[i]
+    own = {id(chain), id(modules)}
+    root_kind, root_name = 'depth', None
+    frame = sys._getframe()
+    try:
+        for _depth in range(max_depth):
+            cur = chain[-1]
+            refs = gc.get_referrers(cur)
+            candidates = []
+            frames = []
+            for r in refs:
+                if id(r) in own or handles.owns(r) or liverefs.owns(r) or r is frame:
+                    continue
+                if type(r) is types.FrameType:
+                    frames.append(r)
+                    continue
+                if _on_chain(r, chain):
+                    continue
+                candidates.append(r)
+            del refs
+            module = None
+            for r in candidates:
+                if id(r) in modules and type(r) is dict:
+                    module = r
+                    break
+            if module is not None:
+                name, mod = modules[id(module)]
+                label = _label(module, cur)
+                chain.append(mod)
+                labels.append('.' + label[2:-2] if label.startswith("['") and label.endswith("']") else label)
+                root_kind, root_name = 'module', 'module %s' % name
+                break
+            if not candidates:
+                if frames:
+                    root_kind, root_name = 'frame', _describe_frame(frames[0])
+                else:
+                    root_kind, root_name = 'root', 'no Python referrer (held by C code, the interpreter or a local variable)'
+                break
+            # No closures in this function: their cells would show up as referrers.
+            ranked = [(_rank(c, target_cls, tracked_ids), i) for i, c in enumerate(candidates)]
+            best = candidates[min(ranked)[1]]
+            del ranked
+            del candidates[:]
+            label = _label(best, cur)
+            if label == '.__dict__' and labels and type(cur) is dict:
+                # Collapse an instance's __dict__ into the instance: `.attr`.
+                prev = labels[-1]
+                labels[-1] = '.' + prev[2:-2] if prev.startswith("['") and prev.endswith("']") else prev
+                chain[-1] = best
+            elif label == '.__closure__' and labels and type(cur) is tuple:
+                # Collapse a function's closure tuple: `.__closure__[i]`.
+                labels[-1] = '.__closure__' + labels[-1]
+                chain[-1] = best
+            else:
+                labels.append(label)
+                chain.append(best)
+            if id(type(best)) in tracked_ids and type(best) is not target_cls:
+                root_kind, root_name = 'tracked', summary.type_names(type(best))[1]
+                break
+        else:
+            root_kind = 'depth'
+        result = _result(target, list(zip(chain[1:], labels)), root_kind, root_name)
+    finally:
+        frame = cur = best = None
+        del chain[:]
+        via.reset()
+    return result
+
+
+def _on_chain(obj, chain):
+    for c in chain:
+        if obj is c:
+            return True
+    return False
+
+
+def _label(referrer, child):
+    labels = [l for t, l in via.edges(referrer, lambda o: o is child) if l]
+    return ', '.join(labels) if labels else '?'
+
+
+def _result(target, hops, root_kind, root_name):
+    out_hops = []
+    leak = None
+    fallback = None
+    for referrer, label in hops:
+        hop = {'referrer': summary.summarize(referrer), 'via': label}
+        site, _stack = source.allocation(referrer)
+        if site is not None:
+            hop['allocation'] = site
+            # Freelist types may reuse a block traced for an older object: prefer others.
+            if leak is None and not summary.isa(referrer, _FREELIST_TYPES):
+                leak = site
+            if fallback is None:
+                fallback = site
+        out_hops.append(hop)
+    result = {'target': summary.summarize(target), 'hops': out_hops, 'rootKind': root_kind,
+              'tracemalloc': bool(source.tracing())}
+    if root_name is not None:
+        result['rootName'] = root_name
+    if leak is None:
+        leak = fallback
+    if leak is not None:
+        result['leakSite'] = leak
+    return result
