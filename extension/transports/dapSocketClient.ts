@@ -16,6 +16,7 @@ export class DapSocketClient implements DapChannel {
   private closedReason: string | undefined;
 
   private constructor(private readonly socket: net.Socket) {
+    socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('close', () => this.fail('The debuggee closed the debugpy connection.'));
     socket.on('error', (error) => this.fail(`debugpy connection error: ${error.message}`));
@@ -48,8 +49,9 @@ export class DapSocketClient implements DapChannel {
     const seq = this.seq++;
     const message: DebugProtocol.Request = { seq, type: 'request', command, arguments: args };
     const json = Buffer.from(JSON.stringify(message), 'utf8');
-    this.socket.write(`Content-Length: ${json.length}\r\n\r\n`);
-    this.socket.write(json);
+    // One write per message: a header and a body in two small writes meet Nagle's algorithm and
+    // the peer's delayed ACK, which cost a constant 40 ms per request here.
+    this.socket.write(Buffer.concat([Buffer.from(`Content-Length: ${json.length}\r\n\r\n`, 'ascii'), json]));
     return new Promise((resolve, reject) => this.pending.set(seq, { resolve: resolve as (b: unknown) => void, reject }));
   }
 
