@@ -1,0 +1,576 @@
+// A small telnet client for Scrapy's telnet console: a Twisted conch manhole (a Python REPL on a
+// VT100 terminal) behind telnet authentication. Three layers, each testable on its own:
+//
+//   TelnetCodec    telnet bytes: IAC escaping, option negotiation (RFC 854/1143), subnegotiation
+//   TerminalText   terminal text: drops ANSI escapes and carriage returns (`\r\r\r\n` → `\n`)
+//   TelnetClient   the session: login, then one line at a time (a queue), each read up to the
+//                  next `>>> ` prompt, with timeouts, cancellation and disconnect detection
+//
+// Negotiation, as measured against Twisted 22.4 (Debian 12): before the password the server
+// offers WILL ECHO, after it WONT ECHO, and it only checks the password once the client has
+// answered that WONT with DONT — a client that ignores negotiation stalls there, and one that
+// answers late leaves Twisted negotiating (`AlreadyNegotiating` in the crawl's log). After login
+// it asks DO LINEMODE, DO NAWS, DO SGA and offers WILL ECHO. Refusing a DO (WONT) is legal telnet
+// but Twisted logs every refusal as a CRITICAL "Error do" traceback in the crawl's log, so by
+// default this client agrees to those three (it never sends NAWS or LINEMODE data; the manhole
+// does not need them) and refuses everything else. `REFUSE_DO_POLICY` keeps the refusing
+// behaviour for comparison.
+//
+// The password is only ever written to the socket: never logged, never put in an error message.
+import * as net from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
+import { EvaluatorError } from './evaluator';
+
+export const IAC = 255;
+export const DONT = 254;
+export const DO = 253;
+export const WONT = 252;
+export const WILL = 251;
+export const SB = 250;
+export const SE = 240;
+
+export const OPT_ECHO = 1;
+export const OPT_SGA = 3;
+export const OPT_NAWS = 31;
+export const OPT_LINEMODE = 34;
+
+export const PROMPT = '>>> ';
+export const CONTINUATION_PROMPT = '... ';
+
+export interface NegotiationPolicy {
+  /** Options the server may enable on its side: WILL is answered DO, others DONT. */
+  readonly remote: readonly number[];
+  /** Options we enable on our side when asked: DO is answered WILL, others WONT. */
+  readonly local: readonly number[];
+}
+
+export const DEFAULT_POLICY: NegotiationPolicy = {
+  remote: [OPT_ECHO, OPT_SGA],
+  local: [OPT_SGA, OPT_NAWS, OPT_LINEMODE],
+};
+
+/** The WILL→DO, DO→WONT, WONT→DONT, DONT→WONT policy: works, but Twisted logs each refused DO. */
+export const REFUSE_DO_POLICY: NegotiationPolicy = { remote: [OPT_ECHO, OPT_SGA], local: [] };
+
+const COMMAND_NAMES: Record<number, string> = { [WILL]: 'WILL', [WONT]: 'WONT', [DO]: 'DO', [DONT]: 'DONT' };
+
+export interface NegotiationEvent {
+  received: string;
+  option: number;
+  /** The reply sent, if any (none when the request repeats the current state). */
+  sent?: string;
+}
+
+/**
+ * Telnet byte layer. `decode` strips telnet commands out of received bytes, answers option
+ * negotiation through `send` and returns the application data (IAC IAC → one 0xFF byte). The
+ * state carries over between chunks, so a command split across two TCP reads is handled.
+ * Follows RFC 1143's rule of not acknowledging a request for the state an option is already in,
+ * so two correct peers never loop.
+ */
+export class TelnetCodec {
+  private state: 'data' | 'iac' | 'option' | 'sb' | 'sbIac' = 'data';
+  private command = 0;
+  private sbBytes: number[] = [];
+  /** Options enabled on the server's side (it WILL), and on ours (we WILL). */
+  private readonly him = new Set<number>();
+  private readonly us = new Set<number>();
+  readonly events: NegotiationEvent[] = [];
+  /** Subnegotiations received (option, payload), for diagnostics; content is ignored. */
+  readonly subnegotiations: Array<{ option: number; data: number[] }> = [];
+
+  constructor(private readonly send: (bytes: Buffer) => void, private readonly policy: NegotiationPolicy = DEFAULT_POLICY) {}
+
+  remoteEnabled(option: number): boolean {
+    return this.him.has(option);
+  }
+
+  localEnabled(option: number): boolean {
+    return this.us.has(option);
+  }
+
+  decode(chunk: Buffer): Buffer {
+    if (this.state === 'data' && chunk.indexOf(IAC) < 0) return chunk;
+    const out = Buffer.allocUnsafe(chunk.length);
+    let n = 0;
+    for (const byte of chunk) {
+      switch (this.state) {
+        case 'data':
+          if (byte === IAC) this.state = 'iac';
+          else out[n++] = byte;
+          break;
+        case 'iac':
+          if (byte === IAC) {
+            out[n++] = IAC;
+            this.state = 'data';
+          } else if (byte === WILL || byte === WONT || byte === DO || byte === DONT) {
+            this.command = byte;
+            this.state = 'option';
+          } else if (byte === SB) {
+            this.sbBytes = [];
+            this.state = 'sb';
+          } else {
+            // NOP, GA, AYT, DM…: two-byte commands with nothing to do for a line client.
+            this.state = 'data';
+          }
+          break;
+        case 'option':
+          this.negotiate(this.command, byte);
+          this.state = 'data';
+          break;
+        case 'sb':
+          if (byte === IAC) this.state = 'sbIac';
+          else if (this.sbBytes.length < 256) this.sbBytes.push(byte);
+          break;
+        case 'sbIac':
+          if (byte === SE) {
+            if (this.sbBytes.length) this.subnegotiations.push({ option: this.sbBytes[0], data: this.sbBytes.slice(1) });
+            this.state = 'data';
+          } else {
+            if (byte === IAC && this.sbBytes.length < 256) this.sbBytes.push(IAC);
+            this.state = 'sb';
+          }
+          break;
+      }
+    }
+    return out.subarray(0, n);
+  }
+
+  /** Application data ready to write: every 0xFF byte doubled. */
+  static escape(data: Buffer): Buffer {
+    if (data.indexOf(IAC) < 0) return data;
+    const out: number[] = [];
+    for (const byte of data) {
+      out.push(byte);
+      if (byte === IAC) out.push(IAC);
+    }
+    return Buffer.from(out);
+  }
+
+  private negotiate(command: number, option: number): void {
+    let reply: number | undefined;
+    switch (command) {
+      case WILL:
+        if (!this.policy.remote.includes(option)) reply = DONT;
+        else if (!this.him.has(option)) {
+          this.him.add(option);
+          reply = DO;
+        }
+        break;
+      case WONT:
+        if (this.him.has(option)) {
+          this.him.delete(option);
+          reply = DONT;
+        }
+        break;
+      case DO:
+        if (!this.policy.local.includes(option)) reply = WONT;
+        else if (!this.us.has(option)) {
+          this.us.add(option);
+          reply = WILL;
+        }
+        break;
+      case DONT:
+        if (this.us.has(option)) {
+          this.us.delete(option);
+          reply = WONT;
+        }
+        break;
+    }
+    this.events.push({ received: COMMAND_NAMES[command], option, sent: reply === undefined ? undefined : COMMAND_NAMES[reply] });
+    if (this.events.length > 200) this.events.splice(0, 100);
+    if (reply !== undefined) this.send(Buffer.from([IAC, reply, option]));
+  }
+}
+
+/**
+ * Terminal text layer: turns what a VT100 program writes into plain text. Drops escape
+ * sequences (CSI `ESC [ … final`, OSC/DCS strings up to BEL or `ESC \`, two- and three-byte
+ * escapes like `ESC c`), every carriage return (the manhole ends lines with `\r\r\r\n`), NUL and
+ * the other C0 controls except `\n` and `\t`. `ESC E` (next line) becomes `\n`. Streaming: an
+ * escape split between two chunks is still removed.
+ */
+export class TerminalText {
+  private state: 'text' | 'esc' | 'csi' | 'string' | 'stringEsc' | 'escArg' = 'text';
+
+  push(input: string): string {
+    let out = '';
+    let runStart = -1;
+    const flush = (end: number) => {
+      if (runStart >= 0) out += input.slice(runStart, end);
+      runStart = -1;
+    };
+    for (let i = 0; i < input.length; i++) {
+      const c = input.charCodeAt(i);
+      switch (this.state) {
+        case 'text':
+          if (c >= 0x20 && c !== 0x7f || c === 0x0a || c === 0x09) {
+            if (runStart < 0) runStart = i;
+          } else {
+            flush(i);
+            if (c === 0x1b) this.state = 'esc';
+          }
+          break;
+        case 'esc':
+          if (c === 0x5b /* [ */) this.state = 'csi';
+          else if (c === 0x5d /* ] */ || c === 0x50 /* P */ || c === 0x5f /* _ */ || c === 0x5e /* ^ */) this.state = 'string';
+          else if (c >= 0x20 && c <= 0x2f) this.state = 'escArg'; // ESC ( B, ESC # 8, …
+          else {
+            if (c === 0x45 /* E */) out += '\n';
+            this.state = 'text';
+          }
+          break;
+        case 'escArg':
+          if (!(c >= 0x20 && c <= 0x2f)) this.state = 'text';
+          break;
+        case 'csi':
+          if (c >= 0x40 && c <= 0x7e) this.state = 'text';
+          else if (c < 0x20 || c > 0x7e) this.state = 'text'; // malformed: give up on it
+          break;
+        case 'string':
+          if (c === 0x07) this.state = 'text';
+          else if (c === 0x1b) this.state = 'stringEsc';
+          break;
+        case 'stringEsc':
+          this.state = c === 0x5c /* \ */ ? 'text' : 'string';
+          break;
+      }
+    }
+    flush(input.length);
+    return out;
+  }
+}
+
+export interface TelnetClientOptions {
+  host: string;
+  port: number;
+  password: string;
+  /** Scrapy's TELNETCONSOLE_USERNAME, `scrapy` by default. */
+  username?: string;
+  /** For connecting and logging in; 10 s by default. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  policy?: NegotiationPolicy;
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_LOGIN_TIMEOUT_MS = 10_000;
+export const DEFAULT_RUN_TIMEOUT_MS = 30_000;
+const MAX_LOGIN_TEXT = 8_192;
+
+/** Why a line cannot be typed into the manhole, or undefined when it can. */
+export function lineProblem(line: string): string | undefined {
+  // The manhole only accepts printable ASCII keystrokes (others are dropped with a warning in the
+  // crawl's log; tab inserts spaces, ^C/^D act as keys): anything else would silently change the code.
+  const bad = /[^\x20-\x7e]/.exec(line);
+  if (!bad) return undefined;
+  const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+  return `the telnet console takes one line of printable ASCII; the code has U+${code} at index ${bad.index}`;
+}
+
+interface Job {
+  line: string;
+  resolve(output: string): void;
+  reject(error: EvaluatorError): void;
+  /** Rejected already (timeout / cancel): keep reading its output up to the prompt, then drop it. */
+  settled: boolean;
+  started: boolean;
+  cleanup(): void;
+}
+
+/**
+ * One logged-in telnet console session. `run` types one line and returns what the console printed
+ * between the echo of that line and the next prompt, with terminal escapes and `\r` removed.
+ * Calls are queued: one line at a time on the wire. A call that times out or is cancelled stays
+ * on the wire until its prompt comes back (the crawl cannot be interrupted mid-statement), and
+ * the next call starts after it, so replies never get mixed up.
+ */
+export class TelnetClient {
+  private readonly codec: TelnetCodec;
+  private readonly decoder = new StringDecoder('utf8');
+  private readonly terminal = new TerminalText();
+  private readonly queue: Job[] = [];
+  private current: Job | undefined;
+  /** Cleaned text received for the current job. */
+  private acc = '';
+  private echoDone = false;
+  private echoScanFrom = 0;
+  private continuationSent = 0;
+  private outputParts: string[] = [];
+  private closedReason: string | undefined;
+  private readonly closeListeners = new Set<(reason: string) => void>();
+  /** Receives text while logging in. */
+  private loginSink: ((text: string) => void) | undefined;
+
+  private constructor(private readonly socket: net.Socket, readonly host: string, readonly port: number, policy: NegotiationPolicy) {
+    this.codec = new TelnetCodec((bytes) => this.writeRaw(bytes), policy);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => undefined); // 'close' follows and carries the outcome
+    socket.on('close', () => this.handleClose(`The Scrapy telnet console at ${this.where} closed the connection (did the crawl end?).`));
+  }
+
+  get where(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  get closed(): boolean {
+    return this.closedReason !== undefined;
+  }
+
+  /** Negotiation seen on this connection (for tests and diagnostics). */
+  get negotiation(): readonly NegotiationEvent[] {
+    return this.codec.events;
+  }
+
+  /** Calls `listener` once when the connection ends; returns a function that unsubscribes. */
+  onClose(listener: (reason: string) => void): () => void {
+    if (this.closedReason !== undefined) {
+      listener(this.closedReason);
+      return () => undefined;
+    }
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  static async connect(options: TelnetClientOptions): Promise<TelnetClient> {
+    const { host, port } = options;
+    const username = options.username ?? 'scrapy';
+    const timeoutMs = options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
+    for (const [what, value] of [['username', username], ['password', options.password]] as const) {
+      if (/[\r\n\0]/.test(value)) throw new EvaluatorError('auth', `The telnet ${what} cannot contain a line break or NUL.`);
+    }
+    if (options.signal?.aborted) throw new EvaluatorError('cancelled', 'Cancelled.');
+    const deadline = Date.now() + timeoutMs;
+    const socket = await openSocket(host, port, timeoutMs, options.signal);
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 10_000);
+    const client = new TelnetClient(socket, host, port, options.policy ?? DEFAULT_POLICY);
+    try {
+      await client.login(username, options.password, Math.max(1, deadline - Date.now()), options.signal);
+      return client;
+    } catch (error) {
+      client.close();
+      throw error;
+    }
+  }
+
+  /** Types `line` and resolves with the console's output for it (echo and prompt removed). */
+  run(line: string, options: RunOptions = {}): Promise<string> {
+    if (this.closedReason !== undefined) return Promise.reject(new EvaluatorError('disconnected', this.closedReason));
+    const problem = lineProblem(line);
+    if (problem) return Promise.reject(new EvaluatorError('protocol', `Cannot send this code: ${problem}.`));
+    if (options.signal?.aborted) return Promise.reject(new EvaluatorError('cancelled', 'Cancelled.'));
+    const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
+    return new Promise<string>((resolve, reject) => {
+      const job: Job = {
+        line, settled: false, started: false,
+        resolve: (output) => {
+          if (job.settled) return;
+          job.settled = true;
+          job.cleanup();
+          resolve(output);
+        },
+        reject: (error) => {
+          if (job.settled) return;
+          job.settled = true;
+          job.cleanup();
+          reject(error);
+        },
+        cleanup: () => {
+          clearTimeout(timer);
+          options.signal?.removeEventListener('abort', onAbort);
+        },
+      };
+      const abandon = (error: EvaluatorError) => {
+        job.reject(error);
+        // Not on the wire yet: just forget it. On the wire: it keeps the session until its prompt.
+        if (!job.started) {
+          const index = this.queue.indexOf(job);
+          if (index >= 0) this.queue.splice(index, 1);
+        }
+      };
+      const timer = setTimeout(() => abandon(new EvaluatorError('timeout', job.started
+        ? `No answer from the Scrapy telnet console at ${this.where} within ${timeoutMs} ms.`
+        : `The Scrapy telnet console at ${this.where} was still busy with an earlier call after ${timeoutMs} ms.`)), timeoutMs);
+      const onAbort = () => abandon(new EvaluatorError('cancelled', 'Cancelled.'));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  /** Closes the connection; pending and queued calls fail with 'disconnected'. */
+  close(reason = 'The telnet connection was closed.'): void {
+    this.handleClose(reason);
+    this.socket.destroy();
+  }
+
+  private login(username: string, password: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let stage: 'user' | 'password' | 'prompt' = 'user';
+      let text = '';
+      let done = false;
+      let unsubscribe: () => void = () => undefined;
+      const finish = (error?: EvaluatorError) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.loginSink = undefined;
+        unsubscribe();
+        if (error) reject(error);
+        else resolve();
+      };
+      const timer = setTimeout(() => finish(stage === 'user'
+        ? new EvaluatorError('protocol', `${this.where} accepted the connection but sent no telnet login prompt within ${timeoutMs} ms (is it Scrapy's telnet console?).`)
+        : new EvaluatorError('timeout', `The Scrapy telnet console at ${this.where} did not finish the login within ${timeoutMs} ms.`)), timeoutMs);
+      const onAbort = () => finish(new EvaluatorError('cancelled', 'Cancelled.'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      unsubscribe = this.onClose(() => finish(new EvaluatorError('disconnected',
+        `The Scrapy telnet console at ${this.where} closed the connection during login.`)));
+      this.loginSink = (chunk) => {
+        text = (text + chunk).slice(-MAX_LOGIN_TEXT);
+        if (stage === 'user' && /Username: $/.test(text)) {
+          stage = 'password';
+          text = '';
+          this.writeText(`${username}\r\n`);
+        } else if (stage === 'password' && /Password: $/.test(text)) {
+          stage = 'prompt';
+          text = '';
+          this.writeText(`${password}\r\n`);
+        } else if (stage === 'prompt') {
+          if (text.includes('Authentication failed')) {
+            finish(new EvaluatorError('auth', `Authentication failed on the Scrapy telnet console at ${this.where}: wrong username or password (the crawl logs the password as "Telnet Password: …" when TELNETCONSOLE_PASSWORD is not set).`));
+          } else if (text.endsWith(PROMPT)) {
+            finish();
+          }
+        }
+      };
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    const data = this.codec.decode(chunk);
+    if (!data.length) return;
+    const text = this.terminal.push(this.decoder.write(data));
+    if (!text) return;
+    if (this.loginSink) this.loginSink(text);
+    else if (this.current) this.consume(text);
+    // Otherwise: output nobody asked for (a Deferred firing later); dropped.
+  }
+
+  private pump(): void {
+    if (this.current || this.closedReason !== undefined || this.loginSink) return;
+    const job = this.queue.shift();
+    if (!job) return;
+    this.current = job;
+    job.started = true;
+    this.acc = '';
+    this.echoDone = false;
+    this.echoScanFrom = 0;
+    this.continuationSent = 0;
+    this.outputParts = [];
+    this.writeText(`${job.line}\r\n`);
+  }
+
+  private consume(text: string): void {
+    const job = this.current!;
+    this.acc += text;
+    if (!this.echoDone) {
+      // The manhole echoes the typed line, then a newline once it is submitted.
+      const echo = `${job.line}\n`;
+      if (this.acc.length < echo.length) return;
+      const at = this.acc.startsWith(echo) ? 0 : this.acc.indexOf(echo, this.echoScanFrom);
+      if (at < 0) {
+        this.echoScanFrom = Math.max(0, this.acc.length - echo.length);
+        return;
+      }
+      this.acc = this.acc.slice(at + echo.length);
+      this.echoDone = true;
+    }
+    const atLineStart = (suffix: string) => this.acc.endsWith(suffix) && (this.acc.length === suffix.length || this.acc[this.acc.length - suffix.length - 1] === '\n');
+    if (atLineStart(PROMPT)) {
+      this.outputParts.push(this.acc.slice(0, -PROMPT.length));
+      this.finishCurrent();
+    } else if (atLineStart(CONTINUATION_PROMPT)) {
+      // A compound statement on one line (`for x in y: f(x)`) waits for an empty line.
+      this.outputParts.push(this.acc.slice(0, -CONTINUATION_PROMPT.length));
+      this.acc = '';
+      this.continuationSent++;
+      // The empty line is echoed as a bare newline; a second `... ` means the line is incomplete:
+      // ^C makes the manhole drop it and print `KeyboardInterrupt` and a fresh prompt.
+      if (this.continuationSent === 1) {
+        this.echoDone = false;
+        this.echoScanFrom = 0;
+        job.line = '';
+        this.writeText('\r\n');
+      } else {
+        this.writeRaw(Buffer.from([0x03]));
+      }
+    }
+  }
+
+  private finishCurrent(): void {
+    const job = this.current!;
+    this.current = undefined;
+    this.acc = '';
+    let output = this.outputParts.join('');
+    if (output.endsWith('\n')) output = output.slice(0, -1);
+    if (this.continuationSent > 1) {
+      job.reject(new EvaluatorError('remote', 'The code is an incomplete statement (the console asked for more lines).'));
+    } else {
+      job.resolve(output);
+    }
+    this.pump();
+  }
+
+  private writeText(text: string): void {
+    this.writeRaw(TelnetCodec.escape(Buffer.from(text, 'utf8')));
+  }
+
+  private writeRaw(bytes: Buffer): void {
+    if (this.closedReason === undefined && !this.socket.destroyed) this.socket.write(bytes);
+  }
+
+  private handleClose(reason: string): void {
+    if (this.closedReason !== undefined) return;
+    this.closedReason = reason;
+    const error = () => new EvaluatorError('disconnected', reason);
+    const jobs = [...(this.current ? [this.current] : []), ...this.queue.splice(0)];
+    this.current = undefined;
+    for (const job of jobs) job.reject(error());
+    for (const listener of [...this.closeListeners]) listener(reason);
+    this.closeListeners.clear();
+    this.socket.destroy();
+  }
+}
+
+function openSocket(host: string, port: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<net.Socket> {
+  return new Promise<net.Socket>((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const fail = (error: EvaluatorError) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      socket.destroy();
+      reject(error);
+    };
+    const timer = setTimeout(() => fail(new EvaluatorError('connect',
+      `No answer from ${host}:${port} within ${timeoutMs} ms (is the Scrapy crawl running with TELNETCONSOLE_ENABLED on?).`)), timeoutMs);
+    const onAbort = () => fail(new EvaluatorError('cancelled', 'Cancelled.'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      const detail = error.code && error.code !== 'ECONNREFUSED' ? ` [${error.code}]` : '';
+      fail(new EvaluatorError('connect', `No Scrapy telnet console on ${host}:${port} (is TELNETCONSOLE_ENABLED on and the crawl running?)${detail}`));
+    });
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+  });
+}

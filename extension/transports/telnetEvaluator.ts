@@ -1,0 +1,99 @@
+// Evaluator over Scrapy's telnet console (a crawl running on its own, no debugger). The console
+// is a Python REPL: an expression's repr comes back as text, so the reply mode is always 'return'
+// and the engine finds the agent's marked payload in that text. See telnetClient.ts for the
+// protocol; nothing here ever logs or reports the password.
+import {
+  CallBuilder, EvaluateOptions, Evaluator, EvaluatorError, ReplyMode,
+} from './evaluator';
+import {
+  DEFAULT_RUN_TIMEOUT_MS, NegotiationEvent, NegotiationPolicy, TelnetClient,
+} from './telnetClient';
+
+export interface TelnetConnectOptions {
+  host: string;
+  port: number;
+  password: string;
+  /** Scrapy's TELNETCONSOLE_USERNAME, `scrapy` by default. */
+  username?: string;
+  /** Connect + login timeout (10 s by default). Calls default to 30 s unless they give their own. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Telnet option policy; the default suits Twisted's manhole (see telnetClient.ts). */
+  policy?: NegotiationPolicy;
+}
+
+/**
+ * The last exception line of Python console output (`ZeroDivisionError: division by zero`,
+ * `SyntaxError: invalid syntax`), or undefined when the output shows no error.
+ */
+export function remoteErrorOf(output: string): string | undefined {
+  const lines = output.split('\n');
+  const traceback = lines.findIndex((l) => l.startsWith('Traceback (most recent call last):'));
+  const isException = (l: string) => /^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning)\b(:.*)?$/.test(l) || l === 'KeyboardInterrupt';
+  // A syntax error has no Traceback header: `  File "<console>", line 1` … `SyntaxError: …`.
+  const file = lines.findIndex((l) => l.startsWith('  File "'));
+  if (traceback < 0 && file < 0) return undefined;
+  const from = traceback >= 0 ? traceback : file;
+  for (let i = lines.length - 1; i >= from; i--) {
+    const line = lines[i].trimEnd();
+    if (isException(line)) return line.length > 500 ? `${line.slice(0, 500)}…` : line;
+  }
+  return traceback >= 0 ? 'Traceback (most recent call last)' : undefined;
+}
+
+export class TelnetEvaluator implements Evaluator {
+  /** How replies come back: always the expression's value (a repr printed by the REPL). */
+  static readonly replyModes: readonly ReplyMode[] = ['return'];
+  readonly replyModes: readonly ReplyMode[] = TelnetEvaluator.replyModes;
+  readonly description: string;
+
+  private constructor(private readonly client: TelnetClient, private readonly defaultTimeoutMs: number) {
+    this.description = `Scrapy telnet console ${client.where}`;
+  }
+
+  /** Connects and logs in; rejects with EvaluatorError 'connect', 'auth', 'timeout', 'protocol'… */
+  static async connect(options: TelnetConnectOptions): Promise<TelnetEvaluator> {
+    const client = await TelnetClient.connect(options);
+    return new TelnetEvaluator(client, DEFAULT_RUN_TIMEOUT_MS);
+  }
+
+  get closed(): boolean {
+    return this.client.closed;
+  }
+
+  get negotiation(): readonly NegotiationEvent[] {
+    return this.client.negotiation;
+  }
+
+  /** Called once when the console goes away (crawl ended, dispose); returns an unsubscribe function. */
+  onDidClose(listener: (reason: string) => void): () => void {
+    return this.client.onClose(listener);
+  }
+
+  /**
+   * Types the single-line call and returns what the console printed for it: the value's repr,
+   * or a traceback. The engine extracts the marked reply from it.
+   */
+  evaluate(build: CallBuilder, _requestId: number, options: EvaluateOptions = {}): Promise<string> {
+    return this.run(build('return'), options);
+  }
+
+  /** Runs a one-line statement; rejects with 'remote' and the exception line if it raised. */
+  async execute(code: string, options: EvaluateOptions = {}): Promise<void> {
+    const output = await this.run(code, options);
+    const error = remoteErrorOf(output);
+    if (error !== undefined) throw new EvaluatorError('remote', error);
+  }
+
+  /** Raw console round trip, for diagnostics: output of one line. */
+  run(line: string, options: EvaluateOptions = {}): Promise<string> {
+    if (line.includes('\n') || line.includes('\r')) {
+      return Promise.reject(new EvaluatorError('protocol', 'The telnet console takes one line at a time; the code has a line break.'));
+    }
+    return this.client.run(line, { timeoutMs: options.timeoutMs ?? this.defaultTimeoutMs, signal: options.signal });
+  }
+
+  dispose(): void {
+    this.client.close('The telnet evaluator was disposed.');
+  }
+}
