@@ -1,0 +1,38 @@
+// In-host side of the UI handshake with the workbench harness (test/workbench/harness.mjs).
+//
+//   const shot = await ui('partitionWebview', { minBars: 1 });
+//
+// writes `ready-for-ui:<seq>:<name>.json` ({ name, args }) into $LIVEREF_UI_BRIDGE and blocks until
+// the harness has run the UI check `name` (exported by a test/workbench/ui/*.mjs file) against the
+// real workbench page and answered `ui-done:<seq>:<name>.json` ({ ok, value | error }). Resolves
+// with the check's return value; rejects with the check's error, or on timeout. Meanwhile the
+// extension host keeps running (debug sessions stay live while the harness clicks).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+let seq = 0;
+
+/** True when the suite runs under the workbench harness, which can answer ui(). */
+export function uiAvailable(): boolean {
+  return !!process.env.LIVEREF_UI_BRIDGE;
+}
+
+export async function ui<T = unknown>(name: string, args: unknown = {}, timeoutMs = 90_000): Promise<T> {
+  const dir = process.env.LIVEREF_UI_BRIDGE;
+  if (!dir) throw new Error(`ui('${name}'): UI checks need the workbench harness (LIVEREF_UI_BRIDGE is not set)`);
+  const id = `${++seq}-${process.pid}`;
+  const request = path.join(dir, `ready-for-ui:${id}:${name}.json`);
+  const response = path.join(dir, `ui-done:${id}:${name}.json`);
+  fs.writeFileSync(request + '.tmp', JSON.stringify({ name, args, time: Date.now() }));
+  fs.renameSync(request + '.tmp', request);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (fs.existsSync(response)) {
+      const answer = JSON.parse(fs.readFileSync(response, 'utf8')) as { ok: boolean; value?: T; error?: string };
+      if (answer.ok) return answer.value as T;
+      throw new Error(`UI check '${name}' failed:\n${answer.error ?? 'no details'}`);
+    }
+    if (Date.now() > deadline) throw new Error(`ui('${name}'): no answer from the harness within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,37 @@
+// Test-only extension (see README.md). Plain JavaScript so that it is packaged as is.
+const vscode = require('vscode');
+const fs = require('fs');
+
+let started = false;
+
+exports.activate = (context) => {
+  const python = process.env.LIVEREF_PYTHON || '/usr/bin/python3';
+  context.subscriptions.push(vscode.debug.registerDebugAdapterDescriptorFactory('debugpy', {
+    createDebugAdapterDescriptor: () => new vscode.DebugAdapterExecutable(python, ['-m', 'debugpy.adapter']),
+  }));
+  const results = process.env.LIVEREF_TEST_RESULTS;
+  if (!results || started) return;
+  started = true;
+  const progress = process.env.LIVEREF_TEST_PROGRESS || `${results}.progress`;
+  const note = (event) => { try { fs.appendFileSync(progress, JSON.stringify({ ...event, time: Date.now() }) + '\n'); } catch { /* harness gone */ } };
+  // Heartbeat: the harness fails fast when the extension host stops answering.
+  const heartbeat = setInterval(() => { try { fs.writeFileSync(`${progress}.heartbeat`, String(Date.now())); } catch { /* ignore */ } }, 1000);
+  context.subscriptions.push({ dispose: () => clearInterval(heartbeat) });
+  note({ type: 'activated', pid: process.pid, node: process.version, vscode: vscode.version });
+  // Run after activation returns, so that the extension host is not kept in "activating".
+  setTimeout(async () => {
+    try {
+      await require(process.env.LIVEREF_TEST_ENTRY).run();
+    } catch (error) {
+      note({ type: 'runner-error', error: String((error && error.stack) || error) });
+    } finally {
+      // run() has written the results file; make sure there is one even if it could not.
+      if (!fs.existsSync(results)) {
+        fs.writeFileSync(results, JSON.stringify({ results: [{ title: 'run the in-host suites', fullTitle: 'run the in-host suites', state: 'failed', error: 'the runner produced no results' }] }));
+      }
+      note({ type: 'finished' });
+    }
+  }, 0);
+};
+
+exports.deactivate = () => undefined;

@@ -1,0 +1,68 @@
+// Helpers for UI checks (test/workbench/ui/*.mjs) driving the code-server workbench page with
+// playwright-core. Every wait is bounded.
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs a command through the command palette (F1), by its title as shown there. */
+export async function runPaletteCommand(page, title, { timeoutMs = 15_000 } = {}) {
+  const input = page.locator('.quick-input-widget input');
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    await page.locator('.monaco-workbench').click({ position: { x: 5, y: 300 }, timeout: 5000 }).catch(() => undefined);
+    await page.keyboard.press(attempt % 2 ? 'Control+Shift+P' : 'F1');
+    if (await input.isVisible({ timeout: 3000 }).catch(() => false)) break;
+    if (Date.now() > deadline) throw new Error('the command palette did not open');
+  }
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
+  await input.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+}
+
+/** Opens the Run and Debug container (command palette, then Ctrl+Shift+D as a fallback). */
+export async function showRunAndDebug(page, { timeoutMs = 20_000 } = {}) {
+  const viewlet = page.locator('.part.sidebar .composite.viewlet#workbench\\.view\\.debug, #workbench\\.view\\.debug');
+  try {
+    await runPaletteCommand(page, 'View: Show Run and Debug', { timeoutMs });
+  } catch {
+    await page.keyboard.press('Control+Shift+D');
+  }
+  await viewlet.first().waitFor({ state: 'visible', timeout: timeoutMs });
+  return viewlet.first();
+}
+
+/** The view pane header with this title in the visible side bar. */
+export function paneHeader(page, title) {
+  return page.locator('.part.sidebar .pane-header', { has: page.locator('h3.title', { hasText: title }) }).first();
+}
+
+/**
+ * Webviews are nested iframes (an outer host frame and an inner 'active-frame'). Polls all frames
+ * of the page until one has an element matching the selector; returns that frame.
+ */
+export async function findFrameWith(page, selector, { timeoutMs = 30_000, pollMs = 250 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      const count = await frame.locator(selector).count().catch(() => 0);
+      if (count > 0) return frame;
+    }
+    if (Date.now() > deadline) {
+      const urls = page.frames().map((f) => f.url().slice(0, 100));
+      throw new Error(`no frame has '${selector}' after ${timeoutMs} ms; frames:\n  ${urls.join('\n  ')}`);
+    }
+    await sleep(pollMs);
+  }
+}
+
+/** Text of every frame (first chars), for failure messages. */
+export async function describeFrames(page, chars = 200) {
+  const lines = [];
+  for (const f of page.frames()) {
+    const text = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '?');
+    lines.push(`${f.url().slice(0, 90)} ${JSON.stringify(text.slice(0, chars))}`);
+  }
+  return lines.join('\n');
+}
