@@ -243,6 +243,7 @@ describe('TelnetEvaluator when the crawl goes away', function () {
     assert.ok(Date.now() - started < 20_000);
     await rejects(ev.evaluate(() => '1', 1), 'disconnected');
     assert.match(crawl.output(), /Closing spider \(closespider_timeout\)/);
+    assert.equal(await crawl.exited, 0, 'the crawl exits cleanly on its own');
   });
 
   it('DESIGN\'s refuse-every-DO policy works but makes Twisted log "Error do" tracebacks: why the default agrees', async () => {
