@@ -1,0 +1,83 @@
+// The product on the seed's leaky crawl, in a real VS Code with a real debugpy session: the Live
+// References view, Reveal oldest, Iterate all, Go to leak site and the ignore action, driven
+// through the UI (test/workbench/ui/product.mjs) where a user would click.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { leakLine, SPIDER_FILE } from '../fixtures/fixtureSite';
+import type { LiveReferencesApi } from '../../extension/extension';
+import type { InspectedRoot } from '../../extension/views/inspectorTree';
+import { api, LeakyCrawl, startLeakyCrawl, waitFor } from './leakyCrawl';
+import { ui } from './uiBridge';
+
+describe('Live References on the leaky Scrapy crawl', function () {
+  this.timeout(120_000);
+  let lr: LiveReferencesApi;
+  let crawl: LeakyCrawl;
+  const config = () => vscode.workspace.getConfiguration('liveReferences');
+  const rows = () => lr.liveRefs.rowsOf(crawl.session.id);
+  const count = (name: string) => rows().find((r) => r.className === name)?.count ?? 0;
+
+  before(async () => {
+    lr = await api();
+    await config().update('refreshIntervalMs', 1000, vscode.ConfigurationTarget.Global);
+    await config().update('ignore', [], vscode.ConfigurationTarget.Global);
+    crawl = await startLeakyCrawl('Leaky crawl', { PYTHONTRACEMALLOC: '25' });
+  });
+
+  after(async () => {
+    await crawl?.stop();
+    await config().update('refreshIntervalMs', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('ignore', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('shows HtmlResponse and Request rows whose counts grow while the crawl runs unpaused', async () => {
+    await waitFor('HtmlResponse and Request rows', () => count('HtmlResponse') > 0 && count('Request') > 0, 60_000);
+    const first = count('HtmlResponse');
+    await waitFor('HtmlResponse to grow', () => count('HtmlResponse') > first, 30_000);
+    assert.ok(!crawl.events.includes('stopped'), 'the program was paused');
+    const shown = await ui<{ rows: string[] }>('liveRefsRows', { classes: ['HtmlResponse', 'Request'] });
+    assert.ok(shown.rows.some((r) => r.includes('HtmlResponse')));
+    const snapshot = rows().find((r) => r.className === 'HtmlResponse')!;
+    const request = rows().find((r) => r.className === 'Request')!;
+    assert.ok(snapshot.oldestAgeS! >= request.oldestAgeS!, 'the oldest response should be at least as old as the oldest request');
+  });
+
+  it('Reveal oldest (a click on the row) opens the first product page', async () => {
+    const before = lr.inspector.list().length;
+    await ui('clickLiveRefsRow', { className: 'HtmlResponse' });
+    const root = await waitFor('an inspected object', () => lr.inspector.list().length > before && lr.inspector.list()[0]);
+    assert.equal(root.summary.url, crawl.site.firstProductUrl);
+    await ui('inspectorShows', { text: crawl.site.firstProductUrl, screenshot: 'inspector' });
+  });
+
+  it('Go to leak site leaves the editor on the spider\'s meta={\'referer\': response} line', async () => {
+    const root = lr.inspector.list().find((r) => r.summary.url === crawl.site.firstProductUrl)!;
+    assert.ok(root, 'the oldest response is not open');
+    await ui('clickLeakSite', { url: root.summary.url });
+    const editor = await waitFor('an editor on the spider', () => {
+      const e = vscode.window.activeTextEditor;
+      return e && e.document.uri.fsPath === SPIDER_FILE && e;
+    }, 30_000);
+    assert.equal(editor.selection.active.line + 1, leakLine());
+    assert.match(editor.document.lineAt(editor.selection.active.line).text, /meta=\{'referer': response\}/);
+  });
+
+  it('Iterate all lists the live responses and opening one works', async () => {
+    const node = { kind: 'row', sessionId: crawl.session.id, row: rows().find((r) => r.className === 'HtmlResponse')! };
+    const picked = vscode.commands.executeCommand<{ url?: string } | undefined>('liveReferences.iterateAll', node);
+    const shown = await ui<{ items: string[] }>('pickFromIterateAll', { filter: 'pid=1', minItems: 1 });
+    assert.ok(shown.items.length >= 1);
+    assert.ok(shown.items.every((i) => /pid=1/i.test(i)), shown.items.join('\n'));
+    const summary = await picked;
+    assert.ok(summary?.url && /pid=1/.test(summary.url), `picked ${JSON.stringify(summary)}`);
+    await waitFor('the picked response in Inspected Objects', () => lr.inspector.list().some((r: InspectedRoot) => r.summary.url === summary!.url));
+  });
+
+  it('the ignore action hides the spider row', async () => {
+    await waitFor('the LeakySpider row', () => count('LeakySpider') > 0);
+    await ui('ignoreLiveRefsRow', { className: 'LeakySpider' });
+    await waitFor('LeakySpider to be hidden', () => count('LeakySpider') === 0 && count('HtmlResponse') > 0);
+    assert.deepEqual(config().get('ignore'), ['LeakySpider']);
+    await ui('liveRefsRows', { classes: ['HtmlResponse'], absent: ['LeakySpider'], screenshot: 'live-references' });
+  });
+});

@@ -1,0 +1,159 @@
+// UI checks for the product suites (test/suite/liveRefsView.test.ts, partitionView.test.ts): the
+// in-host tests call ui('<name>') and these run against the real workbench page meanwhile.
+import { paneHeader, showRunAndDebug, findFrameWith, describeFrames } from '../uiHelpers.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The body of a side bar view pane, expanded. */
+async function pane(page, title) {
+  if (!(await paneHeader(page, title).isVisible().catch(() => false))) await showRunAndDebug(page);
+  const header = paneHeader(page, title);
+  await header.waitFor({ state: 'visible', timeout: 15_000 });
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  return page.locator('.part.sidebar .pane', { has: header });
+}
+
+function row(paneLocator, text) {
+  return paneLocator.locator('.monaco-list-row', { hasText: text }).first();
+}
+
+async function rowTexts(paneLocator) {
+  return (await paneLocator.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+export default [
+  {
+    name: 'liveRefsRows',
+    onDemand: true,
+    async run(page, ctx) {
+      const view = await pane(page, 'Live References');
+      for (const cls of ctx.args.classes ?? []) await row(view, cls).waitFor({ state: 'visible', timeout: 20_000 });
+      for (const cls of ctx.args.absent ?? []) {
+        const deadline = Date.now() + 15_000;
+        while (await row(view, cls).isVisible().catch(() => false)) {
+          if (Date.now() > deadline) throw new Error(`${cls} is still shown`);
+          await sleep(200);
+        }
+      }
+      const rows = await rowTexts(view);
+      const screenshot = await ctx.screenshot(ctx.args.screenshot ?? 'live-references-rows');
+      return { rows, screenshot };
+    },
+  },
+  {
+    name: 'clickLiveRefsRow',
+    onDemand: true,
+    async run(page, ctx) {
+      const view = await pane(page, 'Live References');
+      const target = view.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${ctx.args.className}$`) }) }).first();
+      await target.waitFor({ state: 'visible', timeout: 20_000 });
+      await target.click();
+      return { clicked: ctx.args.className };
+    },
+  },
+  {
+    name: 'ignoreLiveRefsRow',
+    onDemand: true,
+    async run(page, ctx) {
+      const view = await pane(page, 'Live References');
+      const target = view.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${ctx.args.className}$`) }) }).first();
+      await target.waitFor({ state: 'visible', timeout: 20_000 });
+      await target.hover();
+      const action = target.locator('.action-label[aria-label="Hide Class and Subclasses"]');
+      await action.waitFor({ state: 'visible', timeout: 10_000 });
+      await action.click();
+      return { ignored: ctx.args.className };
+    },
+  },
+  {
+    name: 'inspectorShows',
+    onDemand: true,
+    async run(page, ctx) {
+      const view = await pane(page, 'Inspected Objects');
+      await row(view, ctx.args.text).waitFor({ state: 'visible', timeout: 20_000 });
+      await sleep(500);
+      return { rows: await rowTexts(view), screenshot: await ctx.screenshot(ctx.args.screenshot ?? 'inspector') };
+    },
+  },
+  {
+    name: 'clickLeakSite',
+    onDemand: true,
+    async run(page, ctx) {
+      const view = await pane(page, 'Inspected Objects');
+      const why = view.locator('.monaco-list-row', { hasText: 'Why is this alive?' }).first();
+      await why.waitFor({ state: 'visible', timeout: 20_000 });
+      if ((await why.getAttribute('aria-expanded')) !== 'true') await why.click();
+      const leak = view.locator('.monaco-list-row', { hasText: 'Leak site' }).first();
+      await leak.waitFor({ state: 'visible', timeout: 60_000 });
+      const rows = await rowTexts(view);
+      await ctx.screenshot('why-is-this-alive');
+      await leak.click();
+      return { rows };
+    },
+  },
+  {
+    name: 'pickFromIterateAll',
+    onDemand: true,
+    async run(page, ctx) {
+      const widget = page.locator('.quick-input-widget');
+      await widget.waitFor({ state: 'visible', timeout: 20_000 });
+      const input = widget.locator('input');
+      await widget.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 20_000 });
+      if (ctx.args.filter) {
+        await input.fill(ctx.args.filter);
+        // The agent filters (debounced 250 ms); wait until every shown row matches.
+        const re = new RegExp(ctx.args.filter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+        const deadline = Date.now() + 15_000;
+        for (;;) {
+          const texts = await widget.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+          if (texts.length >= (ctx.args.minItems ?? 1) && texts.filter((t) => !/Load more/.test(t)).every((t) => re.test(t))) break;
+          if (Date.now() > deadline) throw new Error(`quick pick rows do not all match ${ctx.args.filter}: ${texts.slice(0, 5).join(' | ')}`);
+          await sleep(200);
+        }
+      }
+      const items = (await widget.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts()).filter((t) => !/Load more/.test(t));
+      await ctx.screenshot('iterate-all');
+      await input.press('Enter');
+      return { items };
+    },
+  },
+  {
+    name: 'partitionClickRow',
+    onDemand: true,
+    async run(page, ctx) {
+      let frame;
+      try {
+        frame = await findFrameWith(page, `.partition-table tbody tr[data-label="${ctx.args.label}"]`, { timeoutMs: ctx.args.timeoutMs ?? 90_000 });
+      } catch (error) {
+        throw new Error(`${error.message}\n${await describeFrames(page)}`);
+      }
+      const labels = await frame.locator('.partition-table tbody tr td.label').allTextContents();
+      if (ctx.args.screenshot) await ctx.screenshot(ctx.args.screenshot);
+      await frame.locator(`.partition-table tbody tr[data-label="${ctx.args.label}"]`).first().click();
+      return { labels: labels.slice(0, 30) };
+    },
+  },
+  {
+    name: 'partitionRows',
+    onDemand: true,
+    async run(page, ctx) {
+      const frame = await findFrameWith(page, ctx.args.selector ?? '.partition-table tbody tr', { timeoutMs: ctx.args.timeoutMs ?? 90_000 });
+      const labels = await frame.locator('.partition-table tbody tr td.label').allTextContents();
+      const html = ctx.args.probeHtml ? await frame.evaluate(() => ({ scripts: document.querySelectorAll('script').length, injected: !!document.querySelector('.partition-table script, svg script, #samples script, #injected') })) : undefined;
+      if (ctx.args.screenshot) await ctx.screenshot(ctx.args.screenshot);
+      return { labels: labels.slice(0, 50), html };
+    },
+  },
+  {
+    name: 'partitionClickSample',
+    onDemand: true,
+    async run(page, ctx) {
+      const frame = await findFrameWith(page, '#samples button.sample', { timeoutMs: 30_000 });
+      const samples = await frame.locator('#samples button.sample').allTextContents();
+      const target = ctx.args.contains ? frame.locator('#samples button.sample', { hasText: ctx.args.contains }).first() : frame.locator('#samples button.sample').first();
+      if (ctx.args.screenshot) await ctx.screenshot(ctx.args.screenshot);
+      await target.click();
+      return { samples };
+    },
+  },
+];
