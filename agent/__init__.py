@@ -8,7 +8,8 @@ import os
 import sys
 import threading
 
-from . import handles, inspector, liverefs, protocol, sandbox, tracked
+from . import handles, inspector, liverefs, protocol, sandbox, tracked  # noqa: F401
+from . import source, why, jobs  # noqa: F401
 
 _call_lock = threading.RLock()
 BUSY_TIMEOUT = 20.0

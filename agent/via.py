@@ -24,14 +24,30 @@ _names = {}         # id(type) -> list of learned attribute names (move-to-front
 _members = {}       # id(type) -> [(name, member descriptor)]
 _keepalive = []     # types whose ids key the caches during one call (cleared by reset)
 stats = {'materialized': 0}
+# Instance dicts this agent materialized (id(dict) -> weakref to the owner): their entries are
+# labelled `.attr` like the inline values they replaced, so the rows do not change because
+# the agent looked at an instance. Survives reset(); holds only weak references.
+_ours = {}
+MAX_OURS = 10000
 
 
 def reset():
     _dict_descr.clear()
     _names.clear()
     _members.clear()
+    _dots.clear()
     del _keepalive[:]
     stats['materialized'] = 0
+
+
+_dots = {}
+
+
+def _dot(name):
+    label = _dots.get(name)
+    if label is None:
+        label = _dots[name] = '.' + name
+    return label
 
 
 def key_label(key):
@@ -125,6 +141,13 @@ def _learn(inst, tp):
     except Exception:
         return None
     stats['materialized'] += 1
+    try:
+        import weakref
+        if len(_ours) >= MAX_OURS:
+            _ours.clear()
+        _ours[id(d)] = weakref.ref(inst)
+    except TypeError:
+        pass
     names = _names.setdefault(id(tp), [])
     try:
         for name in list(dict.keys(d)):
@@ -170,7 +193,7 @@ def _instance(inst, tp, hits, refs, out):
             except Exception:
                 continue
             if _take(hits, value):
-                out.append((value, '.' + name))
+                out.append((value, _dot(name)))
                 if i > 0:
                     names.insert(0, names.pop(i))
                 if not hits:
@@ -207,6 +230,21 @@ def _type(cls, hits, out):
             out.append((h, '.__dict__'))
 
 
+def _owned_by_instance(d):
+    owner_ref = _ours.get(id(d))
+    if owner_ref is None:
+        return False
+    owner = owner_ref()
+    if owner is None:
+        del _ours[id(d)]
+        return False
+    descr = dict_descriptor(type(owner))
+    try:
+        return descr is not None and descr.__get__(owner, type(owner)) is d
+    except Exception:
+        return False
+
+
 def edges(ref, is_target, refs=None):
     """[(target, label)] for every edge ref → target with is_target(target) true.
     Unnameable edges get label ''. `refs` = gc.get_referents(ref) if already known."""
@@ -222,9 +260,10 @@ def edges(ref, is_target, refs=None):
             items = list(dict.items(ref))
         except RuntimeError:
             items = []
+        attrs = _owned_by_instance(ref)
         for k, v in items:
             if hits and _take(hits, v):
-                out.append((v, key_label(k)))
+                out.append((v, _dot(k) if attrs and type(k) is str else key_label(k)))
             if hits and _take(hits, k):
                 out.append((k, '<key>'))
             if not hits:

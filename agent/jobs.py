@@ -1,0 +1,136 @@
+"""Chunked jobs: partitions run as generators the caller steps with a time budget, so the
+extension can show progress and cancel between chunks. No threads run the work; abandoned
+jobs (not stepped for EXPIRE_S) are dropped by the worker's idle housekeeping."""
+import threading
+import time
+
+from . import byvia, partition, protocol, sandbox, tracked
+
+MAX_JOBS = 2
+EXPIRE_S = 60.0
+
+_lock = threading.RLock()
+_jobs = {}
+_next = [0]
+
+
+class _Job(object):
+    __slots__ = ('gen', 'progress', 'result', 'touched', 'error')
+
+    def __init__(self, gen):
+        self.gen = gen
+        self.progress = {'done': 0, 'total': 0, 'phase': 'start'}
+        self.result = None
+        self.error = None
+        self.touched = time.time()
+
+
+def _drop(job_id):
+    job = _jobs.pop(job_id, None)
+    if job is not None and job.gen is not None:
+        try:
+            job.gen.close()
+        except Exception:
+            pass
+        job.gen = None
+
+
+def expire():
+    now = time.time()
+    with _lock:
+        for job_id, job in list(_jobs.items()):
+            if now - job.touched > EXPIRE_S:
+                _drop(job_id)
+
+
+if expire not in sandbox._housekeeping:
+    sandbox._housekeeping.append(expire)
+
+
+def _int(params, name, default, lo, hi):
+    try:
+        value = int(params.get(name, default) if params.get(name) is not None else default)
+    except Exception:
+        value = default
+    return max(lo, min(hi, value))
+
+
+def partition_start(params):
+    by = params.get('by') or 'type'
+    limit = _int(params, 'limit', 200, 1, 10000)
+    samples = _int(params, 'samples', 5, 0, 50)
+    if by == 'type':
+        if params.get('type') or params.get('className'):
+            raise protocol.AgentError('agent', "by 'type' partitions the whole heap; use by 'via' for a set")
+        gen = partition.by_type(params.get('scope') or 'reachable', limit, samples)
+    elif by == 'via':
+        type_label, class_name = params.get('type'), params.get('className')
+        if not isinstance(type_label, str) and not isinstance(class_name, str):
+            raise protocol.AgentError('agent', "by 'via' needs a type or a className")
+        if isinstance(class_name, str) and tracked.find(class_name) is None:
+            raise protocol.AgentError('unknownClass', 'No tracked class named %r.' % class_name)
+        gen = byvia.by_via(type_label if isinstance(type_label, str) else None,
+                           class_name if isinstance(class_name, str) else None, limit, samples)
+    else:
+        raise protocol.AgentError('agent', 'Unknown partition kind %r.' % (by,))
+    expire()
+    with _lock:
+        while len(_jobs) >= MAX_JOBS:
+            _drop(min(_jobs, key=lambda k: _jobs[k].touched))
+        _next[0] += 1
+        job_id = 'j%d' % _next[0]
+        _jobs[job_id] = _Job(gen)
+    sandbox.ensure_worker()
+    return {'job': job_id}
+
+
+def job_step(params):
+    job_id = params.get('job')
+    budget = _int(params, 'budgetMs', 250, 1, 60000) / 1000.0
+    with _lock:
+        job = _jobs.get(job_id)
+    if job is None:
+        raise protocol.AgentError('gone', 'Job %s is unknown, finished or was cancelled.' % job_id)
+    job.touched = time.time()
+    deadline = job.touched + budget
+    done = False
+    try:
+        while True:
+            try:
+                d, t, phase = next(job.gen)
+                job.progress = {'done': d, 'total': t, 'phase': phase}
+            except StopIteration as stop:
+                job.result = stop.value
+                done = True
+                break
+            if time.time() >= deadline:
+                break
+    except protocol.AgentError:
+        _drop(job_id)
+        raise
+    except Exception as exc:
+        _drop(job_id)
+        raise protocol.AgentError('agent', 'partition failed: %s' % exc.__class__.__name__)
+    job.touched = time.time()
+    if done:
+        with _lock:
+            _jobs.pop(job_id, None)
+        job.gen = None
+        result = job.result
+        p = {'done': job.progress['total'], 'total': job.progress['total'], 'phase': 'done'}
+        return {'done': True, 'progress': p, 'result': result}
+    return {'done': False, 'progress': dict(job.progress)}
+
+
+def job_cancel(params):
+    with _lock:
+        _drop(params.get('job'))
+    return {}
+
+
+def release_all():
+    with _lock:
+        n = len(_jobs)
+        for job_id in list(_jobs):
+            _drop(job_id)
+    return n
