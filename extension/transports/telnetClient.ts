@@ -251,6 +251,8 @@ export interface TelnetClientOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   policy?: NegotiationPolicy;
+  /** Tidy the console session when idle (see TIDY_LINE); default true. */
+  tidy?: boolean;
 }
 
 export interface RunOptions {
@@ -261,6 +263,18 @@ export interface RunOptions {
 export const DEFAULT_LOGIN_TIMEOUT_MS = 10_000;
 export const DEFAULT_RUN_TIMEOUT_MS = 30_000;
 const MAX_LOGIN_TEXT = 8_192;
+
+/**
+ * The manhole keeps every line typed in its history and the last value in `_`, for the whole
+ * connection: in a memory-leak tool that would be our own leak in the crawl (the agent install
+ * line is ~23 kB, replies can be megabytes). When the session goes idle, this line clears our
+ * session's history (the interpreter is reachable as sys.displayhook's owner while a line runs)
+ * and, being an expression whose value is None, resets `_`. Each getattr falls back quietly.
+ */
+export const TIDY_LINE = "getattr(getattr(getattr(__import__('sys').displayhook, '__self__', None), 'handler', None), 'historyLines', []).clear()";
+const TIDY_IDLE_MS = 20;
+/** Tidy before the next call, even when busy, once this many characters went through. */
+const TIDY_PRESSURE_CHARS = 1 << 20;
 
 /** Why a line cannot be typed into the manhole, or undefined when it can. */
 export function lineProblem(line: string): string | undefined {
@@ -279,6 +293,8 @@ interface Job {
   /** Rejected already (timeout / cancel): keep reading its output up to the prompt, then drop it. */
   settled: boolean;
   started: boolean;
+  /** The client's own housekeeping line (TIDY_LINE). */
+  internal?: boolean;
   cleanup(): void;
 }
 
@@ -287,7 +303,8 @@ interface Job {
  * between the echo of that line and the next prompt, with terminal escapes and `\r` removed.
  * Calls are queued: one line at a time on the wire. A call that times out or is cancelled stays
  * on the wire until its prompt comes back (the crawl cannot be interrupted mid-statement), and
- * the next call starts after it, so replies never get mixed up.
+ * the next call starts after it, so replies never get mixed up. When the queue runs empty the
+ * client tidies the session (TIDY_LINE) so the crawl does not keep our lines and replies.
  */
 export class TelnetClient {
   private readonly codec: TelnetCodec;
@@ -302,11 +319,14 @@ export class TelnetClient {
   private continuationSent = 0;
   private outputParts: string[] = [];
   private closedReason: string | undefined;
+  /** Characters typed and received since the session was last tidied. */
+  private untidyChars = 0;
+  private tidyTimer: NodeJS.Timeout | undefined;
   private readonly closeListeners = new Set<(reason: string) => void>();
   /** Receives text while logging in. */
   private loginSink: ((text: string) => void) | undefined;
 
-  private constructor(private readonly socket: net.Socket, readonly host: string, readonly port: number, policy: NegotiationPolicy) {
+  private constructor(private readonly socket: net.Socket, readonly host: string, readonly port: number, policy: NegotiationPolicy, private readonly tidy: boolean) {
     this.codec = new TelnetCodec((bytes) => this.writeRaw(bytes), policy);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => undefined); // 'close' follows and carries the outcome
@@ -348,7 +368,7 @@ export class TelnetClient {
     const socket = await openSocket(host, port, timeoutMs, options.signal);
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 10_000);
-    const client = new TelnetClient(socket, host, port, options.policy ?? DEFAULT_POLICY);
+    const client = new TelnetClient(socket, host, port, options.policy ?? DEFAULT_POLICY, options.tidy ?? true);
     try {
       await client.login(username, options.password, Math.max(1, deadline - Date.now()), options.signal);
       return client;
@@ -465,8 +485,29 @@ export class TelnetClient {
 
   private pump(): void {
     if (this.current || this.closedReason !== undefined || this.loginSink) return;
-    const job = this.queue.shift();
-    if (!job) return;
+    if (!this.queue.length) {
+      this.scheduleTidy();
+      return;
+    }
+    this.start(this.untidyChars > TIDY_PRESSURE_CHARS && this.tidy ? this.tidyJob() : this.queue.shift()!);
+  }
+
+  private scheduleTidy(): void {
+    if (!this.tidy || this.untidyChars === 0 || this.tidyTimer) return;
+    this.tidyTimer = setTimeout(() => {
+      this.tidyTimer = undefined;
+      if (!this.current && !this.queue.length && this.closedReason === undefined) this.start(this.tidyJob());
+    }, TIDY_IDLE_MS);
+    this.tidyTimer.unref();
+  }
+
+  private tidyJob(): Job {
+    this.untidyChars = 0;
+    const nothing = () => undefined;
+    return { line: TIDY_LINE, internal: true, settled: false, started: false, resolve: nothing, reject: nothing, cleanup: nothing };
+  }
+
+  private start(job: Job): void {
     this.current = job;
     job.started = true;
     this.acc = '';
@@ -520,6 +561,7 @@ export class TelnetClient {
     this.acc = '';
     let output = this.outputParts.join('');
     if (output.endsWith('\n')) output = output.slice(0, -1);
+    if (!job.internal) this.untidyChars += job.line.length + output.length;
     if (this.continuationSent > 1) {
       job.reject(new EvaluatorError('remote', 'The code is an incomplete statement (the console asked for more lines).'));
     } else {
@@ -539,6 +581,7 @@ export class TelnetClient {
   private handleClose(reason: string): void {
     if (this.closedReason !== undefined) return;
     this.closedReason = reason;
+    clearTimeout(this.tidyTimer);
     const error = () => new EvaluatorError('disconnected', reason);
     const jobs = [...(this.current ? [this.current] : []), ...this.queue.splice(0)];
     this.current = undefined;

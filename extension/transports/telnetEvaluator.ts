@@ -20,6 +20,8 @@ export interface TelnetConnectOptions {
   signal?: AbortSignal;
   /** Telnet option policy; the default suits Twisted's manhole (see telnetClient.ts). */
   policy?: NegotiationPolicy;
+  /** Clear our console history and `_` when idle (TIDY_LINE in telnetClient.ts); default true. */
+  tidy?: boolean;
 }
 
 /**

@@ -168,6 +168,27 @@ describe('TelnetEvaluator against a real Scrapy crawl (telnet console)', functio
     await engine.releaseAll();
   });
 
+  it('does not leave our lines and replies in the crawl (manhole history, `_`) once idle', async () => {
+    const big = await ev.run("'y' * 300000");
+    assert.equal(big.length, 300_002);
+    await new Promise((r) => setTimeout(r, 200));
+    const handler = "__import__('sys').displayhook.__self__.handler";
+    // This line itself is in the history while it runs: nothing else is.
+    assert.equal(await ev.run(`len(${handler}.historyLines)`), '1');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(await ev.run('_ is None'), 'True');
+    // Without tidying, the manhole keeps both (what the tidy line is for).
+    const untidy = await connect(crawl, { tidy: false });
+    try {
+      await untidy.run("'z' * 300000");
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(await untidy.run('len(_)'), '300000');
+      assert.equal(await untidy.run(`len(${handler}.historyLines)`), '3');
+    } finally {
+      untidy.dispose();
+    }
+  });
+
   it("keeps our calls' output off the crawl's stdout and stderr", async () => {
     const tag = `lrprobe${Date.now()}`;
     assert.equal(await ev.run(`print('${tag}-printed')`), `${tag}-printed`);

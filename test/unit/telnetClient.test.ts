@@ -7,7 +7,7 @@ import * as net from 'node:net';
 import { EvaluatorError } from '../../extension/transports/evaluator';
 import {
   DEFAULT_POLICY, DO, DONT, IAC, lineProblem, OPT_ECHO, OPT_LINEMODE, OPT_NAWS, OPT_SGA,
-  REFUSE_DO_POLICY, SB, SE, TelnetClient, TelnetCodec, TerminalText, WILL, WONT,
+  REFUSE_DO_POLICY, SB, SE, TelnetClient, TelnetCodec, TerminalText, TIDY_LINE, WILL, WONT,
 } from '../../extension/transports/telnetClient';
 import { remoteErrorOf, TelnetEvaluator } from '../../extension/transports/telnetEvaluator';
 
@@ -288,7 +288,7 @@ describe('TelnetClient against a fake manhole', function () {
 
   it('logs in, answering the negotiation the server waits for, and runs lines', async () => {
     fake = await startFake({ password: 'sekret' });
-    const client = await TelnetClient.connect({ host: '127.0.0.1', port: fake.port, password: 'sekret', timeoutMs: 2000 });
+    const client = await TelnetClient.connect({ host: '127.0.0.1', port: fake.port, password: 'sekret', timeoutMs: 2000, tidy: false });
     try {
       assert.equal(await client.run('1 + 1'), '"1 + 1"');
       assert.deepEqual(sentNegotiation(fake.received), [
@@ -374,6 +374,31 @@ describe('TelnetClient against a fake manhole', function () {
     await rejects(queued, 'disconnected');
     await rejects(client.run('1'), 'disconnected');
     assert.match(closedReason, /closed the connection/);
+  });
+
+  it('tidies the session (history, `_`) once idle, not between queued calls, and not when told not to', async () => {
+    fake = await startFake();
+    const client = await TelnetClient.connect({ host: '127.0.0.1', port: fake.port, password: 'pw' });
+    try {
+      await client.run('a');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(fake.lines, ['a', TIDY_LINE]);
+      await Promise.all([client.run('b'), client.run('c'), client.run('d')]);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(fake.lines, ['a', TIDY_LINE, 'b', 'c', 'd', TIDY_LINE]);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(fake.lines.length, 6, 'nothing to tidy after tidying');
+    } finally {
+      client.close();
+    }
+    const untidy = await TelnetClient.connect({ host: '127.0.0.1', port: fake.port, password: 'pw', tidy: false });
+    try {
+      await untidy.run('e');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(fake.lines.slice(6), ['e']);
+    } finally {
+      untidy.close();
+    }
   });
 
   it('refuses code the manhole would silently change (non-ASCII, control characters)', async () => {
