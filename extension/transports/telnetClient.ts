@@ -316,6 +316,7 @@ export class TelnetClient {
   private acc = '';
   private echoDone = false;
   private echoScanFrom = 0;
+  private echoMismatch = false;
   private continuationSent = 0;
   private outputParts: string[] = [];
   private closedReason: string | undefined;
@@ -512,6 +513,7 @@ export class TelnetClient {
     job.started = true;
     this.acc = '';
     this.echoDone = false;
+    this.echoMismatch = false;
     this.echoScanFrom = 0;
     this.continuationSent = 0;
     this.outputParts = [];
@@ -524,10 +526,15 @@ export class TelnetClient {
     if (!this.echoDone) {
       // The manhole echoes the typed line, then a newline once it is submitted.
       const echo = `${job.line}\n`;
-      if (this.acc.length < echo.length) return;
-      const at = this.acc.startsWith(echo) ? 0 : this.acc.indexOf(echo, this.echoScanFrom);
+      const at = this.acc.length < echo.length ? -1 : this.acc.startsWith(echo) ? 0 : this.acc.indexOf(echo, this.echoScanFrom);
       if (at < 0) {
         this.echoScanFrom = Math.max(0, this.acc.length - echo.length);
+        // The line has no newline, so a prompt after one means the echo will not come as sent:
+        // fail this call but stay in step with the console.
+        if (this.acc.endsWith(`\n${PROMPT}`)) {
+          this.echoMismatch = true;
+          this.finishCurrent();
+        }
         return;
       }
       this.acc = this.acc.slice(at + echo.length);
@@ -562,7 +569,9 @@ export class TelnetClient {
     let output = this.outputParts.join('');
     if (output.endsWith('\n')) output = output.slice(0, -1);
     if (!job.internal) this.untidyChars += job.line.length + output.length;
-    if (this.continuationSent > 1) {
+    if (this.echoMismatch) {
+      job.reject(new EvaluatorError('protocol', 'The telnet console did not echo the line as it was sent; the call was not read.'));
+    } else if (this.continuationSent > 1) {
       job.reject(new EvaluatorError('remote', 'The code is an incomplete statement (the console asked for more lines).'));
     } else {
       job.resolve(output);

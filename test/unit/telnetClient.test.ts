@@ -183,6 +183,8 @@ interface FakeOptions {
   password?: string;
   /** Canned console output per line (without echo/prompt); default: echo the line's repr. */
   answer?: (line: string) => { output: string; delayMs?: number } | 'close';
+  /** What the fake echoes for a typed character (default: the character). */
+  echo?: (ch: string) => string;
 }
 
 interface Fake {
@@ -251,7 +253,7 @@ function startFake(options: FakeOptions = {}): Promise<Fake> {
         if (byte === 0x0d || byte === 0x00) continue;
         if (byte === 0x0a) { const text = line; line = ''; onLine(text); continue; }
         line += String.fromCharCode(byte);
-        if (state === 'shell') socket.write(String.fromCharCode(byte)); // echo, one write per key
+        if (state === 'shell') socket.write((options.echo ?? ((c: string) => c))(String.fromCharCode(byte))); // echo, one write per key
       }
     });
     socket.write('Username: ');
@@ -398,6 +400,18 @@ describe('TelnetClient against a fake manhole', function () {
       assert.deepEqual(fake.lines.slice(6), ['e']);
     } finally {
       untidy.close();
+    }
+  });
+
+  it('a line echoed differently fails with protocol, and the session stays in step', async () => {
+    fake = await startFake({ echo: (c) => (c === 'b' ? '' : c) });
+    const client = await TelnetClient.connect({ host: '127.0.0.1', port: fake.port, password: 'pw', tidy: false });
+    try {
+      await rejects(client.run('abc'), 'protocol', /did not echo/);
+      assert.equal(await client.run('next'), '"next"');
+      assert.deepEqual(fake.lines, ['abc', 'next']);
+    } finally {
+      client.close();
     }
   });
 
