@@ -5,7 +5,7 @@ import threading
 import time
 from collections import OrderedDict
 
-from . import handles, protocol, summary, tracked
+from . import protocol, summary, tracked
 
 MAX_CURSORS = 8
 TOP_TYPES = 15

@@ -8,7 +8,7 @@ import gc
 import sys
 import time
 
-from . import handles, liverefs, protocol, summary, tracked, via
+from . import summary
 
 CHUNK = 5000
 SCAN_CHUNK = 256

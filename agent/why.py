@@ -9,7 +9,7 @@ import gc
 import sys
 import types
 
-from . import handles, liverefs, protocol, source, summary, tracked, via
+from . import handles, liverefs, source, summary, tracked, via
 
 _FREELIST_TYPES = (dict, list, tuple, float, types.MethodType)
 

@@ -4,8 +4,6 @@ import os
 import subprocess
 import gc
 import sys
-import time
-import tracemalloc
 
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils import trackref
@@ -66,8 +64,7 @@ class PartitionTest(AgentTest):
             self.assertEqual(rows['._meta']['count'], n + base['meta'])
             self.assertEqual(rows['._cb_kwargs']['count'], n + base['cb'])
             self.assertEqual(rows['.cookies']['count'], n + base['cookies'])
-            self.assertEqual(rows['._meta']['size'], sum(sys.getsizeof(r._meta) for r in reqs) +
-                             rows['._meta']['size'] - sum(sys.getsizeof(r._meta) for r in reqs))
+            self.assertGreaterEqual(rows['._meta']['size'], sum(sys.getsizeof(r._meta) for r in reqs))
             self.assertEqual(result['totalCount'], sum(r['count'] for r in result['rows']))
             self.assertEqual(result['totalSize'], sum(r['size'] for r in result['rows']))
             sample = rows['._meta']['samples'][0]
@@ -116,8 +113,7 @@ class PartitionTest(AgentTest):
         result, steps = self.run_job({'by': 'type', 'limit': 100000, 'samples': 2}, budget=5)
         self.assertGreater(steps, 1)
         rows = self.rows(result)
-        label = __name__.rsplit('.', 1)[-1] + '.Marker' if __name__ != '__main__' else 'Marker'
-        label = [l for l in rows if l.endswith('.Marker')][0]
+        label = [l for l in rows if l.endswith('test_partition.Marker')][0]
         self.assertEqual(rows[label]['count'], 1000)
         self.assertEqual(rows[label]['size'], 1000 * sys.getsizeof(markers[0]))
         self.assertGreaterEqual(rows['datetime.timedelta']['count'], 321)
@@ -143,7 +139,6 @@ class PartitionTest(AgentTest):
         import weakref
         objs = [Marker() for _ in range(100)]
         refs = [weakref.ref(o) for o in objs]
-        job = self.result('partitionStart', {'by': 'via', 'className': 'HtmlResponse'}) if False else None
         job = self.result('partitionStart', {'by': 'type'})['job']
         self.result('jobStep', {'job': job, 'budgetMs': 1})
         self.result('jobCancel', {'job': job})
