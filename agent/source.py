@@ -35,9 +35,16 @@ def is_user_path(path):
 
 
 def tracing():
-    tm = sys.modules.get('tracemalloc')
+    """True when tracemalloc traces in this process. PYTHONTRACEMALLOC / -X tracemalloc start
+    tracing at interpreter start-up without importing the `tracemalloc` module, so ask the
+    built-in `_tracemalloc`, and import the (small, stdlib) module only when it traces."""
     try:
-        return tm is not None and tm.is_tracing()
+        import _tracemalloc
+        if not _tracemalloc.is_tracing():
+            return False
+        if 'tracemalloc' not in sys.modules:
+            import tracemalloc  # noqa: F401  (needed for get_object_traceback)
+        return True
     except Exception:
         return False
 

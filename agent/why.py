@@ -31,8 +31,22 @@ def _describe_frame(frame):
     return '%s (%s:%d)' % (code.co_name, code.co_filename, frame.f_lineno)
 
 
-def _rank(ref, target_cls, tracked_ids):
+def _owned_ids(obj):
+    """Ids of what `obj` refers to within two hops. A referrer among them is a back-reference
+    (response -> its cached Selector -> .response), part of the object itself: following it
+    explains nothing about why the object is alive."""
+    first = tracked.copy(lambda: gc.get_referents(obj), [])
+    ids = {id(o) for o in first}
+    second = tracked.copy(lambda: gc.get_referents(*first), []) if first else []
+    ids.update(id(o) for o in second)
+    del first[:], second[:]
+    return ids
+
+
+def _rank(ref, target_cls, tracked_ids, owned):
     """Lower is better."""
+    if id(ref) in owned:
+        return 9
     tp = type(ref)
     if id(tp) in tracked_ids and tp is not target_cls:
         return 1
@@ -94,7 +108,9 @@ def why(params):
                     root_kind, root_name = 'root', 'no Python referrer (held by C code, the interpreter or a local variable)'
                 break
             # No closures in this function: their cells would show up as referrers.
-            ranked = [(_rank(c, target_cls, tracked_ids), i) for i, c in enumerate(candidates)]
+            owned = _owned_ids(cur)
+            ranked = [(_rank(c, target_cls, tracked_ids, owned), i) for i, c in enumerate(candidates)]
+            owned = None
             best = candidates[min(ranked)[1]]
             del ranked
             del candidates[:]

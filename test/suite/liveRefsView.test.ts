@@ -37,9 +37,8 @@ describe('Live References on the leaky Scrapy crawl', function () {
     assert.ok(!crawl.events.includes('stopped'), 'the program was paused');
     const shown = await ui<{ rows: string[] }>('liveRefsRows', { classes: ['HtmlResponse', 'Request'] });
     assert.ok(shown.rows.some((r) => r.includes('HtmlResponse')));
-    const snapshot = rows().find((r) => r.className === 'HtmlResponse')!;
-    const request = rows().find((r) => r.className === 'Request')!;
-    assert.ok(snapshot.oldestAgeS! >= request.oldestAgeS!, 'the oldest response should be at least as old as the oldest request');
+    const responses = rows().find((r) => r.className === 'HtmlResponse')!;
+    assert.ok(responses.oldestAgeS !== null && responses.oldestAgeS >= 1, 'the oldest response has an age');
   });
 
   it('Reveal oldest (a click on the row) opens the first product page', async () => {

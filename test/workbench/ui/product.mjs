@@ -4,13 +4,19 @@ import { paneHeader, showRunAndDebug, findFrameWith, describeFrames } from '../u
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** The body of a side bar view pane, expanded. */
+const DEBUG_PANES = ['Variables', 'Watch', 'Call Stack', 'Breakpoints'];
+
+/** The side bar view pane with this title, expanded; the debugger's own panes are collapsed to make room. */
 async function pane(page, title) {
   if (!(await paneHeader(page, title).isVisible().catch(() => false))) await showRunAndDebug(page);
+  for (const other of DEBUG_PANES) {
+    const header = paneHeader(page, other);
+    if ((await header.getAttribute('aria-expanded', { timeout: 1000 }).catch(() => null)) === 'true') await header.click();
+  }
   const header = paneHeader(page, title);
   await header.waitFor({ state: 'visible', timeout: 15_000 });
   if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-  return page.locator('.part.sidebar .pane', { has: header });
+  return page.locator('.part.sidebar .pane', { has: page.locator('.pane-header h3.title', { hasText: title }) }).first();
 }
 
 function row(paneLocator, text) {
