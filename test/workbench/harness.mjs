@@ -117,14 +117,17 @@ function defaultSuites() {
 }
 
 /** Removes state of earlier runs (not of runs whose process is still alive). */
+/** Returns true when another harness run is still going (its directory is kept). */
 function pruneRuns() {
   const runs = join(OUT, 'runs');
-  if (!existsSync(runs)) return;
+  let others = false;
+  if (!existsSync(runs)) return others;
   for (const name of readdirSync(runs)) {
     const pid = Number(name.split('-')[1]);
-    if (pid && pid !== process.pid && alive(pid)) continue;
+    if (pid && pid !== process.pid && alive(pid)) { others = true; continue; }
     rmSync(join(runs, name), { recursive: true, force: true });
   }
+  return others;
 }
 
 /**
@@ -154,7 +157,7 @@ export async function runWorkbench(options = {}) {
   const harnessFailure = (title, error) => report({ kind: 'harness', title, fullTitle: `workbench: ${title}`, state: 'failed', error: String(error?.stack ?? error) });
 
   mkdirSync(join(OUT, 'runs'), { recursive: true });
-  pruneRuns();
+  const concurrent = pruneRuns();
   const runDir = join(OUT, 'runs', `run-${process.pid}-${Date.now()}`);
   const dirs = {
     ext: join(runDir, 'extensions'), data: join(runDir, 'data'), ws: join(runDir, 'workspace'),
@@ -163,7 +166,8 @@ export async function runWorkbench(options = {}) {
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   const screenshots = join(OUT, 'screenshots');
   mkdirSync(screenshots, { recursive: true });
-  for (const f of readdirSync(screenshots)) if (f.endsWith('.png')) rmSync(join(screenshots, f), { force: true });
+  // Screenshots of earlier runs go, unless another run is writing there right now.
+  if (!concurrent) for (const f of readdirSync(screenshots)) if (f.endsWith('.png')) rmSync(join(screenshots, f), { force: true });
   const files = {
     results: join(runDir, 'results.json'), progress: join(runDir, 'progress.jsonl'),
     serverLog: join(dirs.logs, 'code-server.log'), consoleLog: join(dirs.logs, 'browser-console.log'),
@@ -281,7 +285,10 @@ export async function runWorkbench(options = {}) {
     delete env.NODE_OPTIONS;
     delete env.ELECTRON_RUN_AS_NODE;
     tp = Date.now();
-    await execChecked(CODE_SERVER, ['--extensions-dir', dirs.ext, '--user-data-dir', dirs.data, '--force',
+    // Own config file: code-server would otherwise read (and create) ~/.config/code-server/config.yaml.
+    const config = join(runDir, 'code-server.yaml');
+    writeFileSync(config, 'auth: none\ncert: false\n');
+    await execChecked(CODE_SERVER, ['--config', config, '--extensions-dir', dirs.ext, '--user-data-dir', dirs.data, '--force',
       '--install-extension', product.vsix, '--install-extension', runner.vsix], { env, timeoutMs: 120_000, log: (t) => appendFileSync(files.serverLog, t) });
     timings.installMs = Date.now() - tp;
     say(`installed both extensions in ${timings.installMs} ms`);
@@ -303,7 +310,7 @@ export async function runWorkbench(options = {}) {
     };
     tp = Date.now();
     const serverOut = openSync(files.serverLog, 'a');
-    server = spawn(CODE_SERVER, ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+    server = spawn(CODE_SERVER, ['--config', config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
       '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
       '--user-data-dir', dirs.data, '--extensions-dir', dirs.ext, dirs.ws], { env: serverEnv, detached: true, stdio: ['ignore', serverOut, serverOut] });
     closeSync(serverOut);
