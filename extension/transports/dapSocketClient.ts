@@ -58,8 +58,10 @@ export class DapSocketClient implements DapChannel {
   /** initialize → attach → configurationDone, as a DAP client attaching to debugpy must. */
   async attach(timeoutMs = 15_000): Promise<void> {
     const initialized = new Promise<void>((resolve) => this.onEvent((event) => event === 'initialized' && resolve()));
-    const deadline = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new EvaluatorError('timeout', 'debugpy did not finish the attach handshake.')), timeoutMs))]);
+    const deadline = <T>(p: Promise<T>) => new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new EvaluatorError('timeout', 'debugpy did not finish the attach handshake.')), timeoutMs);
+      p.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
     await deadline(this.request('initialize', { clientID: 'liveref', adapterID: 'debugpy', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' }));
     const attached = this.request('attach', { justMyCode: false, redirectOutput: false, subProcess: false });
     await deadline(initialized);
@@ -71,7 +73,7 @@ export class DapSocketClient implements DapChannel {
     if (!this.closedReason) {
       // Never terminate the user's program: we only attached to look at it.
       await Promise.race([this.request('disconnect', { terminateDebuggee: false }).catch(() => undefined),
-        new Promise((r) => setTimeout(r, 1000))]);
+        new Promise((r) => setTimeout(r, 1000).unref())]);
     }
     this.socket.destroy();
   }

@@ -1,0 +1,136 @@
+// `liveref` (dist/cli.js) against the seed's leaky crawl run by Debian's Scrapy under
+// `python3 -m debugpy --listen`, with Scrapy's telnet console on: the CLI's prefs is checked
+// against Scrapy's own format_live_refs() read through the telnet console in the same process.
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { findAgentDir } from '../../extension/engines/python/agentBundle';
+import { TelnetEvaluator } from '../../extension/transports/telnetEvaluator';
+import { Crawl, leakLine, Site, SPIDER_FILE, startCrawl, startSite } from '../fixtures/fixtureSite';
+
+const CLI = path.join(findAgentDir(__dirname), '..', 'dist', 'cli.js');
+
+interface CliResult { code: number; stdout: string; stderr: string }
+
+function liveref(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
+    });
+  });
+}
+
+function parsePrefs(text: string): Map<string, { count: number; age: number }> {
+  const rows = new Map<string, { count: number; age: number }>();
+  for (const m of text.matchAll(/^(\S+)\s+(\d+)\s+oldest: (\d+)s ago\r?$/gm)) rows.set(m[1], { count: Number(m[2]), age: Number(m[3]) });
+  return rows;
+}
+
+const counts = (rows: Map<string, { count: number }>) => JSON.stringify([...rows].map(([k, v]) => [k, v.count]).sort());
+
+describe('liveref CLI on the leaky crawl', function () {
+  this.timeout(120_000);
+  let site: Site;
+  let crawl: Crawl;
+  let telnet: TelnetEvaluator;
+  let target: string;
+
+  before(async () => {
+    // A slow shop (3 s a page) keeps the crawl's counts still for seconds, so readings can agree.
+    site = await startSite({ products: 2000, delayMs: 3000 });
+    crawl = await startCrawl({ site, mode: 'debugpy', telnet: true, timeoutS: 110, env: { PYTHONTRACEMALLOC: '25', LEAKY_CONCURRENCY: '4' } });
+    target = `127.0.0.1:${crawl.debugpyPort}`;
+    telnet = await TelnetEvaluator.connect({ host: '127.0.0.1', port: crawl.telnetPort!, password: crawl.telnetPassword! });
+    const deadline = Date.now() + 30_000;
+    while (!/HtmlResponse\s+([3-9]|\d\d)/.test(await telnet.run('prefs()'))) {
+      if (Date.now() > deadline) throw new Error('the crawl did not build up responses');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(`crawl output (tail):\n${crawl?.output().slice(-2000)}`);
+  });
+
+  after(async () => {
+    telnet?.dispose();
+    await crawl?.stop();
+    await site?.stop();
+  });
+
+  it('prints exactly the layout of print_live_refs(), with the counts Scrapy reports at that instant', async () => {
+    for (let attempt = 0; ; attempt++) {
+      const before = parsePrefs(await telnet.run('prefs()'));
+      const ours = await liveref(['prefs', '--debugpy', target]);
+      const after = parsePrefs(await telnet.run('prefs()'));
+      assert.equal(ours.code, 0, ours.stderr);
+      assert.match(ours.stdout, /^Live References\n\n/);
+      const mine = parsePrefs(ours.stdout);
+      // Only a reading taken while the crawl stood still can be compared exactly.
+      if (counts(before) !== counts(after)) {
+        assert.ok(attempt < 8, 'the crawl never stood still for a comparison');
+        continue;
+      }
+      assert.equal(counts(mine), counts(before));
+      for (const [name, row] of mine) assert.ok(Math.abs(row.age - before.get(name)!.age) <= 1, `${name} age ${row.age} vs ${before.get(name)!.age}`);
+      for (const line of ours.stdout.split('\n').filter((l) => /oldest:/.test(l))) assert.match(line, /^\S.{29} {1}[ \d]{6} {3}oldest: \d+s ago$/);
+      return;
+    }
+  });
+
+  it('hides the spider with --ignore Spider', async () => {
+    const all = await liveref(['prefs', '--debugpy', target]);
+    const ignored = await liveref(['prefs', '--ignore', 'Spider', '--debugpy', target]);
+    assert.match(all.stdout, /^LeakySpider /m);
+    assert.doesNotMatch(ignored.stdout, /LeakySpider/);
+    assert.match(ignored.stdout, /^HtmlResponse /m);
+  });
+
+  it('gates on --fail-over: exit 1 above the limit, 0 under it', async () => {
+    const over = await liveref(['prefs', '--fail-over', 'HtmlResponse=1', '--debugpy', target]);
+    assert.equal(over.code, 1);
+    assert.match(over.stderr, /leak gate failed: HtmlResponse: \d+ live objects > 1/);
+    const under = await liveref(['prefs', '--fail-over', 'HtmlResponse=1000000', '--debugpy', target]);
+    assert.equal(under.code, 0, under.stderr);
+  });
+
+  it('oldest is the first product page, over debugpy and over telnet', async () => {
+    const viaDebugpy = await liveref(['oldest', 'HtmlResponse', '--json', '--debugpy', target]);
+    assert.equal(JSON.parse(viaDebugpy.stdout).url, site.firstProductUrl);
+    const viaTelnet = await liveref(['oldest', 'HtmlResponse', '--json', '--telnet', `127.0.0.1:${crawl.telnetPort}`, '--password-env', 'LR_TEST_PW'], { LR_TEST_PW: crawl.telnetPassword! });
+    assert.equal(JSON.parse(viaTelnet.stdout).url, site.firstProductUrl, viaTelnet.stderr);
+  });
+
+  it('iter lists every live response once, and --filter narrows it', async () => {
+    const all = JSON.parse((await liveref(['iter', 'HtmlResponse', '--json', '--debugpy', target])).stdout) as Array<{ url: string }>;
+    assert.ok(all.length >= 3);
+    assert.equal(new Set(all.map((r) => r.url)).size, all.length);
+    const some = JSON.parse((await liveref(['iter', 'HtmlResponse', '--filter', 'pid=1', '--limit', '3', '--json', '--debugpy', target])).stdout) as Array<{ url: string }>;
+    assert.ok(some.length >= 1 && some.length <= 3);
+    assert.ok(some.every((r) => /pid=1/.test(r.url)));
+  });
+
+  it('why prints the referrer chain down to the spider\'s meta={\'referer\': response} line', async () => {
+    const why = await liveref(['why', 'HtmlResponse', '--debugpy', target]);
+    assert.equal(why.code, 0, why.stderr);
+    assert.match(why.stdout, /← \['referer'\]/);
+    assert.ok(why.stdout.includes(`leak site: ${SPIDER_FILE}:${leakLine()}`), why.stdout);
+  });
+
+  it('explains a wrong address, a wrong password and a missing argument', async () => {
+    const closed = await liveref(['prefs', '--debugpy', '127.0.0.1:1']);
+    assert.equal(closed.code, 2);
+    assert.match(closed.stderr, /No debugpy listening on 127\.0\.0\.1:1/);
+    const badPassword = await liveref(['prefs', '--telnet', `127.0.0.1:${crawl.telnetPort}`, '--password-env', 'LR_TEST_PW'], { LR_TEST_PW: 'wrong-password' });
+    assert.equal(badPassword.code, 2);
+    assert.doesNotMatch(badPassword.stderr, /wrong-password/);
+    assert.match(badPassword.stderr, /uthenticat/);
+    const noClass = await liveref(['oldest', '--debugpy', target]);
+    assert.equal(noClass.code, 2);
+    assert.match(noClass.stderr, /oldest needs a CLASS/);
+  });
+
+  it('leaves nothing in the crawl\'s output', () => {
+    assert.doesNotMatch(crawl.stdout(), /LRB64|^None$/m);
+  });
+});
