@@ -4,6 +4,15 @@ import { paneHeader, showRunAndDebug, findFrameWith, describeFrames } from '../u
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** A partition table row by its exact label (labels are untrusted text: quote them for CSS). */
+const rowSelector = (label) => `.partition-table tbody tr[data-label=${JSON.stringify(label)}]`;
+
+/** Did anything in the page run or parse as markup? Our page has exactly one script element. */
+const probeHtml = (frame) => frame.evaluate(() => ({
+  scripts: document.querySelectorAll('script').length,
+  injected: document.body.id === 'injected' || !!document.querySelector('img, .partition-table script, svg script, #samples script'),
+}));
+
 const DEBUG_PANES = ['Variables', 'Watch', 'Call Stack', 'Breakpoints'];
 
 /** The side bar view pane with this title, expanded; the debugger's own panes are collapsed to make room. */
@@ -129,13 +138,13 @@ export default [
     async run(page, ctx) {
       let frame;
       try {
-        frame = await findFrameWith(page, `.partition-table tbody tr[data-label="${ctx.args.label}"]`, { timeoutMs: ctx.args.timeoutMs ?? 90_000 });
+        frame = await findFrameWith(page, rowSelector(ctx.args.label), { timeoutMs: ctx.args.timeoutMs ?? 90_000 });
       } catch (error) {
         throw new Error(`${error.message}\n${await describeFrames(page)}`);
       }
       const labels = await frame.locator('.partition-table tbody tr td.label').allTextContents();
       if (ctx.args.screenshot) await ctx.screenshot(ctx.args.screenshot);
-      await frame.locator(`.partition-table tbody tr[data-label="${ctx.args.label}"]`).first().click();
+      await frame.locator(rowSelector(ctx.args.label)).first().click();
       return { labels: labels.slice(0, 30) };
     },
   },
@@ -144,10 +153,17 @@ export default [
     onDemand: true,
     async run(page, ctx) {
       const frame = await findFrameWith(page, ctx.args.selector ?? '.partition-table tbody tr', { timeoutMs: ctx.args.timeoutMs ?? 90_000 });
+      if (ctx.args.waitForText) {
+        const deadline = Date.now() + 30_000;
+        while (!(await frame.locator('.partition-table tbody tr td.label').allTextContents()).includes(ctx.args.waitForText)) {
+          if (Date.now() > deadline) break;
+          await sleep(250);
+        }
+      }
       const labels = await frame.locator('.partition-table tbody tr td.label').allTextContents();
-      const html = ctx.args.probeHtml ? await frame.evaluate(() => ({ scripts: document.querySelectorAll('script').length, injected: !!document.querySelector('.partition-table script, svg script, #samples script, #injected') })) : undefined;
+      const html = ctx.args.probeHtml ? await probeHtml(frame) : undefined;
       if (ctx.args.screenshot) await ctx.screenshot(ctx.args.screenshot);
-      return { labels: labels.slice(0, 50), html };
+      return { labels, html };
     },
   },
   {
@@ -156,10 +172,11 @@ export default [
     async run(page, ctx) {
       const frame = await findFrameWith(page, '#samples button.sample', { timeoutMs: 30_000 });
       const samples = await frame.locator('#samples button.sample').allTextContents();
+      const html = ctx.args.probeHtml ? await probeHtml(frame) : undefined;
       const target = ctx.args.contains ? frame.locator('#samples button.sample', { hasText: ctx.args.contains }).first() : frame.locator('#samples button.sample').first();
       if (ctx.args.screenshot) await ctx.screenshot(ctx.args.screenshot);
       await target.click();
-      return { samples };
+      return { samples, html };
     },
   },
 ];
