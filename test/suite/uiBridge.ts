@@ -6,7 +6,8 @@
 // the harness has run the UI check `name` (exported by a test/workbench/ui/*.mjs file) against the
 // real workbench page and answered `ui-done:<seq>:<name>.json` ({ ok, value | error }). Resolves
 // with the check's return value; rejects with the check's error, or on timeout. Meanwhile the
-// extension host keeps running (debug sessions stay live while the harness clicks).
+// extension host keeps running (debug sessions stay live while the harness clicks). The harness
+// gives a check 90 s (its `timeoutMs` if it sets one); keep the ui() timeout above that.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -17,7 +18,7 @@ export function uiAvailable(): boolean {
   return !!process.env.LIVEREF_UI_BRIDGE;
 }
 
-export async function ui<T = unknown>(name: string, args: unknown = {}, timeoutMs = 90_000): Promise<T> {
+export async function ui<T = unknown>(name: string, args: unknown = {}, timeoutMs = 150_000): Promise<T> {
   const dir = process.env.LIVEREF_UI_BRIDGE;
   if (!dir) throw new Error(`ui('${name}'): UI checks need the workbench harness (LIVEREF_UI_BRIDGE is not set)`);
   const id = `${++seq}-${process.pid}`;

@@ -1,0 +1,318 @@
+// Runs every test group in order and prints one line per test as results come in, the failures'
+// details, and as its last line exactly `N passed, N failed` (`, N skipped` when some were).
+// Exit code 1 if anything failed. `npm test` calls it after setup and build.
+//
+//   node test/runAll.mjs [--only unit|agent|integration|workbench[,…]] [--verbose]
+//
+// Groups (each in its own child process and process group, with its own timeout):
+//   unit         mocha out/test/unit/*.js
+//   agent        /usr/bin/python3 -m unittest discover -s test/agent -t test/agent -v
+//   integration  mocha out/test/integration/*.js (real debugpy / Scrapy / node processes)
+//   workbench    test/workbench/harness.mjs: out/test/suite/*.test.js inside a real VS Code
+//                (code-server + chromium) and the UI checks test/workbench/ui/*.mjs
+// Every process a group starts carries LIVEREF_RUNALL_MARKER in its environment; whatever is
+// left of them at the end (or on timeout or Ctrl-C) is stopped by PID.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, createWriteStream } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { killGroup, killMarked, killMarkedSync, newMarker } from './workbench/procs.mjs';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const PYTHON = '/usr/bin/python3';
+const MOCHA = join(REPO, 'node_modules/mocha/bin/mocha.js');
+const REPORTER = join(REPO, 'test/workbench/mochaEventsReporter.cjs');
+const LOGS = join(REPO, 'test-output/logs');
+const MARKER_VAR = 'LIVEREF_RUNALL_MARKER';
+const OVERALL_TIMEOUT_MS = 25 * 60_000;
+
+const args = process.argv.slice(2);
+const verbose = args.includes('--verbose') || args.includes('-v');
+const onlyArg = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const GROUPS = ['unit', 'agent', 'integration', 'workbench'];
+const only = onlyArg ? onlyArg.split(',') : GROUPS;
+for (const g of only) {
+  if (!GROUPS.includes(g)) {
+    console.error(`unknown group '${g}' (groups: ${GROUPS.join(', ')})`);
+    process.exit(2);
+  }
+}
+
+const tty = process.stdout.isTTY;
+const paint = (code, s) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
+const green = (s) => paint(32, s);
+const red = (s) => paint(31, s);
+const dim = (s) => paint(2, s);
+
+const marker = newMarker('runall');
+const results = [];
+let current; // { group, child }
+let interrupted = false;
+const groupTimes = {};
+const started = Date.now();
+
+function compiled(kind) {
+  const dir = join(REPO, 'out/test', kind);
+  const sources = existsSync(join(REPO, 'test', kind)) ? readdirSync(join(REPO, 'test', kind)).filter((f) => f.endsWith('.test.ts')) : [];
+  const built = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.js')).sort().map((f) => join(dir, f)) : [];
+  return { sources, built };
+}
+
+function record(group, r) {
+  const result = { group, ...r };
+  results.push(result);
+  const ms = r.durationMs !== undefined && r.durationMs >= 1000 ? dim(` (${(r.durationMs / 1000).toFixed(1)} s)`) : '';
+  const mark = r.state === 'passed' ? green('✓') : r.state === 'failed' ? red('✗') : dim('-');
+  console.log(`${mark} ${group} › ${r.fullTitle ?? r.title}${ms}`);
+  return result;
+}
+
+function fail(group, title, error) {
+  record(group, { title, fullTitle: title, state: 'failed', error });
+}
+
+/**
+ * Runs one group's command. `parse(line)` turns output lines into results; returns the exit
+ * code (or 'timeout' / 'interrupted') and the output tail.
+ */
+function runChild(group, cmd, cmdArgs, { timeoutMs, parse, env = {} }) {
+  return new Promise((resolveRun) => {
+    mkdirSync(LOGS, { recursive: true });
+    const logPath = join(LOGS, `${group}.log`);
+    const log = createWriteStream(logPath);
+    const tail = [];
+    const child = spawn(cmd, cmdArgs, {
+      cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, [MARKER_VAR]: marker, FORCE_COLOR: '0', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', ...env },
+    });
+    current = { group, child };
+    let outcome;
+    const onLines = (stream) => {
+      let buffer = '';
+      stream.on('data', (chunk) => {
+        log.write(chunk);
+        buffer += chunk;
+        const lines = buffer.split('\n');
+        buffer = lines.pop();
+        for (const line of lines) handle(line);
+      });
+      stream.on('end', () => { if (buffer) handle(buffer); });
+    };
+    const handle = (line) => {
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      if (!parse(line) && verbose) console.log(dim(`  ${line}`));
+    };
+    onLines(child.stdout);
+    onLines(child.stderr);
+    const timer = setTimeout(async () => {
+      outcome = 'timeout';
+      // SIGTERM first: the workbench harness then stops code-server and chromium itself.
+      await killGroup(child.pid, 15_000);
+    }, timeoutMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      // Let the pipes drain.
+      setTimeout(async () => {
+        log.end();
+        await killMarked(MARKER_VAR, marker, 2000);
+        current = undefined;
+        resolveRun({ code: outcome ?? (interrupted ? 'interrupted' : code ?? signal), tail: tail.join('\n'), logPath });
+      }, 100);
+    });
+    child.on('error', (e) => { outcome = `spawn error: ${e.message}`; });
+  });
+}
+
+/** Parses `@@result <json>` lines (mocha events reporter, workbench harness --events). */
+function eventParser(group, seen) {
+  return (line) => {
+    const at = line.indexOf('@@result ');
+    if (at >= 0) {
+      try {
+        const r = JSON.parse(line.slice(at + '@@result '.length));
+        seen.count++;
+        record(group, r);
+        return true;
+      } catch { return false; }
+    }
+    if (line.includes('@@end ')) { seen.ended = true; return true; }
+    return false;
+  };
+}
+
+function finishGroup(group, { code, tail, logPath }, seen, timeoutMs) {
+  if (code === 'timeout') fail(group, `${group}: timed out after ${Math.round(timeoutMs / 1000)} s`, `the group was stopped; see ${logPath}\n${tail}`);
+  else if (code === 'interrupted') fail(group, `${group}: interrupted`, `see ${logPath}`);
+  else if (code !== 0 && !results.some((r) => r.group === group && r.state === 'failed')) {
+    fail(group, `${group}: exited with ${code}`, `no test failed, but the runner did; see ${logPath}\n${tail}`);
+  } else if (seen && seen.count === 0 && code === 0) {
+    fail(group, `${group}: no tests ran`, `see ${logPath}\n${tail}`);
+  }
+}
+
+async function mochaGroup(group, kind, timeoutMs, testTimeoutMs) {
+  const { sources, built } = compiled(kind);
+  if (!built.length) {
+    if (sources.length) fail(group, `${group}: suites not built`, `test/${kind}/*.test.ts exist but out/test/${kind}/ has no .js: run node scripts/build.mjs`);
+    else console.log(dim(`(no ${group} suites)`));
+    return;
+  }
+  const seen = { count: 0 };
+  const run = await runChild(group, process.execPath, [MOCHA, '--reporter', REPORTER, '--timeout', String(testTimeoutMs), '--exit', ...built],
+    { timeoutMs, parse: eventParser(group, seen) });
+  finishGroup(group, run, seen, timeoutMs);
+}
+
+async function agentGroup(timeoutMs) {
+  const dir = process.env.LIVEREF_AGENT_TEST_DIR ?? 'test/agent';
+  if (!existsSync(resolve(REPO, dir))) { console.log(dim('(no agent tests)')); return; }
+  // `-t test/agent`, not `-t .`: the repository's test/ has no __init__.py and Python's own
+  // `test` package would shadow it, so `test.agent` cannot be imported from the root.
+  const byId = new Map();
+  let pending; // a test whose result is on a later line (docstring, or output in between)
+  let summary;
+  let ran;
+  const sections = [];
+  let section;
+  const outcome = (id, title, word, detail) => {
+    const state = word === 'ok' || word === 'expected failure' ? 'passed' : word === 'skipped' ? 'pending' : 'failed';
+    const r = { title, fullTitle: id, state, ...(detail ? { note: detail } : {}) };
+    byId.set(id, record('agent', r));
+  };
+  const parse = (line) => {
+    if (/^={20,}$/.test(line)) { section = { lines: [] }; sections.push(section); return true; }
+    if (/^-{20,}$/.test(line) && section && section.lines.length === 1) return true;
+    const ranMatch = /^Ran (\d+) tests? in/.exec(line);
+    if (ranMatch) { ran = Number(ranMatch[1]); section = undefined; return true; }
+    const sum = /^(OK|FAILED)(?: \((.*)\))?$/.exec(line.trim());
+    if (sum && ran !== undefined) {
+      summary = { ok: sum[1] === 'OK' };
+      for (const part of (sum[2] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+        const [k, v] = part.split('=');
+        summary[k.trim()] = Number(v);
+      }
+      return true;
+    }
+    if (section) { section.lines.push(line); return verbose ? false : true; }
+    const start = /^(\w+) \(([\w.]+)\)(?: \.\.\. (.*))?$/.exec(line);
+    const resultWord = (text) => {
+      const m = /(ok|FAIL|ERROR|skipped(?: '.*')?|expected failure|unexpected success)$/.exec(text ?? '');
+      if (!m) return undefined;
+      return m[1].startsWith('skipped') ? ['skipped', m[1].slice(8).replace(/^'|'$/g, '')] : [m[1] === 'FAIL' || m[1] === 'ERROR' ? 'failed' : m[1]];
+    };
+    if (start) {
+      const [, title, id, rest] = start;
+      const word = resultWord(rest);
+      if (word) { outcome(id, title, ...word); pending = undefined; } else pending = { id, title };
+      return true;
+    }
+    if (pending && / \.\.\. |^(ok|FAIL|ERROR)$/.test(line)) {
+      const word = resultWord(line.trim());
+      if (word) { outcome(pending.id, pending.title, ...word); pending = undefined; return true; }
+    }
+    return false;
+  };
+  const run = await runChild('agent', PYTHON, ['-m', 'unittest', 'discover', '-s', dir, '-t', dir, '-v'], { timeoutMs, parse });
+  // Attach tracebacks ("FAIL: name (id)" sections) to their results.
+  for (const s of sections) {
+    const head = /^(FAIL|ERROR): (\w+) \(([\w.]+)\)/.exec(s.lines[0] ?? '');
+    if (!head) continue;
+    const detail = s.lines.slice(1).filter((l) => !/^-{20,}$/.test(l)).join('\n').trim();
+    const r = byId.get(head[3]);
+    if (r) { r.state = 'failed'; r.error = detail; }
+    else fail('agent', head[3], detail);
+  }
+  // The summary line is authoritative for the counts: reconcile what the per-test lines missed.
+  if (summary && ran !== undefined) {
+    const mine = results.filter((r) => r.group === 'agent');
+    const want = {
+      failed: (summary.failures ?? 0) + (summary.errors ?? 0) + (summary['unexpected successes'] ?? 0),
+      pending: summary.skipped ?? 0,
+    };
+    want.passed = ran - want.failed - want.pending;
+    for (const state of ['passed', 'failed', 'pending']) {
+      const missing = want[state] - mine.filter((r) => r.state === state).length;
+      if (missing > 0) record('agent', { title: 'unlisted', fullTitle: `${missing} test(s) ${state} (not itemized in the unittest output)`, state, ...(state === 'failed' ? { error: run.tail } : {}) });
+    }
+  }
+  const seen = { count: results.filter((r) => r.group === 'agent').length };
+  if (!summary && run.code === 0) fail('agent', 'agent: no unittest summary', run.tail);
+  finishGroup('agent', run, seen, timeoutMs);
+}
+
+async function workbenchGroup(timeoutMs) {
+  const { sources, built } = compiled('suite');
+  const suites = built.filter((f) => f.endsWith('.test.js'));
+  if (!suites.length) {
+    fail('workbench', 'workbench: suites not built', sources.length ? 'run node scripts/build.mjs' : 'no test/suite/*.test.ts');
+    return;
+  }
+  const seen = { count: 0 };
+  const run = await runChild('workbench', process.execPath, [join(REPO, 'test/workbench/harness.mjs'), '--events', '--timeout', String(timeoutMs - 60_000)],
+    { timeoutMs, parse: eventParser('workbench', seen) });
+  finishGroup('workbench', run, seen, timeoutMs);
+}
+
+const plan = {
+  unit: () => mochaGroup('unit', 'unit', 3 * 60_000, 20_000),
+  agent: () => agentGroup(6 * 60_000),
+  integration: () => mochaGroup('integration', 'integration', 10 * 60_000, 120_000),
+  workbench: () => workbenchGroup(10 * 60_000),
+};
+
+function summarize() {
+  const failed = results.filter((r) => r.state === 'failed');
+  if (failed.length) {
+    console.log(`\n${red('Failures')}`);
+    failed.forEach((r, i) => {
+      console.log(`\n${i + 1}) ${r.group} › ${r.fullTitle ?? r.title}`);
+      if (r.error) console.log(String(r.error).replace(/^/gm, '   '));
+    });
+  }
+  const passed = results.filter((r) => r.state === 'passed').length;
+  const skipped = results.filter((r) => r.state === 'pending').length;
+  const times = Object.entries(groupTimes).map(([g, ms]) => `${g} ${Math.round(ms / 1000)} s`).join(' · ');
+  console.log(`\n${dim(`${Math.round((Date.now() - started) / 1000)} s (${times}); logs in ${LOGS}`)}`);
+  console.log(`${passed} passed, ${failed.length} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  return failed.length;
+}
+
+async function stopCurrent() {
+  if (current?.child?.pid) await killGroup(current.child.pid, 15_000);
+  await killMarked(MARKER_VAR, marker, 2000);
+}
+
+let signals = 0;
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, async () => {
+    if (++signals > 1) { killMarkedSync(MARKER_VAR, marker); process.exit(130); }
+    interrupted = true;
+    console.log(red(`\n${sig}: stopping…`));
+    setTimeout(() => { killMarkedSync(MARKER_VAR, marker); process.exit(130); }, 25_000).unref();
+    await stopCurrent();
+  });
+}
+process.on('exit', () => killMarkedSync(MARKER_VAR, marker));
+
+const overall = setTimeout(async () => {
+  console.log(red(`\noverall timeout (${OVERALL_TIMEOUT_MS / 60_000} min): stopping`));
+  interrupted = true;
+  await stopCurrent();
+}, OVERALL_TIMEOUT_MS);
+
+for (const group of GROUPS.filter((g) => only.includes(g))) {
+  if (interrupted) { fail(group, `${group}: not run`, 'interrupted or out of time'); continue; }
+  console.log(dim(`── ${group} ──`));
+  const t0 = Date.now();
+  try {
+    await plan[group]();
+  } catch (error) {
+    fail(group, `${group}: runner error`, String(error?.stack ?? error));
+  }
+  groupTimes[group] = Date.now() - t0;
+}
+clearTimeout(overall);
+await killMarked(MARKER_VAR, marker, 2000);
+const failures = summarize();
+process.exit(failures || interrupted ? 1 : 0);
