@@ -7,9 +7,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** A partition table row by its exact label (labels are untrusted text: quote them for CSS). */
 const rowSelector = (label) => `.partition-table tbody tr[data-label=${JSON.stringify(label)}]`;
 
-/** Did anything in the page run or parse as markup? Our page has exactly one script element. */
+/** Did anything from the debuggee run or parse as markup in the webview? */
 const probeHtml = (frame) => frame.evaluate(() => ({
-  scripts: document.querySelectorAll('script').length,
+  scripts: [...document.querySelectorAll('script')].filter((s) => /injected/.test(s.textContent ?? '')).length,
   injected: document.body.id === 'injected' || !!document.querySelector('img, .partition-table script, svg script, #samples script'),
 }));
 
@@ -153,6 +153,7 @@ export default [
     onDemand: true,
     async run(page, ctx) {
       const frame = await findFrameWith(page, ctx.args.selector ?? '.partition-table tbody tr', { timeoutMs: ctx.args.timeoutMs ?? 90_000 });
+      if (ctx.args.measure) await frame.locator('#toolbar button.toggle', { hasText: ctx.args.measure }).click();
       if (ctx.args.waitForText) {
         const deadline = Date.now() + 30_000;
         while (!(await frame.locator('.partition-table tbody tr td.label').allTextContents()).includes(ctx.args.waitForText)) {
