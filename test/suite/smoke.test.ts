@@ -252,6 +252,8 @@ describe('Heap partition webview', function () {
     if (api?.sessions) {
       await waitFor('the extension to pick up the debugpy session', () => api.sessions!.list().some((e) => e.session.id === debuggee!.session.id), 15_000);
     }
+    // No panel of an earlier suite may answer for this one.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const shown = await vscode.commands.executeCommand('liveReferences.showPartition');
     assert.ok(shown, `liveReferences.showPartition returned ${String(shown)} (no session picked?)`);
     if (uiAvailable()) {

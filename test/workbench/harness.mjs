@@ -117,15 +117,24 @@ function defaultSuites() {
 }
 
 /** Removes state of earlier runs (not of runs whose process is still alive). */
-/** Returns true when another harness run is still going (its directory is kept). */
-function pruneRuns() {
+/**
+ * Removes earlier runs but the last few (their logs and bridge files help after a failure; the
+ * heavy profile folders are already gone). Returns true when another harness run is still going.
+ */
+function pruneRuns(keep = 4) {
   const runs = join(OUT, 'runs');
   let others = false;
   if (!existsSync(runs)) return others;
+  const finished = [];
   for (const name of readdirSync(runs)) {
     const pid = Number(name.split('-')[1]);
     if (pid && pid !== process.pid && alive(pid)) { others = true; continue; }
-    rmSync(join(runs, name), { recursive: true, force: true });
+    finished.push({ name, time: Number(name.split('-')[2]) || 0 });
+  }
+  finished.sort((a, b) => b.time - a.time);
+  for (const { name } of finished.slice(keep)) rmSync(join(runs, name), { recursive: true, force: true });
+  for (const { name } of finished.slice(0, keep)) {
+    for (const heavy of ['extensions', 'data', 'chromium-profile', 'workspace']) rmSync(join(runs, name, heavy), { recursive: true, force: true });
   }
   return others;
 }
