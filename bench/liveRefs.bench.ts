@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const bundle = loadAgentBundle(findAgentDir(__dirname));
   console.log('tracked   round trip ms (median, spaced / back to back)   agent in-program ms   format_live_refs ms   get_oldest ms   speed-up vs format_live_refs');
   for (const n of SIZES) {
-    const debuggee = await startDebuggee([program, String(n)], { waitForLine: /READY/ });
+    const debuggee = await startDebuggee([program, String(n)], { waitForLine: /READY/, startTimeoutMs: 300_000 });
     try {
       const engine = new PythonEngine(debuggee.evaluator, bundle);
       await engine.liveRefs([]);

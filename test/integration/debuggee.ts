@@ -31,7 +31,7 @@ export interface Debuggee {
 const running = new Set<ChildProcess>();
 process.on('exit', () => { for (const p of running) try { process.kill(-p.pid!, 'SIGKILL'); } catch { /* gone */ } });
 
-export async function startDebuggee(args: string[], options: { env?: Record<string, string>; cwd?: string; waitForLine?: RegExp } = {}): Promise<Debuggee> {
+export async function startDebuggee(args: string[], options: { env?: Record<string, string>; cwd?: string; waitForLine?: RegExp; startTimeoutMs?: number } = {}): Promise<Debuggee> {
   const port = await freePort();
   const child = spawn(PYTHON, ['-Xfrozen_modules=off', '-m', 'debugpy', '--listen', `127.0.0.1:${port}`, ...args], {
     cwd: options.cwd, env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1', ...options.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,7 +40,7 @@ export async function startDebuggee(args: string[], options: { env?: Record<stri
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', (d) => { out += d; });
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`debuggee exited early:\n${out}`);
     if (!options.waitForLine || options.waitForLine.test(out)) {
