@@ -88,7 +88,9 @@ export function run(): Promise<void> {
   const resultsFile = process.env.LIVEREF_TEST_RESULTS;
   const progressFile = process.env.LIVEREF_TEST_PROGRESS;
   const writeResults = (extra: object = {}) => {
-    if (resultsFile) fs.writeFileSync(resultsFile + '.tmp', JSON.stringify({ results, ...extra }, null, 1)), fs.renameSync(resultsFile + '.tmp', resultsFile);
+    if (!resultsFile) return;
+    fs.writeFileSync(resultsFile + '.tmp', JSON.stringify({ results, ...extra }, null, 1));
+    fs.renameSync(resultsFile + '.tmp', resultsFile);
   };
   return new Promise<void>((resolve, reject) => {
     try {
