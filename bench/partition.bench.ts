@@ -56,11 +56,16 @@ async function main(): Promise<void> {
   try {
     const engine = new PythonEngine(debuggee.evaluator, loadAgentBundle(findAgentDir(__dirname)));
     await engine.info();
-    const floor = await evalJson<{ objects: number; seconds: number }>(debuggee.evaluator, run(FLOOR));
-    const guppy = await evalJson<{ heap: number; bytype: number; byvia: number; objects: number } | null>(debuggee.evaluator, run(GUPPY));
+    const log = (m: string) => { if (process.env.BENCH_VERBOSE) console.error(`[bench] ${m}`); };
+    log('by type');
     const [byType, tType] = await timed(() => engine.partition({ by: 'type', limit: 20, samples: 0 }));
+    log(`by via of ${byType.rows[0].label}: ${JSON.stringify(byType.rows.slice(0, 4).map((r) => [r.label, r.count, r.size]))}`);
     const [byVia, tVia] = await timed(() => engine.partition({ by: 'via', type: byType.rows[0].label, limit: 20, samples: 0 }));
     const [byViaDict, tViaDict] = await timed(() => engine.partition({ by: 'via', type: 'dict', limit: 20, samples: 0 }));
+    // The floor runs last: its own id sets would otherwise be part of the heap we partition.
+    log('floor');
+    const floor = await evalJson<{ objects: number; seconds: number }>(debuggee.evaluator, run(FLOOR));
+    const guppy = await evalJson<{ heap: number; bytype: number; byvia: number; objects: number } | null>(debuggee.evaluator, run(GUPPY));
     console.log(`heap: ${byType.totalCount.toLocaleString()} reachable objects (floor walk saw ${floor.objects.toLocaleString()})`);
     console.log(`floor (pure-Python reachability pass, in-process): ${floor.seconds.toFixed(2)} s`);
     console.log(`ours, by type (round trip):                 ${tType.toFixed(2)} s   ${(tType / floor.seconds).toFixed(2)}× floor`);

@@ -65,6 +65,13 @@ export class LiveRefsRefresher implements vscode.Disposable {
 
   private onSessionsChanged(): void {
     const live = new Set(this.sessions.list().map((e) => e.session.id));
+    const started = this.sessions.list().some((e) => !this.tree.stateOf(e.session.id));
+    for (const id of this.tree.sessionIds()) {
+      if (live.has(id)) continue;
+      // An ended session keeps its last rows, marked ended, until the next session starts.
+      if (started) this.tree.forget(id);
+      else this.tree.markEnded(id);
+    }
     for (const entry of this.sessions.list()) {
       if (!this.tree.stateOf(entry.session.id)) {
         this.tree.setState(entry, { kind: 'loading' });
@@ -72,7 +79,7 @@ export class LiveRefsRefresher implements vscode.Disposable {
       }
     }
     for (const id of [...this.lastError.keys()]) if (!live.has(id)) this.lastError.delete(id);
-    void vscode.commands.executeCommand('setContext', 'liveReferences.hasSession', live.size > 0);
+    void vscode.commands.executeCommand('setContext', 'liveReferences.hasSession', this.tree.sessionIds().length > 0);
     this.restartTimer();
   }
 

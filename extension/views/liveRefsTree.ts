@@ -27,6 +27,10 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
     this.emitter.fire(undefined);
   }
 
+  sessionIds(): string[] {
+    return [...this.states.keys()];
+  }
+
   stateOf(sessionId: string): SessionViewState | undefined {
     return this.states.get(sessionId);
   }

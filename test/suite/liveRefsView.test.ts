@@ -79,4 +79,22 @@ describe('Live References on the leaky Scrapy crawl', function () {
     assert.deepEqual(config().get('ignore'), ['LeakySpider']);
     await ui('liveRefsRows', { classes: ['HtmlResponse'], absent: ['LeakySpider'], screenshot: 'live-references' });
   });
+
+  it('an object the program no longer has shows a calm message in place', async () => {
+    const root = lr.inspector.list()[0];
+    const entry = lr.sessions.list().find((e) => e.session.id === crawl.session.id)!;
+    await entry.engine.release([root.summary.handle!]);
+    const children = await lr.inspector.getChildren(root);
+    const message = children.find((c) => c.kind === 'link' && /no longer alive/.test(c.label));
+    assert.ok(message, JSON.stringify(children.map((c) => c.kind === 'link' ? c.label : c.kind)));
+  });
+
+  it('shows a clear "session ended" state with the last rows when the program stops', async () => {
+    const id = crawl.session.id;
+    await crawl.stop();
+    const state = await waitFor('the ended state', () => lr.liveRefs.stateOf(id)?.kind === 'ended' && lr.liveRefs.stateOf(id));
+    assert.ok(state.kind === 'ended' && state.snapshot && state.snapshot.rows.length > 0);
+    assert.equal(lr.inspector.list().filter((r) => r.sessionId === id).length, 0, 'inspected objects of the ended session stay open');
+    await ui('liveRefsRows', { classes: ['Session ended', 'HtmlResponse'], screenshot: 'session-ended' });
+  });
 });
