@@ -28,6 +28,7 @@ const builds = [
   ...['unit', 'integration', 'suite'].map((kind) => ({
     ...node, entryPoints: testEntries(`test/${kind}`), outdir: `out/test/${kind}`, bundle: true,
   })),
+  { ...node, entryPoints: testEntries('bench/inhost'), outdir: 'out/bench/inhost' },
   { ...node, entryPoints: existsSync('bench') ? readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).map((f) => join('bench', f)) : [], outdir: 'out/bench' },
 ].filter((b) => b.entryPoints.length);
 

@@ -9,10 +9,12 @@ import { pickClass, pickSession } from './pickTarget';
 export function registerPartitionCommands(ctx: FeatureContext): vscode.Disposable[] {
   const uri = ctx.extension.extensionUri;
   return [
-    vscode.commands.registerCommand(Commands.showPartition, () => {
+    // `limit` is for the benchmark of the webview's first paint with many rows.
+    vscode.commands.registerCommand(Commands.showPartition, (options?: { limit?: number }) => {
       const entry = pickSession(ctx);
       if (!entry) return undefined;
-      PartitionPanel.show(uri, entry, { by: 'type', limit: 500, samples: 0 }, { label: vscode.l10n.t('Heap by type') });
+      const limit = typeof options?.limit === 'number' ? options.limit : 500;
+      PartitionPanel.show(uri, entry, { by: 'type', limit, samples: 0 }, { label: vscode.l10n.t('Heap by type') });
       return true;
     }),
     vscode.commands.registerCommand(Commands.partitionByVia, async (node?: LiveRefsNode) => {
