@@ -36,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
     vscode.window.createTreeView('liveReferences.view', { treeDataProvider: liveRefs }),
     sessions.onDidChangeSessions(() => {
       const live = new Set(sessions.list().map((e) => e.session.id));
-      for (const root of inspector.list()) if (!live.has(root.sessionId)) void inspector.close(root);
+      for (const root of [...inspector.list()]) if (!live.has(root.sessionId)) void inspector.close(root);
     }),
     ...registerTraceAllocations(),
     ...registerLiveRefsCommands(ctx),
