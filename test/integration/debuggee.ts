@@ -1,23 +1,13 @@
 // Starts a real Python program under `python3 -m debugpy --listen` on 127.0.0.1 and attaches the
 // CLI's DAP client to it. Everything started here is stopped by PID in stop().
 import { ChildProcess, spawn } from 'node:child_process';
-import * as net from 'node:net';
 import { connectDebugpy, DapSocketClient } from '../../extension/transports/dapSocketClient';
 import type { DapEvaluator } from '../../extension/transports/dapEvaluator';
 import { extractMarkedReply } from '../../extension/transports/evaluator';
+import { freePort, PYTHON } from '../fixtures/fixtureSite';
 
-export const PYTHON = '/usr/bin/python3';
+export { freePort, PYTHON };
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 export interface Debuggee {
   port: number;

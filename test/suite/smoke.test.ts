@@ -7,21 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui, uiAvailable } from './uiBridge';
+import { sleep, waitFor } from './leakyCrawl';
 
 const EXTENSION_ID = 'live-references.live-references';
 const PYTHON = '/usr/bin/python3';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000, pollMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(pollMs);
-  }
-}
 
 function pidAlive(pid: number): boolean {
   try { process.kill(pid, 0); } catch { return false; }
