@@ -32,6 +32,9 @@ options:
 
 class UsageError extends Error {}
 
+/** LIVEREF_TRACE=1 prints each agent call and its duration to stderr. */
+const trace = process.env.LIVEREF_TRACE ? (line: string) => process.stderr.write(`[liveref] ${line}\n`) : undefined;
+
 function parseHostPort(value: string, flag: string): [string, number] {
   const match = /^(.*):(\d+)$/.exec(value);
   if (!match) throw new UsageError(`${flag} expects HOST:PORT, got ${value}`);
@@ -42,7 +45,7 @@ async function connect(values: Record<string, unknown>): Promise<{ engine: Pytho
   if (typeof values.debugpy === 'string') {
     const [host, port] = parseHostPort(values.debugpy, '--debugpy');
     const { evaluator, client } = await connectDebugpy(host, port);
-    const engine = new PythonEngine(evaluator);
+    const engine = new PythonEngine(evaluator, undefined, trace);
     return { engine, close: async () => { await engine.releaseAll().catch(() => undefined); await client.close(); } };
   }
   if (typeof values.telnet === 'string') {
@@ -51,7 +54,7 @@ async function connect(values: Record<string, unknown>): Promise<{ engine: Pytho
     const password = variable ? process.env[variable] : undefined;
     if (!variable || password === undefined) throw new UsageError('--telnet needs --password-env VAR naming an environment variable that holds the password');
     const evaluator = await TelnetEvaluator.connect({ host, port, password });
-    const engine = new PythonEngine(evaluator);
+    const engine = new PythonEngine(evaluator, undefined, trace);
     return { engine, close: async () => { await engine.releaseAll().catch(() => undefined); evaluator.dispose(); } };
   }
   throw new UsageError('give --debugpy HOST:PORT or --telnet HOST:PORT --password-env VAR');
