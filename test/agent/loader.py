@@ -1,12 +1,10 @@
-"""Installs agent/ into this process exactly as the extension's bootstrap does
-(extension/engines/python/agentBundle.ts): one empty module per MANIFEST entry, all registered
-in sys.modules first, then each file's source exec'd in MANIFEST order."""
+"""Installs agent/ into this process with the extension's own bootstrap (agent/_bootstrap.py,
+sent by extension/engines/python/agentBundle.ts)."""
 import base64
 import json
 import os
 import re
 import sys
-import types
 
 AGENT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'agent')
 
@@ -25,32 +23,12 @@ def read_bundle(agent_dir=AGENT_DIR):
 
 def install(agent_dir=AGENT_DIR):
     """Returns the installed package module (idempotent per version, like the bootstrap)."""
-    version, pkg, files = read_bundle(agent_dir)
-    existing = sys.modules.get(pkg)
-    if getattr(existing, 'call', None) is not None:
-        return existing
-    root = types.ModuleType(pkg)
-    root.__path__ = []
-    root.__package__ = pkg
-    mods = {'__init__': root}
-    for name, _src in files:
-        if name != '__init__':
-            mod = types.ModuleType(pkg + '.' + name)
-            mod.__package__ = pkg
-            mods[name] = mod
-    keys = [pkg] + [pkg + '.' + n for n in mods if n != '__init__']
-    for name, mod in mods.items():
-        sys.modules[pkg if name == '__init__' else pkg + '.' + name] = mod
-        if name != '__init__':
-            setattr(root, name, mod)
-    try:
-        for name, src in files:
-            exec(compile(src, '<liveref-agent>/' + name + '.py', 'exec'), mods[name].__dict__)
-    except BaseException:
-        for key in keys:
-            sys.modules.pop(key, None)
-        raise
-    return root
+    _version, pkg, files = read_bundle(agent_dir)
+    namespace = {'__name__': '_liveref_bootstrap'}
+    with open(os.path.join(agent_dir, '_bootstrap.py'), encoding='utf-8') as f:
+        exec(compile(f.read(), '_bootstrap.py', 'exec'), namespace)
+    namespace['_liveref_install'](pkg, files)
+    return sys.modules[pkg]
 
 
 def params_b64(params):
