@@ -6,23 +6,11 @@ import {
   CallBuilder, EvaluateOptions, Evaluator, EvaluatorError, ReplyMode,
 } from './evaluator';
 import {
-  DEFAULT_RUN_TIMEOUT_MS, NegotiationEvent, NegotiationPolicy, TelnetClient,
+  DEFAULT_RUN_TIMEOUT_MS, NegotiationEvent, TelnetClient, TelnetClientOptions,
 } from './telnetClient';
 
-export interface TelnetConnectOptions {
-  host: string;
-  port: number;
-  password: string;
-  /** Scrapy's TELNETCONSOLE_USERNAME, `scrapy` by default. */
-  username?: string;
-  /** Connect + login timeout (10 s by default). Calls default to 30 s unless they give their own. */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  /** Telnet option policy; the default suits Twisted's manhole (see telnetClient.ts). */
-  policy?: NegotiationPolicy;
-  /** Clear our console history and `_` when idle (TIDY_LINE in telnetClient.ts); default true. */
-  tidy?: boolean;
-}
+/** Connect + login options; calls default to a 30 s timeout unless they give their own. */
+export type TelnetConnectOptions = TelnetClientOptions;
 
 /**
  * The last exception line of Python console output (`ZeroDivisionError: division by zero`,

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { findAgentDir } from '../../extension/engines/python/agentBundle';
 import { TelnetEvaluator } from '../../extension/transports/telnetEvaluator';
 import { Crawl, leakLine, Site, SPIDER_FILE, startCrawl, startSite } from '../fixtures/fixtureSite';
+import { parsePrefs } from '../shared/expectations';
 
 const CLI = path.join(findAgentDir(__dirname), '..', 'dist', 'cli.js');
 
@@ -18,12 +19,6 @@ function liveref(args: string[], env: Record<string, string> = {}): Promise<CliR
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
     });
   });
-}
-
-function parsePrefs(text: string): Map<string, { count: number; age: number }> {
-  const rows = new Map<string, { count: number; age: number }>();
-  for (const m of text.matchAll(/^(\S+)\s+(\d+)\s+oldest: (\d+)s ago\r?$/gm)) rows.set(m[1], { count: Number(m[2]), age: Number(m[3]) });
-  return rows;
 }
 
 const counts = (rows: Map<string, { count: number }>) => JSON.stringify([...rows].map(([k, v]) => [k, v.count]).sort());

@@ -14,6 +14,7 @@ import {
 } from '../fixtures/fixtureSite';
 import { evalJson } from './debuggee';
 import { connectDebugpy } from '../../extension/transports/dapSocketClient';
+import { parsePrefs } from '../shared/expectations';
 
 const TRACKREF = "__import__('scrapy.utils.trackref', fromlist=['x'])";
 
@@ -27,12 +28,6 @@ function get(url: string): Promise<{ status: number; body: string; ms: number }>
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, ms: Date.now() - started }));
     }).on('error', reject);
   });
-}
-
-function parsePrefs(text: string): Map<string, { count: number; age: number }> {
-  const rows = new Map<string, { count: number; age: number }>();
-  for (const m of text.matchAll(/^(\S+)\s+(\d+)\s+oldest: (\d+)s ago$/gm)) rows.set(m[1], { count: Number(m[2]), age: Number(m[3]) });
-  return rows;
 }
 
 function alive(pid: number): boolean {

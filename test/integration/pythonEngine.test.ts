@@ -8,16 +8,11 @@ import { loadAgentBundle, findAgentDir } from '../../extension/engines/python/ag
 import { EngineError } from '../../extension/engines/liveRefsEngine';
 import { EvaluatorError } from '../../extension/transports/evaluator';
 import { Debuggee, evalJson, startDebuggee } from './debuggee';
+import { parsePrefs } from '../shared/expectations';
 
 const REPO = path.resolve(findAgentDir(__dirname), '..');
 const PROGRAM = path.join(REPO, 'test/integration/programs/scrapy_objects.py');
 const TRACKREF = "__import__('scrapy.utils.trackref', fromlist=['x'])";
-
-function parsePrefs(text: string): Map<string, { count: number; age: number }> {
-  const rows = new Map<string, { count: number; age: number }>();
-  for (const m of text.matchAll(/^(\S+)\s+(\d+)\s+oldest: (\d+)s ago$/gm)) rows.set(m[1], { count: Number(m[2]), age: Number(m[3]) });
-  return rows;
-}
 
 describe('Python engine over real debugpy (Scrapy objects)', function () {
   this.timeout(60_000);

@@ -5,31 +5,14 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { PythonEngine } from '../../extension/engines/python/pythonEngine';
-import { EvaluatorError, extractMarkedReply } from '../../extension/transports/evaluator';
+import { extractMarkedReply } from '../../extension/transports/evaluator';
 import { OPT_ECHO, OPT_LINEMODE, OPT_NAWS, OPT_SGA, REFUSE_DO_POLICY } from '../../extension/transports/telnetClient';
 import { TelnetEvaluator } from '../../extension/transports/telnetEvaluator';
 import { Crawl, freePort, Site, startCrawl, startSite } from '../fixtures/fixtureSite';
+import { parsePrefs, rejects } from '../shared/expectations';
 
 const HOST = '127.0.0.1';
 const TRACKREF = "__import__('scrapy.utils.trackref', fromlist=['x'])";
-
-function parsePrefs(text: string): Map<string, { count: number; age: number }> {
-  const rows = new Map<string, { count: number; age: number }>();
-  for (const m of text.matchAll(/^(\S+)\s+(\d+)\s+oldest: (\d+)s ago$/gm)) rows.set(m[1], { count: Number(m[2]), age: Number(m[3]) });
-  return rows;
-}
-
-async function rejects(work: Promise<unknown>, code: string, message?: RegExp): Promise<EvaluatorError> {
-  try {
-    await work;
-  } catch (error) {
-    assert.ok(error instanceof EvaluatorError, `not an EvaluatorError: ${error}`);
-    assert.equal(error.code, code, error.message);
-    if (message) assert.match(error.message, message);
-    return error;
-  }
-  assert.fail(`expected EvaluatorError('${code}')`);
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;

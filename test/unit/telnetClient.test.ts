@@ -4,12 +4,12 @@
 // test/integration/telnetEvaluator.test.ts.
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { EvaluatorError } from '../../extension/transports/evaluator';
 import {
   DEFAULT_POLICY, DO, DONT, IAC, lineProblem, OPT_ECHO, OPT_LINEMODE, OPT_NAWS, OPT_SGA,
   REFUSE_DO_POLICY, SB, SE, TelnetClient, TelnetCodec, TerminalText, TIDY_LINE, WILL, WONT,
 } from '../../extension/transports/telnetClient';
 import { remoteErrorOf, TelnetEvaluator } from '../../extension/transports/telnetEvaluator';
+import { rejects } from '../shared/expectations';
 
 const NAMES: Record<number, string> = { [WILL]: 'WILL', [WONT]: 'WONT', [DO]: 'DO', [DONT]: 'DONT' };
 const OPTIONS = { ECHO: OPT_ECHO, SGA: OPT_SGA, NAWS: OPT_NAWS, LINEMODE: OPT_LINEMODE, TTYPE: 24 };
@@ -269,18 +269,6 @@ function sentNegotiation(received: Buffer[]): string[] {
   const out: string[] = [];
   for (let i = 0; i + 2 < all.length; i++) if (all[i] === IAC && NAMES[all[i + 1]]) out.push(`${NAMES[all[i + 1]]} ${all[i + 2]}`);
   return out;
-}
-
-async function rejects(work: Promise<unknown>, code: string, message?: RegExp): Promise<EvaluatorError> {
-  try {
-    await work;
-  } catch (error) {
-    assert.ok(error instanceof EvaluatorError, `not an EvaluatorError: ${error}`);
-    assert.equal(error.code, code, error.message);
-    if (message) assert.match(error.message, message);
-    return error;
-  }
-  assert.fail(`expected EvaluatorError('${code}')`);
 }
 
 describe('TelnetClient against a fake manhole', function () {
