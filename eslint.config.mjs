@@ -11,7 +11,12 @@ export default tseslint.config(
   },
   {
     // Only the extension UI layer (and tests that run inside VS Code) may import vscode.
-    files: ['extension/extension.ts', 'extension/views/**', 'extension/commands/**', 'extension/sessions/**', 'extension/logger.ts', 'extension/transports/debugSessionEvaluator.ts', 'extension/telnet/**', 'test/suite/**'],
+    files: ['extension/extension.ts', 'extension/views/**', 'extension/commands/**', 'extension/sessions/**', 'extension/logger.ts', 'extension/transports/debugSessionEvaluator.ts', 'extension/common/**', 'extension/telnet/**', 'test/suite/**'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // Commands sit on top of views and sessions; what they share lives in extension/common.
+    files: ['extension/views/**', 'extension/sessions/**', 'extension/common/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/commands/*'], message: 'views and sessions must not import commands/; move shared helpers to extension/common' }] }] },
   },
 );

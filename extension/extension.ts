@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createLogger } from './logger';
 import { SessionEngines } from './sessions/sessionEngines';
+import { PythonSessionFactory } from './sessions/pythonSessionFactory';
 import { registerTraceAllocations } from './sessions/traceAllocationsProvider';
 import { LiveRefsTree } from './views/liveRefsTree';
 import { LiveRefsRefresher } from './views/liveRefsRefresher';
@@ -24,7 +25,7 @@ export interface LiveReferencesApi {
 
 export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
   const logger = createLogger();
-  const sessions = new SessionEngines(path.join(context.extensionPath, 'agent'), logger);
+  const sessions = new SessionEngines([new PythonSessionFactory(path.join(context.extensionPath, 'agent'), logger)], logger);
   const liveRefs = new LiveRefsTree(sessions);
   const inspector = new InspectorTree(sessions);
   const inspectorView = vscode.window.createTreeView<InspectorNode>('liveReferences.inspected', { treeDataProvider: inspector, showCollapseAll: true });

@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import type { SourceLocation } from '../shared/types';
 import type { InspectedRoot, InspectorNode } from '../views/inspectorTree';
 import { openLocation } from '../views/sourceLocations';
-import { Commands } from './commandIds';
-import { describeError } from './errors';
+import { Commands } from '../common/commandIds';
+import { describeError } from '../common/errors';
 import type { FeatureContext } from './featureContext';
 import { offerTracemalloc } from './tracemallocOffer';
 

@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import { formatLiveRefs } from '../shared/prefsFormat';
 import type { SortKey } from '../views/liveRefsModel';
 import type { LiveRefsNode } from '../views/liveRefsTree';
-import { Commands } from './commandIds';
-import { describeError } from './errors';
+import { Commands } from '../common/commandIds';
+import { describeError } from '../common/errors';
 import type { FeatureContext } from './featureContext';
 import { pickClass, pickSession } from './pickTarget';
 

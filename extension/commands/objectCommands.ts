@@ -4,8 +4,8 @@ import * as vscode from 'vscode';
 import type { ObjectSummary } from '../shared/types';
 import { formatAge } from '../shared/prefsFormat';
 import type { LiveRefsNode } from '../views/liveRefsTree';
-import { Commands } from './commandIds';
-import { describeError } from './errors';
+import { Commands } from '../common/commandIds';
+import { describeError } from '../common/errors';
 import type { FeatureContext } from './featureContext';
 import { ClassTarget, pickClass } from './pickTarget';
 

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { LiveRefsNode } from '../views/liveRefsTree';
 import { PartitionPanel } from '../views/partitionPanel';
-import { Commands } from './commandIds';
+import { Commands } from '../common/commandIds';
 import type { FeatureContext } from './featureContext';
 import { pickClass, pickSession } from './pickTarget';
 

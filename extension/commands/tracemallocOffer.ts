@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { FeatureContext } from './featureContext';
 
-export const TRACEMALLOC_ENV = { PYTHONTRACEMALLOC: '25' };
+import { TRACEMALLOC_ENV } from '../common/launchEnv';
 
 export async function offerTracemalloc(ctx: FeatureContext): Promise<void> {
   const always = vscode.l10n.t('Always for debug sessions');

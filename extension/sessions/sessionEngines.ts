@@ -1,15 +1,10 @@
-// One engine per debug session we can serve. Tracks sessions, their stopped state and the agent's
-// custom reply events, and tells listeners when the set of sessions changes.
+// One engine per debug session we can serve. Tracks sessions, their stopped state and the DAP
+// events their engines need, and tells listeners when the set of sessions changes. Which engine a
+// session gets is up to the factory registered for its debug type.
 import * as vscode from 'vscode';
 import type { LiveRefsEngine } from '../engines/liveRefsEngine';
-import { PythonEngine } from '../engines/python/pythonEngine';
-import { loadAgentBundle, AgentBundle } from '../engines/python/agentBundle';
-import { DapEvaluator } from '../transports/dapEvaluator';
-import { createSessionEvaluator } from '../transports/debugSessionEvaluator';
 import type { Logger } from '../logger';
-
-/** Debug types whose debuggee is a Python process debugged by debugpy. */
-export const PYTHON_DEBUG_TYPES = ['debugpy', 'python'];
+import type { SessionEngineFactory, SessionEngineHandle } from './engineFactory';
 
 export interface SessionEngine {
   session: vscode.DebugSession;
@@ -19,22 +14,21 @@ export interface SessionEngine {
 }
 
 export class SessionEngines implements vscode.Disposable {
-  private readonly entries = new Map<string, SessionEngine & { evaluator: DapEvaluator }>();
+  private readonly entries = new Map<string, SessionEngine & { handle: SessionEngineHandle }>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly stateChanged = new vscode.EventEmitter<SessionEngine>();
   private readonly disposables: vscode.Disposable[] = [];
-  private bundle: AgentBundle | undefined;
 
   /** Fires when a session starts or ends. */
   readonly onDidChangeSessions = this.changed.event;
   /** Fires when a session stops or continues. */
   readonly onDidChangeState = this.stateChanged.event;
 
-  constructor(private readonly agentDir: string, private readonly logger: Logger) {
+  constructor(private readonly factories: readonly SessionEngineFactory[], private readonly logger: Logger) {
     this.disposables.push(
       vscode.debug.onDidStartDebugSession((s) => this.add(s)),
       vscode.debug.onDidTerminateDebugSession((s) => this.remove(s)),
-      vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => this.entries.get(e.session.id)?.evaluator.handleEvent(e.event, e.body)),
+      vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => this.entries.get(e.session.id)?.handle.handleEvent?.(e.event, e.body)),
       vscode.debug.registerDebugAdapterTrackerFactory('*', { createDebugAdapterTracker: (s) => this.tracker(s) }),
       this.changed, this.stateChanged,
     );
@@ -54,15 +48,15 @@ export class SessionEngines implements vscode.Disposable {
     return this.get(vscode.debug.activeDebugSession) ?? (this.entries.size === 1 ? this.list()[0] : undefined);
   }
 
+  private factoryFor(session: vscode.DebugSession): SessionEngineFactory | undefined {
+    return this.factories.find((f) => f.debugTypes.includes(session.type));
+  }
+
   private add(session: vscode.DebugSession): void {
-    if (!PYTHON_DEBUG_TYPES.includes(session.type) || this.entries.has(session.id)) return;
-    // A debugpy launch has a parent session for the adapter and children per process; the
-    // process sessions are the ones that can evaluate. Both answer evaluate, so keep both only
-    // when they have no parent/child relation we could collapse.
-    this.bundle ??= loadAgentBundle(this.agentDir);
-    const evaluator = createSessionEvaluator(session);
-    const engine = new PythonEngine(evaluator, this.bundle, (line) => this.logger.trace(`[${session.name}] ${line}`));
-    this.entries.set(session.id, { session, engine, evaluator, stopped: false });
+    if (this.entries.has(session.id)) return;
+    const handle = this.factoryFor(session)?.create(session);
+    if (!handle) return;
+    this.entries.set(session.id, { session, engine: handle.engine, handle, stopped: false });
     this.logger.info(`session ${session.name} (${session.type}) started`);
     this.changed.fire();
   }
@@ -70,21 +64,20 @@ export class SessionEngines implements vscode.Disposable {
   private remove(session: vscode.DebugSession): void {
     const entry = this.entries.get(session.id);
     if (!entry) return;
-    entry.evaluator.close(vscode.l10n.t('The debug session "{0}" ended.', session.name));
-    entry.engine.dispose();
+    entry.handle.close(vscode.l10n.t('The debug session "{0}" ended.', session.name));
     this.entries.delete(session.id);
     this.logger.info(`session ${session.name} ended`);
     this.changed.fire();
   }
 
   private tracker(session: vscode.DebugSession): vscode.DebugAdapterTracker | undefined {
-    if (!PYTHON_DEBUG_TYPES.includes(session.type)) return undefined;
+    if (!this.factoryFor(session)) return undefined;
     return {
       onDidSendMessage: (message: { type?: string; event?: string; body?: { threadId?: number } }) => {
         if (message.type !== 'event' || (message.event !== 'stopped' && message.event !== 'continued')) return;
         const entry = this.entries.get(session.id);
         if (!entry) return;
-        entry.evaluator.handleEvent(message.event, message.body);
+        entry.handle.handleEvent?.(message.event, message.body);
         entry.stopped = message.event === 'stopped';
         this.stateChanged.fire(entry);
       },
@@ -92,7 +85,7 @@ export class SessionEngines implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const entry of this.entries.values()) entry.evaluator.close();
+    for (const entry of this.entries.values()) entry.handle.close(vscode.l10n.t('Live References was deactivated.'));
     this.entries.clear();
     vscode.Disposable.from(...this.disposables).dispose();
   }

@@ -1,8 +1,8 @@
 // With liveReferences.traceAllocations on, every Python launch gets PYTHONTRACEMALLOC so the
 // agent can show allocation sites (first frame in user code, 25 frames deep).
 import * as vscode from 'vscode';
-import { TRACEMALLOC_ENV } from '../commands/tracemallocOffer';
-import { PYTHON_DEBUG_TYPES } from './sessionEngines';
+import { TRACEMALLOC_ENV } from '../common/launchEnv';
+import { PYTHON_DEBUG_TYPES } from './pythonSessionFactory';
 
 class TraceAllocationsProvider implements vscode.DebugConfigurationProvider {
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration {

@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import type { ObjectSummary, SourceInfo, SourceLocation, WhyResult } from '../shared/types';
 import type { SessionEngines } from '../sessions/sessionEngines';
-import { describeError } from '../commands/errors';
+import { describeError } from '../common/errors';
+import { ContextKeys, setContext } from '../common/contextKeys';
 import { describeLocation } from './sourceLocations';
 
 const PAGE = 100;
@@ -39,7 +40,7 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
   add(sessionId: string, summary: ObjectSummary): InspectedRoot {
     const root: InspectedRoot = { kind: 'root', id: this.nextId++, sessionId, summary, handles: new Set(summary.handle ? [summary.handle] : []) };
     this.roots.unshift(root);
-    void vscode.commands.executeCommand('setContext', 'liveReferences.hasInspected', true);
+    setContext(ContextKeys.hasInspected, true);
     this.emitter.fire(undefined);
     return root;
   }
@@ -51,7 +52,7 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
   async close(root: InspectedRoot): Promise<void> {
     const index = this.roots.indexOf(root);
     if (index >= 0) this.roots.splice(index, 1);
-    void vscode.commands.executeCommand('setContext', 'liveReferences.hasInspected', this.roots.length > 0);
+    setContext(ContextKeys.hasInspected, this.roots.length > 0);
     this.emitter.fire(undefined);
     // Releasing is best effort: if the session ended, the agent's table went with it.
     await this.sessions.list().find((e) => e.session.id === root.sessionId)?.engine.release([...root.handles]).catch(() => undefined);

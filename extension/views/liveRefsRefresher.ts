@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { Logger } from '../logger';
 import type { SessionEngine, SessionEngines } from '../sessions/sessionEngines';
 import type { LiveRefsTree } from './liveRefsTree';
-import { describeError } from '../commands/errors';
+import { describeError } from '../common/errors';
+import { ContextKeys, setContext } from '../common/contextKeys';
 
 export class LiveRefsRefresher implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
@@ -23,7 +24,7 @@ export class LiveRefsRefresher implements vscode.Disposable {
       }),
     );
     this.onSessionsChanged();
-    void vscode.commands.executeCommand('setContext', 'liveReferences.refreshPaused', false);
+    setContext(ContextKeys.refreshPaused, false);
   }
 
   get isPaused(): boolean {
@@ -32,7 +33,7 @@ export class LiveRefsRefresher implements vscode.Disposable {
 
   setPaused(paused: boolean): void {
     this.paused = paused;
-    void vscode.commands.executeCommand('setContext', 'liveReferences.refreshPaused', paused);
+    setContext(ContextKeys.refreshPaused, paused);
     this.restartTimer();
   }
 
@@ -79,7 +80,7 @@ export class LiveRefsRefresher implements vscode.Disposable {
       }
     }
     for (const id of [...this.lastError.keys()]) if (!live.has(id)) this.lastError.delete(id);
-    void vscode.commands.executeCommand('setContext', 'liveReferences.hasSession', this.tree.sessionIds().length > 0);
+    setContext(ContextKeys.hasSession, this.tree.sessionIds().length > 0);
     this.restartTimer();
   }
 

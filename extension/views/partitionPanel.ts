@@ -7,8 +7,8 @@ import type { Crumb, FromWebview, ToWebview } from '../shared/messages';
 import { isFromWebview } from '../shared/messages';
 import type { ObjectSummary, Partition, PartitionRequest } from '../shared/types';
 import type { SessionEngine } from '../sessions/sessionEngines';
-import { describeError, isCancellation } from '../commands/errors';
-import { Commands } from '../commands/commandIds';
+import { describeError, isCancellation } from '../common/errors';
+import { Commands } from '../common/commandIds';
 import { webviewStrings } from './webviewStrings';
 
 interface Level {

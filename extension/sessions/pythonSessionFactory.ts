@@ -1,0 +1,31 @@
+// Python sessions under debugpy: the agent is driven through DAP evaluate on the session itself.
+import * as vscode from 'vscode';
+import { PythonEngine } from '../engines/python/pythonEngine';
+import { loadAgentBundle, AgentBundle } from '../engines/python/agentBundle';
+import { createSessionEvaluator } from '../transports/debugSessionEvaluator';
+import type { Logger } from '../logger';
+import type { SessionEngineFactory, SessionEngineHandle } from './engineFactory';
+
+/** Debug types whose debuggee is a Python process debugged by debugpy. */
+export const PYTHON_DEBUG_TYPES = ['debugpy', 'python'];
+
+export class PythonSessionFactory implements SessionEngineFactory {
+  readonly debugTypes = PYTHON_DEBUG_TYPES;
+  private bundle: AgentBundle | undefined;
+
+  constructor(private readonly agentDir: string, private readonly logger: Logger) {}
+
+  create(session: vscode.DebugSession): SessionEngineHandle {
+    this.bundle ??= loadAgentBundle(this.agentDir);
+    const evaluator = createSessionEvaluator(session);
+    const engine = new PythonEngine(evaluator, this.bundle, (line) => this.logger.trace(`[${session.name}] ${line}`));
+    return {
+      engine,
+      handleEvent: (event, body) => evaluator.handleEvent(event, body),
+      close: (reason) => {
+        evaluator.close(reason);
+        engine.dispose();
+      },
+    };
+  }
+}
