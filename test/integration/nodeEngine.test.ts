@@ -59,6 +59,12 @@ describe('Node engine over a bare node --inspect', function () {
     const response = rows.get('Response')!;
     assert.ok(response.oldestAgeS! > request.oldestAgeS! + 1, `Response ${response.oldestAgeS}s vs Request ${request.oldestAgeS}s`);
     assert.ok(response.delta > 0, 'Responses keep growing between refreshes: the program runs');
+    const histogram = await engine.ages({ className: 'Response' });
+    assert.equal(histogram.buckets.reduce((n, b) => n + b.count, 0), histogram.count);
+    const oldestBar = histogram.buckets[histogram.buckets.length - 1];
+    const bar = await engine.iterAll({ className: 'Response', offset: 0, limit: 10_000, minAgeS: oldestBar.lowS, maxAgeS: oldestBar.highS, ageAt: histogram.now });
+    assert.equal(bar.total, oldestBar.count);
+    await engine.release(bar.items.map((i) => i.handle!));
   });
 
   it('reveals the oldest Response with its url, inspects Request.meta.referer and releases handles', async () => {

@@ -3,7 +3,7 @@
 // remote objects in our own object groups, partitions and "why" come from a heap snapshot parsed
 // in a worker. Knows CDP; knows nothing of VS Code.
 import type {
-  EngineInfo, InspectResult, IterPage, LiveRefRow, LiveRefsSnapshot, ObjectHandle, ObjectSummary, Partition,
+  AgeHistogram, AgesRequest, EngineInfo, HeapMarkInfo, InspectResult, IterPage, LiveRefRow, LiveRefsSnapshot, ObjectHandle, ObjectSummary, Partition,
   PartitionRequest, SourceInfo, WhyResult,
 } from '../../shared/types';
 import { CallOptions, EngineError, IterRequest, LiveRefsEngine, LongCallOptions } from '../liveRefsEngine';
@@ -56,7 +56,7 @@ export class NodeEngine implements LiveRefsEngine {
     await this.connect(options);
     const v = await this.guard(() => this.page.evaluate('JSON.stringify([process.version, process.pid])', { ...options, byValue: true }));
     const [version, pid] = JSON.parse(String(v.value)) as [string, number];
-    return { runtime: 'node', version, trackref: true, tracemalloc: false, pid };
+    return { runtime: 'node', version, trackref: true, tracemalloc: false, pid, unsupported: ['markHeap', 'heapMark'] };
   }
 
   async liveRefs(ignore: readonly string[], options?: CallOptions): Promise<LiveRefsSnapshot> {
@@ -93,7 +93,9 @@ export class NodeEngine implements LiveRefsEngine {
     return this.guard(async () => {
       let cursor = request.cursor && this.cursors.has(request.cursor) ? request.cursor : undefined;
       if (!cursor) {
-        cursor = await this.page.value<string>('return this.openCursor(args[0], args[1]);', [{ value: tracked.id }, { value: request.filter ?? '' }], options);
+        cursor = await this.page.value<string>('return this.openCursor(args[0], args[1], args[2], args[3], args[4]);', [
+          { value: tracked.id }, { value: request.filter ?? '' }, { value: request.minAgeS ?? null }, { value: request.maxAgeS ?? null }, { value: request.ageAt ?? null },
+        ], options);
         this.cursors.set(cursor, tracked.label);
       }
       const page = await this.objectsPage('return this.page(args[0], args[1], args[2]);', [{ value: cursor }, { value: request.offset }, { value: request.limit }], options);
@@ -143,6 +145,22 @@ export class NodeEngine implements LiveRefsEngine {
     await this.connect(options);
     const tracked = request.className ? await this.trackedOrThrow(request.className) : undefined;
     return this.guard(() => this.heap.partition(request, tracked, options));
+  }
+
+  async ages(request: AgesRequest, options?: CallOptions): Promise<AgeHistogram> {
+    const tracked = await this.trackedOrThrow(request.className);
+    const scale = request.scale === 'linear' ? 'linear' : 'log';
+    const bins = Math.max(1, Math.min(200, Math.trunc(request.bins ?? 30)));
+    const json = await this.guard(() => this.page.value<string>('return this.ages(args[0], args[1], args[2]);', [{ value: tracked.id }, { value: scale }, { value: bins }], options));
+    return { className: request.className, scale, ...(JSON.parse(json) as Omit<AgeHistogram, 'className' | 'scale'>) };
+  }
+
+  async markHeap(): Promise<HeapMarkInfo> {
+    throw new EngineError('unavailable', 'Mark Heap is not available for Node.js programs yet.');
+  }
+
+  async heapMark(): Promise<HeapMarkInfo | null> {
+    throw new EngineError('unavailable', 'Mark Heap is not available for Node.js programs yet.');
   }
 
   async release(handles: readonly ObjectHandle[]): Promise<void> {

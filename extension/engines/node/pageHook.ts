@@ -139,15 +139,20 @@ export const HOOK_SOURCE = `(() => {
       return { items: [o], meta: JSON.stringify({ meta: [{ ...describe(o), ageMs: now() - s.times[i] }], total: 1, done: true }) };
     },
     /** A stable, creation-ordered snapshot of the live objects matching 'filter', for paging. */
-    openCursor(id, filter) {
+    openCursor(id, filter, minAgeS, maxAgeS, ageAt) {
       const s = state(id);
       compact(s);
+      const at = typeof ageAt === 'number' ? ageAt * 1000 : now();
+      const lo = typeof minAgeS === 'number' ? minAgeS * 1000 : -Infinity;
+      const hi = typeof maxAgeS === 'number' ? maxAgeS * 1000 : Infinity;
       const order = s.refs.map((_, i) => i).sort((a, b) => s.times[a] - s.times[b]);
       const needle = filter ? String(filter).toLowerCase() : '';
       const refs = [], times = [];
       for (const i of order) {
         const o = s.refs[i].deref();
         if (o === undefined) continue;
+        const age = at - s.times[i];
+        if (age < lo || age >= hi) continue;
         if (needle) { const d = describe(o); if (!((d.url || '').toLowerCase().includes(needle) || d.repr.toLowerCase().includes(needle))) continue; }
         refs.push(s.refs[i]); times.push(s.times[i]);
       }
@@ -168,6 +173,32 @@ export const HOOK_SOURCE = `(() => {
         meta.push({ ...describe(o), ageMs: t - c.times[i] });
       }
       return { items, meta: JSON.stringify({ meta, total: c.refs.length, done: offset + limit >= c.refs.length }) };
+    },
+    /** Ages (s) of the live objects as a histogram: 1-2-5 steps (log) or 'bins' equal widths. */
+    ages(id, scale, bins) {
+      const s = state(id);
+      compact(s);
+      const t = now();
+      const ages = s.times.map((c) => Math.max(0, (t - c) / 1000));
+      const max = ages.reduce((m, a) => (a > m ? a : m), 0);
+      const edges = [];
+      if (scale === 'linear') {
+        const width = Math.max(max, 1e-3) / bins;
+        for (let i = 0; i < bins; i++) edges.push(i * width);
+        edges.push(Math.max(max, 1e-3) * (1 + 1e-9) + 1e-9);
+      } else {
+        edges.push(0);
+        for (let exp = -1; edges[edges.length - 1] <= max; exp++) for (const m of [1, 2, 5]) { edges.push(m * 10 ** exp); if (m * 10 ** exp > max) break; }
+      }
+      const counts = new Array(edges.length - 1).fill(0);
+      for (const a of ages) {
+        let lo = 0, hi = edges.length - 1;
+        while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (edges[mid] <= a) lo = mid; else hi = mid; }
+        counts[Math.min(counts.length - 1, lo)]++;
+      }
+      const first = counts.findIndex((c) => c > 0);
+      const buckets = first < 0 ? [] : counts.slice(first).map((count, i) => ({ lowS: edges[first + i], highS: edges[first + i + 1], count }));
+      return JSON.stringify({ count: ages.length, now: t / 1000, oldestAgeS: ages.length ? max : null, buckets });
     },
     closeCursor(cursor) { cursors.delete(cursor); return true; },
     describe(o) { return JSON.stringify(describe(o)); },
