@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { createLogger } from './logger';
 import { SessionEngines } from './sessions/sessionEngines';
 import { PythonSessionFactory } from './sessions/pythonSessionFactory';
+import { NodeSessionFactory } from './sessions/nodeSessionFactory';
+import { registerNodeAttach } from './commands/nodeAttach';
 import { registerTraceAllocations } from './sessions/traceAllocationsProvider';
 import { LiveRefsTree } from './views/liveRefsTree';
 import { LiveRefsRefresher } from './views/liveRefsRefresher';
@@ -26,7 +28,7 @@ export interface LiveReferencesApi {
 
 export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
   const logger = createLogger();
-  const sessions = new SessionEngines([new PythonSessionFactory(path.join(context.extensionPath, 'agent'), logger)], logger);
+  const sessions = new SessionEngines([new PythonSessionFactory(path.join(context.extensionPath, 'agent'), logger), new NodeSessionFactory(logger)], logger);
   const liveRefs = new LiveRefsTree(sessions);
   const inspector = new InspectorTree(sessions);
   const inspectorView = vscode.window.createTreeView<InspectorNode>(INSPECTED_VIEW, { treeDataProvider: inspector, showCollapseAll: true });
@@ -46,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
     ...registerObjectCommands(ctx),
     ...registerInspectorCommands(ctx),
     ...registerPartitionCommands(ctx),
+    ...registerNodeAttach(),
   );
   return { sessions, liveRefs, inspector, partitionMetrics: () => PartitionPanel.lastMetrics };
 }
