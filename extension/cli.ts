@@ -5,6 +5,7 @@ import type { LiveRefsEngine } from './engines/liveRefsEngine';
 import { PythonEngine } from './engines/python/pythonEngine';
 import { connectDebugpy } from './transports/dapSocketClient';
 import { TelnetEvaluator } from './transports/telnetEvaluator';
+import { runStdioAdapter } from './telnet/stdioAdapter';
 import { formatLiveRefs } from './shared/prefsFormat';
 import type { ObjectSummary, Partition, WhyResult } from './shared/types';
 
@@ -16,6 +17,7 @@ commands:
   iter CLASS                  every live object of CLASS (iter_all)
   why CLASS                   why the oldest object of CLASS is alive: referrer chain with file:line
   partition --by type|via     heap partition (Guppy's bytype / byvia)
+  dap                         the scrapy-telnet debug adapter on stdin/stdout (DAP), for any DAP client
 
 connection (one of):
   --debugpy HOST:PORT         a program started with python -m debugpy --listen HOST:PORT
@@ -95,6 +97,10 @@ function checkGates(gates: string[], counts: Map<string, number>): string[] {
 }
 
 async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'dap') {
+    runStdioAdapter();
+    return new Promise<number>(() => undefined); // the adapter ends the process on disconnect
+  }
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
     options: {
