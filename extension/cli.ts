@@ -8,6 +8,7 @@ import { TelnetEvaluator } from './transports/telnetEvaluator';
 import { runStdioAdapter } from './telnet/stdioAdapter';
 import { formatLiveRefs } from './shared/prefsFormat';
 import type { ObjectSummary, Partition, WhyResult } from './shared/types';
+import { runTimeCommand, TIME_COMMANDS, TIME_USAGE } from './cliTime';
 
 const USAGE = `usage: liveref <command> [options]
 
@@ -18,7 +19,7 @@ commands:
   why CLASS                   why the oldest object of CLASS is alive: referrer chain with file:line
   partition --by type|via     heap partition (Guppy's bytype / byvia)
   dap                         the scrapy-telnet debug adapter on stdin/stdout (DAP), for any DAP client
-
+${TIME_USAGE}
 connection (one of):
   --debugpy HOST:PORT         a program started with python -m debugpy --listen HOST:PORT
   --telnet HOST:PORT          Scrapy's telnet console; the password is read from --password-env
@@ -108,12 +109,13 @@ async function run(argv: string[]): Promise<number> {
       json: { type: 'boolean' }, ignore: { type: 'string', multiple: true }, limit: { type: 'string' },
       filter: { type: 'string' }, by: { type: 'string' }, type: { type: 'string' }, class: { type: 'string' },
       'fail-over': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+      scale: { type: 'string' }, bins: { type: 'string' },
     },
   });
   const [command, className] = positionals;
   if (values.help || !command) { process.stdout.write(USAGE); return values.help ? 0 : 2; }
-  if (['oldest', 'iter', 'why'].includes(command) && !className) throw new UsageError(`${command} needs a CLASS`);
-  if (!['prefs', 'oldest', 'iter', 'why', 'partition'].includes(command)) throw new UsageError(`unknown command ${command}`);
+  if (['oldest', 'iter', 'why', 'ages'].includes(command) && !className) throw new UsageError(`${command} needs a CLASS`);
+  if (![...['prefs', 'oldest', 'iter', 'why', 'partition'], ...TIME_COMMANDS].includes(command)) throw new UsageError(`unknown command ${command}`);
   const out = (text: string, data: unknown) => process.stdout.write(values.json ? JSON.stringify(data, null, 2) + '\n' : text + '\n');
   const { engine, close } = await connect(values);
   try {
@@ -125,6 +127,7 @@ async function run(argv: string[]): Promise<number> {
 
 async function runCommand(engine: LiveRefsEngine, command: string, className: string | undefined,
   values: ReturnType<typeof parseArgs>['values'], out: (text: string, data: unknown) => void): Promise<number> {
+  if (TIME_COMMANDS.includes(command)) return runTimeCommand(engine, command, className, values, out);
   switch (command) {
     case 'prefs': {
       const snapshot = await engine.liveRefs((values.ignore as string[] | undefined) ?? []);
