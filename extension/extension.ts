@@ -5,6 +5,9 @@ import { createLogger } from './logger';
 import { SessionEngines } from './sessions/sessionEngines';
 import { PythonSessionFactory } from './sessions/pythonSessionFactory';
 import { registerTraceAllocations } from './sessions/traceAllocationsProvider';
+import { registerScrapyTelnetDebugType, TelnetAdapters } from './sessions/scrapyTelnetDebugType';
+import { TelnetSessionFactory } from './sessions/telnetSessionFactory';
+import { TelnetPasswordStore } from './sessions/telnetPasswordStore';
 import { LiveRefsTree } from './views/liveRefsTree';
 import { LiveRefsRefresher } from './views/liveRefsRefresher';
 import { InspectorNode, InspectorTree } from './views/inspectorTree';
@@ -15,6 +18,7 @@ import { registerLiveRefsCommands } from './commands/liveRefsCommands';
 import { registerObjectCommands } from './commands/objectCommands';
 import { registerInspectorCommands } from './commands/inspectorCommands';
 import { registerPartitionCommands } from './commands/partitionCommands';
+import { registerAttachScrapyCrawl } from './commands/attachScrapyCrawl';
 
 /** What the extension exports: used by tests and by other extensions. */
 export interface LiveReferencesApi {
@@ -26,7 +30,13 @@ export interface LiveReferencesApi {
 
 export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
   const logger = createLogger();
-  const sessions = new SessionEngines([new PythonSessionFactory(path.join(context.extensionPath, 'agent'), logger)], logger);
+  const agentDir = path.join(context.extensionPath, 'agent');
+  const telnetAdapters = new TelnetAdapters();
+  const telnetPasswords = new TelnetPasswordStore(context.secrets);
+  const sessions = new SessionEngines([
+    new PythonSessionFactory(agentDir, logger),
+    new TelnetSessionFactory(agentDir, telnetAdapters, logger),
+  ], logger);
   const liveRefs = new LiveRefsTree(sessions);
   const inspector = new InspectorTree(sessions);
   const inspectorView = vscode.window.createTreeView<InspectorNode>(INSPECTED_VIEW, { treeDataProvider: inspector, showCollapseAll: true });
@@ -46,6 +56,8 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
     ...registerObjectCommands(ctx),
     ...registerInspectorCommands(ctx),
     ...registerPartitionCommands(ctx),
+    ...registerScrapyTelnetDebugType(telnetAdapters, telnetPasswords),
+    ...registerAttachScrapyCrawl(ctx, telnetPasswords),
   );
   return { sessions, liveRefs, inspector, partitionMetrics: () => PartitionPanel.lastMetrics };
 }
