@@ -7,6 +7,7 @@ import { NodeEngine } from './engines/node/nodeEngine';
 import { connectCdp } from './transports/cdpConnection';
 import { connectDebugpy } from './transports/dapSocketClient';
 import { TelnetEvaluator } from './transports/telnetEvaluator';
+import { runStdioAdapter } from './telnet/stdioAdapter';
 import { formatLiveRefs } from './shared/prefsFormat';
 import type { ObjectSummary, Partition, WhyResult } from './shared/types';
 import { runTimeCommand, TIME_COMMANDS, TIME_USAGE } from './cliTime';
@@ -19,6 +20,7 @@ commands:
   iter CLASS                  every live object of CLASS (iter_all)
   why CLASS                   why the oldest object of CLASS is alive: referrer chain with file:line
   partition --by type|via     heap partition (Guppy's bytype / byvia)
+  dap                         the scrapy-telnet debug adapter on stdin/stdout (DAP), for any DAP client
 ${TIME_USAGE}
 connection (one of):
   --debugpy HOST:PORT         a program started with python -m debugpy --listen HOST:PORT
@@ -109,6 +111,10 @@ function checkGates(gates: string[], counts: Map<string, number>): string[] {
 }
 
 async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'dap') {
+    runStdioAdapter();
+    return new Promise<number>(() => undefined); // the adapter ends the process on disconnect
+  }
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
     options: {

@@ -19,6 +19,7 @@ export const Commands = {
   closeInspected: 'liveReferences.closeInspected',
   clearInspected: 'liveReferences.clearInspected',
   attachNode: 'liveReferences.attachNode',
+  attachScrapyCrawl: 'liveReferences.attachScrapyCrawl',
   // Internal: used by tree items and the webview, hidden from the palette.
   openLocation: 'liveReferences.openLocation',
   inspectorLoadMore: 'liveReferences.inspectorLoadMore',
