@@ -7,6 +7,10 @@ import { connectDebugpy } from './transports/dapSocketClient';
 import { TelnetEvaluator } from './transports/telnetEvaluator';
 import { formatLiveRefs } from './shared/prefsFormat';
 import type { ObjectSummary, Partition, WhyResult } from './shared/types';
+import { describeUserCodeRule, formatSite, missingLeakSiteHint } from './shared/siteFormat';
+import { creationSitesEnv } from './common/launchEnv';
+import { findAgentDir } from './engines/python/agentBundle';
+import type { CreationSitesOptions } from './engines/python/pythonEngine';
 
 const USAGE = `usage: liveref <command> [options]
 
@@ -16,6 +20,8 @@ commands:
   iter CLASS                  every live object of CLASS (iter_all)
   why CLASS                   why the oldest object of CLASS is alive: referrer chain with file:line
   partition --by type|via     heap partition (Guppy's bytype / byvia)
+  env                         shell lines that make a Python program record creation sites from its
+                              first line: eval "$(liveref env)"; python3 -m debugpy … (no connection)
 
 connection (one of):
   --debugpy HOST:PORT         a program started with python -m debugpy --listen HOST:PORT
@@ -28,6 +34,8 @@ options:
   --limit N  --filter TEXT    for iter
   --type NAME | --class NAME  the set to partition by via
   --fail-over CLASS=N         exit 1 when CLASS has more than N live objects (repeatable)
+  --no-creation-sites         do not install the creation-site hook (trackref) in the program
+  --library-modules A,B       packages that are not user code for leak sites (default scrapy,twisted)
 `;
 
 class UsageError extends Error {}
@@ -45,7 +53,7 @@ async function connect(values: Record<string, unknown>): Promise<{ engine: Pytho
   if (typeof values.debugpy === 'string') {
     const [host, port] = parseHostPort(values.debugpy, '--debugpy');
     const { evaluator, client } = await connectDebugpy(host, port);
-    const engine = new PythonEngine(evaluator, undefined, trace);
+    const engine = new PythonEngine(evaluator, undefined, trace, sitesOptions(values));
     return { engine, close: async () => { await engine.releaseAll().catch(() => undefined); await client.close(); } };
   }
   if (typeof values.telnet === 'string') {
@@ -54,10 +62,21 @@ async function connect(values: Record<string, unknown>): Promise<{ engine: Pytho
     const password = variable ? process.env[variable] : undefined;
     if (!variable || password === undefined) throw new UsageError('--telnet needs --password-env VAR naming an environment variable that holds the password');
     const evaluator = await TelnetEvaluator.connect({ host, port, password });
-    const engine = new PythonEngine(evaluator, undefined, trace);
+    const engine = new PythonEngine(evaluator, undefined, trace, sitesOptions(values));
     return { engine, close: async () => { await engine.releaseAll().catch(() => undefined); evaluator.dispose(); } };
   }
   throw new UsageError('give --debugpy HOST:PORT or --telnet HOST:PORT --password-env VAR');
+}
+
+function sitesOptions(values: Record<string, unknown>): CreationSitesOptions {
+  const modules = typeof values['library-modules'] === 'string' ? values['library-modules'].split(',').map((m) => m.trim()).filter(Boolean) : undefined;
+  return { enabled: !values['no-creation-sites'], libraryModules: modules };
+}
+
+/** `liveref env`: POSIX shell lines that put the creation-site hook on the program's PYTHONPATH. */
+function shellEnv(): string {
+  const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  return Object.entries(creationSitesEnv(findAgentDir(__dirname))).map(([k, v]) => `export ${k}=${quote(v)}`).join('\n');
 }
 
 function describe(summary: ObjectSummary): string {
@@ -68,12 +87,12 @@ function describe(summary: ObjectSummary): string {
 function formatWhy(why: WhyResult): string {
   const lines = [describe(why.target)];
   for (const hop of why.hops) {
-    const where = hop.allocation ? `  ${hop.allocation.path}:${hop.allocation.line}` : '';
+    const where = hop.allocation ? `  ${formatSite(hop.allocation)}` : hop.creationState === 'beforeAttach' ? '  (created before Live References attached)' : '';
     lines.push(`  ← ${hop.via}  ${hop.referrer.typeName} ${hop.referrer.url ?? hop.referrer.repr}${where}`);
   }
   lines.push(`root: ${why.rootKind}${why.rootName ? ` (${why.rootName})` : ''}`);
-  if (why.leakSite) lines.push(`leak site: ${why.leakSite.path}:${why.leakSite.line}`);
-  else if (!why.tracemalloc) lines.push('no allocation sites: start the program with PYTHONTRACEMALLOC=25 to see where each referrer was created');
+  if (why.leakSite) lines.push(`leak site: ${formatSite(why.leakSite)}  (${describeUserCodeRule(why.userCode)})`);
+  else lines.push(missingLeakSiteHint(why));
   return lines.join('\n');
 }
 
@@ -102,11 +121,13 @@ async function run(argv: string[]): Promise<number> {
       json: { type: 'boolean' }, ignore: { type: 'string', multiple: true }, limit: { type: 'string' },
       filter: { type: 'string' }, by: { type: 'string' }, type: { type: 'string' }, class: { type: 'string' },
       'fail-over': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+      'no-creation-sites': { type: 'boolean' }, 'library-modules': { type: 'string' },
     },
   });
   const [command, className] = positionals;
   if (values.help || !command) { process.stdout.write(USAGE); return values.help ? 0 : 2; }
   if (['oldest', 'iter', 'why'].includes(command) && !className) throw new UsageError(`${command} needs a CLASS`);
+  if (command === 'env') { process.stdout.write(shellEnv() + '\n'); return 0; }
   if (!['prefs', 'oldest', 'iter', 'why', 'partition'].includes(command)) throw new UsageError(`unknown command ${command}`);
   const out = (text: string, data: unknown) => process.stdout.write(values.json ? JSON.stringify(data, null, 2) + '\n' : text + '\n');
   const { engine, close } = await connect(values);

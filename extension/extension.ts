@@ -5,6 +5,7 @@ import { createLogger } from './logger';
 import { SessionEngines } from './sessions/sessionEngines';
 import { PythonSessionFactory } from './sessions/pythonSessionFactory';
 import { registerTraceAllocations } from './sessions/traceAllocationsProvider';
+import { registerCreationSites } from './sessions/creationSitesProvider';
 import { LiveRefsTree } from './views/liveRefsTree';
 import { LiveRefsRefresher } from './views/liveRefsRefresher';
 import { InspectorNode, InspectorTree } from './views/inspectorTree';
@@ -25,7 +26,8 @@ export interface LiveReferencesApi {
 
 export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
   const logger = createLogger();
-  const sessions = new SessionEngines([new PythonSessionFactory(path.join(context.extensionPath, 'agent'), logger)], logger);
+  const agentDir = path.join(context.extensionPath, 'agent');
+  const sessions = new SessionEngines([new PythonSessionFactory(agentDir, logger)], logger);
   const liveRefs = new LiveRefsTree(sessions);
   const inspector = new InspectorTree(sessions);
   const inspectorView = vscode.window.createTreeView<InspectorNode>('liveReferences.inspected', { treeDataProvider: inspector, showCollapseAll: true });
@@ -40,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
       for (const root of [...inspector.list()]) if (!live.has(root.sessionId)) void inspector.close(root);
     }),
     ...registerTraceAllocations(),
+    ...registerCreationSites(agentDir),
     ...registerLiveRefsCommands(ctx),
     ...registerObjectCommands(ctx),
     ...registerInspectorCommands(ctx),
