@@ -10,6 +10,7 @@ import threading
 
 from . import handles, inspector, liverefs, protocol, sandbox, tracked  # noqa: F401
 from . import source, why, jobs  # noqa: F401
+from . import ages, heapmark, rss  # noqa: F401
 from . import lifecycle
 
 _call_lock = threading.RLock()
@@ -64,6 +65,9 @@ METHODS = {
     'partitionStart': _lazy('jobs', 'partition_start'),
     'jobStep': _lazy('jobs', 'job_step'),
     'jobCancel': _lazy('jobs', 'job_cancel'),
+    'ages': _lazy('ages', 'ages'),
+    'markStart': _lazy('jobs', 'mark_start'),
+    'markInfo': _lazy('heapmark', 'info_call'),
 }
 
 

@@ -16,7 +16,7 @@ import sys
 import time
 import types
 
-from . import handles, liverefs, partition, protocol, tracked, via
+from . import handles, heapmark, liverefs, partition, protocol, tracked, via
 
 _get_referents = gc.get_referents
 _is_tracked = gc.is_tracked
@@ -58,7 +58,8 @@ def _row(rows, key):
     return row
 
 
-def by_via(type_label=None, class_name=None, limit=200, samples=5):
+def by_via(type_label=None, class_name=None, limit=200, samples=5, mark=None):
+    """`mark` (a heapmark.Mark) restricts the set to the objects created since the mark."""
     t0 = time.time()
     targets = []
     members = partition.AddrSet()    # addresses of the targets
@@ -78,7 +79,7 @@ def by_via(type_label=None, class_name=None, limit=200, samples=5):
         cls, wdict = found
         tset = {cls}
         set_name = 'class %s' % class_name
-        for ref in tracked.keys(wdict):
+        for ref in (tracked.keys(wdict) if mark is None else heapmark.new_refs(wdict, mark.time)):
             o = ref()
             if o is not None:
                 targets.append(o)
@@ -91,6 +92,10 @@ def by_via(type_label=None, class_name=None, limit=200, samples=5):
         # Among gc types only dicts and tuples can be untracked, and untracked containers hold
         # only non-gc objects and untracked tuples: tuples and non-gc types need a deep walk.
         deep = any(issubclass(tp, tuple) or not _flags(tp) & _HAVE_GC for tp in tset)
+    marked = mark.addrs if mark is not None and class_name is None else None
+    if mark is not None:
+        set_name += ' since mark'
+        own.update(heapmark._own_ids(mark))
     is_target = _TargetTest(tset)
     via.reset()
     objs = gc.get_objects()
@@ -105,7 +110,7 @@ def by_via(type_label=None, class_name=None, limit=200, samples=5):
             for start in range(0, total, partition.CHUNK):
                 chunk = objs[start:start + partition.CHUNK]
                 for o in chunk:
-                    if type(o) in tset and id(o) not in own:
+                    if type(o) in tset and id(o) not in own and (marked is None or id(o) not in marked):
                         targets.append(o)
                         members.add(id(o))
                 for r in _get_referents(*chunk):
@@ -115,7 +120,7 @@ def by_via(type_label=None, class_name=None, limit=200, samples=5):
                             if i in seen:
                                 continue
                             seen.add(i)
-                        if type(r) in tset:
+                        if type(r) in tset and (marked is None or id(r) not in marked):
                             targets.append(r)
                             members.add(id(r))
                         if deep and _flags(type(r)) & _HAVE_GC:
@@ -133,7 +138,7 @@ def by_via(type_label=None, class_name=None, limit=200, samples=5):
                             if i in seen:
                                 continue
                             seen.add(i)
-                        if type(r) in tset:
+                        if type(r) in tset and (marked is None or id(r) not in marked):
                             targets.append(r)
                             members.add(id(r))
                         if _flags(type(r)) & _HAVE_GC:

@@ -4,7 +4,7 @@ jobs (not stepped for EXPIRE_S) are dropped by the worker's idle housekeeping.""
 import threading
 import time
 
-from . import byvia, partition, protocol, sandbox, source, tracked
+from . import byvia, heapmark, partition, protocol, sandbox, source, tracked
 
 MAX_JOBS = 2
 EXPIRE_S = 60.0
@@ -67,7 +67,14 @@ def partition_start(params):
     partition.CHUNK = CHUNK_TRACED if source.tracing() else CHUNK_FAST
     limit = _int(params, 'limit', 200, 1, 10000)
     samples = _int(params, 'samples', 5, 0, 50)
-    if by == 'type':
+    mark = None
+    if params.get('sinceMark'):
+        mark = heapmark.current()
+        if mark is None:
+            raise protocol.AgentError('unavailable', 'No heap mark in this program: run Mark Heap first.')
+    if by == 'type' and mark is not None:
+        gen = heapmark.diff_gen(limit, samples)
+    elif by == 'type':
         if params.get('type') or params.get('className'):
             raise protocol.AgentError('agent', "by 'type' partitions the whole heap; use by 'via' for a set")
         gen = partition.by_type(params.get('scope') or 'reachable', limit, samples)
@@ -78,9 +85,19 @@ def partition_start(params):
         if isinstance(class_name, str) and tracked.find(class_name) is None:
             raise protocol.AgentError('unknownClass', 'No tracked class named %r.' % class_name)
         gen = byvia.by_via(type_label if isinstance(type_label, str) else None,
-                           class_name if isinstance(class_name, str) else None, limit, samples)
+                           class_name if isinstance(class_name, str) else None, limit, samples, mark)
     else:
         raise protocol.AgentError('agent', 'Unknown partition kind %r.' % (by,))
+    return start(gen)
+
+
+def mark_start(params):
+    """Mark Heap as a job (a walk of the whole heap, stepped like a partition)."""
+    partition.CHUNK = CHUNK_TRACED if source.tracing() else CHUNK_FAST
+    return start(heapmark.mark_gen())
+
+
+def start(gen):
     expire()
     with _lock:
         while len(_jobs) >= MAX_JOBS:
