@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { createLogger } from './logger';
 import { SessionEngines } from './sessions/sessionEngines';
 import { PythonSessionFactory } from './sessions/pythonSessionFactory';
+import { NodeSessionFactory } from './sessions/nodeSessionFactory';
+import { registerNodeAttach } from './commands/nodeAttach';
 import { registerTraceAllocations } from './sessions/traceAllocationsProvider';
 import { registerScrapyTelnetDebugType, TelnetAdapters } from './sessions/scrapyTelnetDebugType';
 import { TelnetSessionFactory } from './sessions/telnetSessionFactory';
@@ -36,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
   const sessions = new SessionEngines([
     new PythonSessionFactory(agentDir, logger),
     new TelnetSessionFactory(agentDir, telnetAdapters, logger),
+    new NodeSessionFactory(logger),
   ], logger);
   const liveRefs = new LiveRefsTree(sessions);
   const inspector = new InspectorTree(sessions);
@@ -56,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
     ...registerObjectCommands(ctx),
     ...registerInspectorCommands(ctx),
     ...registerPartitionCommands(ctx),
+    ...registerNodeAttach(),
     ...registerScrapyTelnetDebugType(telnetAdapters, telnetPasswords),
     ...registerAttachScrapyCrawl(ctx, telnetPasswords),
   );
