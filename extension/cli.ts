@@ -7,6 +7,7 @@ import { NodeEngine } from './engines/node/nodeEngine';
 import { connectCdp } from './transports/cdpConnection';
 import { connectDebugpy } from './transports/dapSocketClient';
 import { TelnetEvaluator } from './transports/telnetEvaluator';
+import { runStdioAdapter } from './telnet/stdioAdapter';
 import { formatLiveRefs } from './shared/prefsFormat';
 import type { ObjectSummary, Partition, WhyResult } from './shared/types';
 import { describeUserCodeRule, formatSite, missingLeakSiteHint } from './shared/siteFormat';
@@ -25,6 +26,7 @@ commands:
   partition --by type|via     heap partition (Guppy's bytype / byvia)
   env                         shell lines that make a Python program record creation sites from its
                               first line: eval "$(liveref env)"; python3 -m debugpy … (no connection)
+  dap                         the scrapy-telnet debug adapter on stdin/stdout (DAP), for any DAP client
 ${TIME_USAGE}
 connection (one of):
   --debugpy HOST:PORT         a program started with python -m debugpy --listen HOST:PORT
@@ -128,6 +130,10 @@ function checkGates(gates: string[], counts: Map<string, number>): string[] {
 }
 
 async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'dap') {
+    runStdioAdapter();
+    return new Promise<number>(() => undefined); // the adapter ends the process on disconnect
+  }
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
     options: {
