@@ -10,6 +10,7 @@ import threading
 
 from . import handles, inspector, liverefs, protocol, sandbox, tracked  # noqa: F401
 from . import source, why, jobs  # noqa: F401
+from . import retained  # noqa: F401
 
 _call_lock = threading.RLock()
 BUSY_TIMEOUT = 20.0
@@ -72,6 +73,7 @@ METHODS = {
     'partitionStart': _lazy('jobs', 'partition_start'),
     'jobStep': _lazy('jobs', 'job_step'),
     'jobCancel': _lazy('jobs', 'job_cancel'),
+    'retainedStart': _lazy('jobs', 'retained_start'),
 }
 
 

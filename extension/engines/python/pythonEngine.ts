@@ -2,7 +2,7 @@
 // turns each engine call into one agent call. Knows Python; knows nothing of VS Code.
 import type {
   EngineInfo, InspectResult, IterPage, LiveRefRow, LiveRefsSnapshot, ObjectHandle, ObjectSummary,
-  Partition, PartitionRequest, Progress, SourceInfo, WhyResult,
+  Partition, PartitionRequest, Progress, RetainedRequest, RetainedResult, SourceInfo, WhyResult,
 } from '../../shared/types';
 import { CallOptions, EngineError, IterRequest, LiveRefsEngine, LongCallOptions } from '../liveRefsEngine';
 import { Evaluator, EvaluatorError, extractMarkedReply } from '../../transports/evaluator';
@@ -22,10 +22,10 @@ interface HelloResult {
   tracemalloc: boolean;
 }
 
-interface JobStep {
+interface JobStep<T> {
   done: boolean;
   progress: Progress;
-  result?: Partition;
+  result?: T;
 }
 
 const AGENT_ERRORS: Record<string, EngineError['code']> = {
@@ -75,12 +75,21 @@ export class PythonEngine implements LiveRefsEngine {
     return this.call('why', { handle, maxDepth: 8 }, { timeoutMs: 60_000, ...options });
   }
 
-  async partition(request: PartitionRequest, options: LongCallOptions = {}): Promise<Partition> {
-    const { job } = await this.call<{ job: string }>('partitionStart', request, options);
+  partition(request: PartitionRequest, options: LongCallOptions = {}): Promise<Partition> {
+    return this.runJob<Partition>('partitionStart', request, options);
+  }
+
+  retained(request: RetainedRequest, options: LongCallOptions = {}): Promise<RetainedResult> {
+    return this.runJob<RetainedResult>('retainedStart', request, options);
+  }
+
+  /** Starts an agent job and steps it (250 ms budget per step) until it ends or is aborted. */
+  private async runJob<T>(method: string, request: unknown, options: LongCallOptions): Promise<T> {
+    const { job } = await this.call<{ job: string }>(method, request, options);
     try {
       for (;;) {
         if (options.signal?.aborted) throw new EvaluatorError('cancelled', 'Cancelled.');
-        const step = await this.call<JobStep>('jobStep', { job, budgetMs: 250 }, { timeoutMs: 60_000, signal: options.signal });
+        const step = await this.call<JobStep<T>>('jobStep', { job, budgetMs: 250 }, { timeoutMs: 60_000, signal: options.signal });
         options.onProgress?.(step.progress);
         if (step.done && step.result) return step.result;
       }
