@@ -16,7 +16,7 @@ import sys
 import time
 import types
 
-from . import handles, liverefs, partition, protocol, tracked, via
+from . import handles, heapmark, liverefs, partition, protocol, tracked, via
 
 _get_referents = gc.get_referents
 _is_tracked = gc.is_tracked
@@ -58,8 +58,9 @@ def _row(rows, key):
     return row
 
 
-def by_via(type_label=None, class_name=None, limit=200, samples=5, group=None):
-    """group: when a dict, receives label -> [objects of the row] (retained.py's sets)."""
+def by_via(type_label=None, class_name=None, limit=200, samples=5, mark=None, group=None):
+    """`mark` (a heapmark.Mark) restricts the set to the objects created since the mark.
+    `group`: when a dict, receives label -> [objects of the row] (retained.py's sets)."""
     t0 = time.time()
     targets = []
     members = partition.AddrSet()    # addresses of the targets
@@ -79,7 +80,7 @@ def by_via(type_label=None, class_name=None, limit=200, samples=5, group=None):
         cls, wdict = found
         tset = {cls}
         set_name = 'class %s' % class_name
-        for ref in tracked.keys(wdict):
+        for ref in (tracked.keys(wdict) if mark is None else heapmark.new_refs(wdict, mark.time)):
             o = ref()
             if o is not None:
                 targets.append(o)
@@ -92,6 +93,10 @@ def by_via(type_label=None, class_name=None, limit=200, samples=5, group=None):
         # Among gc types only dicts and tuples can be untracked, and untracked containers hold
         # only non-gc objects and untracked tuples: tuples and non-gc types need a deep walk.
         deep = any(issubclass(tp, tuple) or not _flags(tp) & _HAVE_GC for tp in tset)
+    marked = mark.addrs if mark is not None and class_name is None else None
+    if mark is not None:
+        set_name += ' since mark'
+        own.update(heapmark._own_ids(mark))
     is_target = _TargetTest(tset)
     via.reset()
     objs = gc.get_objects()
@@ -106,7 +111,7 @@ def by_via(type_label=None, class_name=None, limit=200, samples=5, group=None):
             for start in range(0, total, partition.CHUNK):
                 chunk = objs[start:start + partition.CHUNK]
                 for o in chunk:
-                    if type(o) in tset and id(o) not in own:
+                    if type(o) in tset and id(o) not in own and (marked is None or id(o) not in marked):
                         targets.append(o)
                         members.add(id(o))
                 for r in _get_referents(*chunk):
@@ -116,7 +121,7 @@ def by_via(type_label=None, class_name=None, limit=200, samples=5, group=None):
                             if i in seen:
                                 continue
                             seen.add(i)
-                        if type(r) in tset:
+                        if type(r) in tset and (marked is None or id(r) not in marked):
                             targets.append(r)
                             members.add(id(r))
                         if deep and _flags(type(r)) & _HAVE_GC:
@@ -134,7 +139,7 @@ def by_via(type_label=None, class_name=None, limit=200, samples=5, group=None):
                             if i in seen:
                                 continue
                             seen.add(i)
-                        if type(r) in tset:
+                        if type(r) in tset and (marked is None or id(r) not in marked):
                             targets.append(r)
                             members.add(id(r))
                         if _flags(type(r)) & _HAVE_GC:

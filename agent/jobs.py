@@ -4,7 +4,7 @@ jobs (not stepped for EXPIRE_S) are dropped by the worker's idle housekeeping.""
 import threading
 import time
 
-from . import byvia, partition, protocol, retained, sandbox, source, tracked
+from . import byvia, heapmark, partition, protocol, retained, sandbox, source, tracked
 
 MAX_JOBS = 2
 EXPIRE_S = 60.0
@@ -65,13 +65,21 @@ def partition_start(params):
     _chunking()
     limit = _int(params, 'limit', 200, 1, 10000)
     samples = _int(params, 'samples', 5, 0, 50)
-    if by == 'type':
+    mark = None
+    if params.get('sinceMark'):
+        mark = heapmark.current()
+        if mark is None:
+            raise protocol.AgentError('unavailable', 'No heap mark in this program: run Mark Heap first.')
+    if by == 'type' and mark is not None:
+        gen = heapmark.diff_gen(limit, samples)
+    elif by == 'type':
         if params.get('type') or params.get('className'):
             raise protocol.AgentError('agent', "by 'type' partitions the whole heap; use by 'via' for a set")
-        gen = partition.by_type(params.get('scope') or 'reachable', limit, samples)
         if params.get('retained'):
             gen = retained.partition('type', params.get('scope') or 'reachable', None, None, limit, samples,
                                      _int(params, 'retainedRows', 10, 0, 200))
+        else:
+            gen = partition.by_type(params.get('scope') or 'reachable', limit, samples)
     elif by == 'via':
         type_label, class_name = params.get('type'), params.get('className')
         if not isinstance(type_label, str) and not isinstance(class_name, str):
@@ -82,12 +90,18 @@ def partition_start(params):
         class_name = class_name if isinstance(class_name, str) else None
         if params.get('retained'):
             gen = retained.partition('via', None, type_label, class_name, limit, samples,
-                                     _int(params, 'retainedRows', 50, 0, 10000))
+                                     _int(params, 'retainedRows', 50, 0, 10000), mark)
         else:
-            gen = byvia.by_via(type_label, class_name, limit, samples)
+            gen = byvia.by_via(type_label, class_name, limit, samples, mark)
     else:
         raise protocol.AgentError('agent', 'Unknown partition kind %r.' % (by,))
-    return _start(gen)
+    return start(gen)
+
+
+def mark_start(params):
+    """Mark Heap as a job (a walk of the whole heap, stepped like a partition)."""
+    partition.CHUNK = CHUNK_TRACED if source.tracing() else CHUNK_FAST
+    return start(heapmark.mark_gen())
 
 
 def retained_start(params):
@@ -98,14 +112,14 @@ def retained_start(params):
     with _lock:
         for job_id in list(_jobs):
             _drop(job_id)
-    return _start(gen)
+    return start(gen)
 
 
 def _chunking():
     partition.CHUNK = CHUNK_TRACED if source.tracing() else CHUNK_FAST
 
 
-def _start(gen):
+def start(gen):
     expire()
     with _lock:
         while len(_jobs) >= MAX_JOBS:

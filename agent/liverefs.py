@@ -5,7 +5,7 @@ import threading
 import time
 from collections import OrderedDict
 
-from . import protocol, summary, tracked
+from . import ages, protocol, rss, summary, tracked
 
 MAX_CURSORS = 8
 TOP_TYPES = 15
@@ -42,7 +42,7 @@ def live_refs(params):
     ignore = set(n for n in params.get('ignore') or () if isinstance(n, str))
     classes = [n for n in params.get('classes') or () if isinstance(n, str)]
     if tracked.live_refs() is None:
-        return {'trackref': False, 'rows': _gc_rows(classes, ignore)}
+        return {'trackref': False, 'rows': _gc_rows(classes, ignore), 'rssBytes': rss.rss_bytes()}
     now = time.time()
     rows = []
     for cls, wdict in tracked.classes():
@@ -64,7 +64,7 @@ def live_refs(params):
             name = summary.type_names(cls)[1]
         rows.append({'className': name, 'count': count, 'oldestAgeS': None if age is None else round(age, 3)})
     rows.sort(key=lambda r: r['className'])
-    return {'trackref': True, 'rows': rows}
+    return {'trackref': True, 'rows': rows, 'rssBytes': rss.rss_bytes()}
 
 
 def _gc_rows(classes, ignore):
@@ -189,7 +189,10 @@ def iter_all(params):
             _cursors.move_to_end(cursor_id)
         else:
             cls, wdict = _find(params.get('className'))
-            cur = _Cursor(wdict, tracked.keys(wdict))
+            age_range = ages.age_filter(params)
+            refs = tracked.keys(wdict) if age_range is None else ages.refs_in_age_range(wdict, *age_range)
+            cur = _Cursor(wdict, refs)
+            refs = None
             _next[0] += 1
             cursor_id = 'c%d' % _next[0]
             _cursors[cursor_id] = cur

@@ -343,13 +343,13 @@ def _of_rows(type_label, class_name, via_label, largest, ids):
         group.clear()
 
 
-def partition(by, scope, type_label, class_name, limit, samples, rows_n):
+def partition(by, scope, type_label, class_name, limit, samples, rows_n, mark=None):
     """A partition whose first rows_n rows carry `retained: {count, size}` (what releasing the
     row's objects would free). By via, the rows' objects come from the same pass and the other
     rows' objects are counted as held once; by type, each row's objects are collected anew."""
     group = {} if by == 'via' else None
     if by == 'via':
-        gen = byvia.by_via(type_label, class_name, limit, samples, group=group)
+        gen = byvia.by_via(type_label, class_name, limit, samples, mark, group=group)
     else:
         gen = _part.by_type(scope, limit, samples)
     try:

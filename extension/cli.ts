@@ -7,6 +7,7 @@ import { connectDebugpy } from './transports/dapSocketClient';
 import { TelnetEvaluator } from './transports/telnetEvaluator';
 import { formatLiveRefs } from './shared/prefsFormat';
 import type { ObjectSummary, Partition, RetainedResult, WhyResult } from './shared/types';
+import { runTimeCommand, TIME_COMMANDS, TIME_USAGE } from './cliTime';
 
 const USAGE = `usage: liveref <command> [options]
 
@@ -17,7 +18,7 @@ commands:
   why CLASS                   why the oldest object of CLASS is alive: referrer chain with file:line
   partition --by type|via     heap partition (Guppy's bytype / byvia); --retained adds each row's retained size
   retained CLASS              what releasing CLASS's live objects would free (--via LABEL: one by-via row)
-
+${TIME_USAGE}
 connection (one of):
   --debugpy HOST:PORT         a program started with python -m debugpy --listen HOST:PORT
   --telnet HOST:PORT          Scrapy's telnet console; the password is read from --password-env
@@ -115,12 +116,13 @@ async function run(argv: string[]): Promise<number> {
       filter: { type: 'string' }, by: { type: 'string' }, type: { type: 'string' }, class: { type: 'string' },
       'fail-over': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
       retained: { type: 'boolean' }, via: { type: 'string' },
+      scale: { type: 'string' }, bins: { type: 'string' },
     },
   });
   const [command, className] = positionals;
   if (values.help || !command) { process.stdout.write(USAGE); return values.help ? 0 : 2; }
-  if (['oldest', 'iter', 'why', 'retained'].includes(command) && !className) throw new UsageError(`${command} needs a CLASS`);
-  if (!['prefs', 'oldest', 'iter', 'why', 'partition', 'retained'].includes(command)) throw new UsageError(`unknown command ${command}`);
+  if (['oldest', 'iter', 'why', 'ages', 'retained'].includes(command) && !className) throw new UsageError(`${command} needs a CLASS`);
+  if (![...['prefs', 'oldest', 'iter', 'why', 'partition', 'retained'], ...TIME_COMMANDS].includes(command)) throw new UsageError(`unknown command ${command}`);
   const out = (text: string, data: unknown) => process.stdout.write(values.json ? JSON.stringify(data, null, 2) + '\n' : text + '\n');
   const { engine, close } = await connect(values);
   try {
@@ -132,6 +134,7 @@ async function run(argv: string[]): Promise<number> {
 
 async function runCommand(engine: LiveRefsEngine, command: string, className: string | undefined,
   values: ReturnType<typeof parseArgs>['values'], out: (text: string, data: unknown) => void): Promise<number> {
+  if (TIME_COMMANDS.includes(command)) return runTimeCommand(engine, command, className, values, out);
   switch (command) {
     case 'prefs': {
       const snapshot = await engine.liveRefs((values.ignore as string[] | undefined) ?? []);

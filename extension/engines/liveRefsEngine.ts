@@ -1,7 +1,7 @@
 // The runtime-neutral contract every view, command and the CLI talk to. A Python engine drives
 // the injected agent; a Node engine will drive CDP. Nothing here knows which.
 import type {
-  EngineInfo, InspectResult, IterPage, LiveRefsSnapshot, ObjectHandle, ObjectSummary, Partition,
+  AgeHistogram, AgesRequest, EngineInfo, HeapMarkInfo, InspectResult, IterPage, LiveRefsSnapshot, ObjectHandle, ObjectSummary, Partition,
   PartitionRequest, Progress, RetainedRequest, RetainedResult, SourceInfo, WhyResult,
 } from '../shared/types';
 
@@ -22,6 +22,11 @@ export interface IterRequest {
   limit: number;
   /** Case-insensitive substring matched against url and repr. */
   filter?: string;
+  /** Only objects with minAgeS <= age < maxAgeS (an age histogram's bar). */
+  minAgeS?: number;
+  maxAgeS?: number;
+  /** Epoch seconds (program clock) the ages refer to: AgeHistogram.now; default: now. */
+  ageAt?: number;
 }
 
 export interface LiveRefsEngine {
@@ -37,6 +42,12 @@ export interface LiveRefsEngine {
   /** What releasing a set would free (refcount-exact). Engines that cannot: EngineError('unavailable'). */
   retained(request: RetainedRequest, options?: LongCallOptions): Promise<RetainedResult>;
   release(handles: readonly ObjectHandle[]): Promise<void>;
+  /** Age histogram of a tracked class's live objects (creation times). */
+  ages(request: AgesRequest, options?: CallOptions): Promise<AgeHistogram>;
+  /** Records the live heap in the program; `partition({ sinceMark: true })` compares with it. */
+  markHeap(options?: LongCallOptions): Promise<HeapMarkInfo>;
+  /** The current heap mark, or null when none was taken. */
+  heapMark(options?: CallOptions): Promise<HeapMarkInfo | null>;
   dispose(): void;
 }
 

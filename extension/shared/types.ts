@@ -25,6 +25,8 @@ export interface LiveRefsSnapshot {
   rows: LiveRefRow[];
   /** Wall-clock milliseconds of the snapshot as seen by the extension. */
   takenAt: number;
+  /** Resident memory of the program in bytes at the snapshot, when the runtime reports it. */
+  rssBytes?: number | null;
 }
 
 /** Opaque reference to an object in the debuggee, valid until released or the session ends. */
@@ -120,6 +122,12 @@ export interface PartitionRow {
   size: number;
   /** A few example objects, for drill-down. */
   samples?: ObjectSummary[];
+  /** Heap since mark only: change of count / size since the mark. */
+  countDelta?: number;
+  sizeDelta?: number;
+  /** Heap since mark only: objects (and their bytes) not in the mark; `samples` are of these. */
+  newCount?: number;
+  newSize?: number;
   /** What releasing this row's objects would free; only when the partition asked for it. */
   retained?: RetainedSize;
 }
@@ -133,6 +141,8 @@ export interface Partition {
   /** Sorted by size, then count, descending. */
   rows: PartitionRow[];
   elapsedMs: number;
+  /** Heap since mark only: when the mark was taken (epoch seconds, the program's clock). */
+  markedAt?: number;
 }
 
 export interface PartitionRequest {
@@ -145,6 +155,8 @@ export interface PartitionRequest {
   limit?: number;
   /** Sample objects per row. */
   samples?: number;
+  /** Only the objects created since the heap mark; by type adds countDelta/sizeDelta/newCount. */
+  sinceMark?: boolean;
   /** Also compute each row's retained size (for the first `retainedRows` rows). */
   retained?: boolean;
   retainedRows?: number;
@@ -164,6 +176,43 @@ export interface EngineInfo {
   trackref: boolean;
   tracemalloc: boolean;
   pid?: number;
+}
+
+/** One bar of an age histogram: the live objects with `lowS <= age < highS` at `now`. */
+export interface AgeBucket {
+  lowS: number;
+  highS: number;
+  count: number;
+}
+
+export interface AgesRequest {
+  className: string;
+  /** Bucket edges: 1-2-5 steps of seconds (default) or `bins` equal widths. */
+  scale?: 'log' | 'linear';
+  bins?: number;
+}
+
+export interface AgeHistogram {
+  className: string;
+  /** Live objects counted; the buckets' counts add up to it. */
+  count: number;
+  scale: 'log' | 'linear';
+  /** Epoch seconds on the program's clock that the ages refer to (pass as `ageAt` to iterate a bar). */
+  now: number;
+  oldestAgeS: number | null;
+  /** Youngest first; empty buckets inside the range are kept, so a pause shows as a gap. */
+  buckets: AgeBucket[];
+}
+
+/** The heap mark kept in the program (Mark Heap), until the next mark or the program's end. */
+export interface HeapMarkInfo {
+  /** Epoch seconds on the program's clock. */
+  markedAt: number;
+  count: number;
+  size: number;
+  elapsedMs: number;
+  /** Memory the mark itself takes in the program. */
+  markBytes: number;
 }
 
 /** Objects freed if a set were released: the set itself plus everything only it keeps alive. */

@@ -1,7 +1,7 @@
 // LiveRefsEngine for Python programs: installs agent/ in the debuggee through an Evaluator and
 // turns each engine call into one agent call. Knows Python; knows nothing of VS Code.
 import type {
-  EngineInfo, InspectResult, IterPage, LiveRefRow, LiveRefsSnapshot, ObjectHandle, ObjectSummary,
+  AgeHistogram, AgesRequest, EngineInfo, HeapMarkInfo, InspectResult, IterPage, LiveRefRow, LiveRefsSnapshot, ObjectHandle, ObjectSummary,
   Partition, PartitionRequest, Progress, RetainedRequest, RetainedResult, SourceInfo, WhyResult,
 } from '../../shared/types';
 import { CallOptions, EngineError, IterRequest, LiveRefsEngine, LongCallOptions } from '../liveRefsEngine';
@@ -49,10 +49,10 @@ export class PythonEngine implements LiveRefsEngine {
   }
 
   async liveRefs(ignore: readonly string[], options?: CallOptions): Promise<LiveRefsSnapshot> {
-    const reply = await this.call<{ trackref: boolean; rows: Omit<LiveRefRow, 'delta'>[] }>('liveRefs', { ignore, classes: [] }, options);
+    const reply = await this.call<{ trackref: boolean; rows: Omit<LiveRefRow, 'delta'>[]; rssBytes?: number | null }>('liveRefs', { ignore, classes: [] }, options);
     const rows = reply.rows.map((row) => ({ ...row, delta: row.count - (this.previousCounts.get(row.className) ?? row.count) }));
     this.previousCounts = new Map(reply.rows.map((row) => [row.className, row.count]));
-    return { trackref: reply.trackref, rows, takenAt: Date.now() };
+    return { trackref: reply.trackref, rows, takenAt: Date.now(), rssBytes: reply.rssBytes ?? null };
   }
 
   oldest(className: string, options?: CallOptions): Promise<ObjectSummary | null> {
@@ -75,6 +75,18 @@ export class PythonEngine implements LiveRefsEngine {
     return this.call('why', { handle, maxDepth: 8 }, { timeoutMs: 60_000, ...options });
   }
 
+  ages(request: AgesRequest, options?: CallOptions): Promise<AgeHistogram> {
+    return this.call('ages', request, { timeoutMs: 60_000, ...options });
+  }
+
+  markHeap(options: LongCallOptions = {}): Promise<HeapMarkInfo> {
+    return this.runJob<HeapMarkInfo>('markStart', {}, options);
+  }
+
+  async heapMark(options?: CallOptions): Promise<HeapMarkInfo | null> {
+    return (await this.call<{ mark: HeapMarkInfo | null }>('markInfo', {}, options)).mark;
+  }
+
   partition(request: PartitionRequest, options: LongCallOptions = {}): Promise<Partition> {
     return this.runJob<Partition>('partitionStart', request, options);
   }
@@ -83,9 +95,9 @@ export class PythonEngine implements LiveRefsEngine {
     return this.runJob<RetainedResult>('retainedStart', request, options);
   }
 
-  /** Starts an agent job and steps it (250 ms budget per step) until it ends or is aborted. */
-  private async runJob<T>(method: string, request: unknown, options: LongCallOptions): Promise<T> {
-    const { job } = await this.call<{ job: string }>(method, request, options);
+  /** Starts an agent job and steps it in 250 ms budgets until it ends (progress, cancel). */
+  private async runJob<T>(method: string, params: unknown, options: LongCallOptions): Promise<T> {
+    const { job } = await this.call<{ job: string }>(method, params, options);
     try {
       for (;;) {
         if (options.signal?.aborted) throw new EvaluatorError('cancelled', 'Cancelled.');
