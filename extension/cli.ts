@@ -3,8 +3,11 @@
 import { parseArgs } from 'node:util';
 import type { LiveRefsEngine } from './engines/liveRefsEngine';
 import { PythonEngine } from './engines/python/pythonEngine';
+import { NodeEngine } from './engines/node/nodeEngine';
+import { connectCdp } from './transports/cdpConnection';
 import { connectDebugpy } from './transports/dapSocketClient';
 import { TelnetEvaluator } from './transports/telnetEvaluator';
+import { runStdioAdapter } from './telnet/stdioAdapter';
 import { formatLiveRefs } from './shared/prefsFormat';
 import type { ObjectSummary, Partition, RetainedResult, WhyResult } from './shared/types';
 import { runTimeCommand, TIME_COMMANDS, TIME_USAGE } from './cliTime';
@@ -18,11 +21,13 @@ commands:
   why CLASS                   why the oldest object of CLASS is alive: referrer chain with file:line
   partition --by type|via     heap partition (Guppy's bytype / byvia); --retained adds each row's retained size
   retained CLASS              what releasing CLASS's live objects would free (--via LABEL: one by-via row)
+  dap                         the scrapy-telnet debug adapter on stdin/stdout (DAP), for any DAP client
 ${TIME_USAGE}
 connection (one of):
   --debugpy HOST:PORT         a program started with python -m debugpy --listen HOST:PORT
   --telnet HOST:PORT          Scrapy's telnet console; the password is read from --password-env
   --password-env VAR          environment variable holding the telnet password
+  --inspect HOST:PORT         a Node.js program started with node --inspect=HOST:PORT
 
 options:
   --json                      machine-readable output
@@ -32,6 +37,8 @@ options:
   --retained                  partition: add a retained {count, size} to the rows
   --via LABEL                 retained: only the objects of CLASS in this by-via row
   --fail-over CLASS=N         exit 1 when CLASS has more than N live objects (repeatable)
+  --track A,B                 Node.js: classes to count (module-scoped classes are found by name)
+  --discover N                Node.js: also count the N most numerous classes (default 10; 0 for none)
 `;
 
 class UsageError extends Error {}
@@ -45,7 +52,15 @@ function parseHostPort(value: string, flag: string): [string, number] {
   return [match[1] || '127.0.0.1', Number(match[2])];
 }
 
-async function connect(values: Record<string, unknown>): Promise<{ engine: PythonEngine; close(): Promise<void> }> {
+async function connect(values: Record<string, unknown>): Promise<{ engine: LiveRefsEngine; close(): Promise<void> }> {
+  if (typeof values.inspect === 'string') {
+    const [host, port] = parseHostPort(values.inspect, '--inspect');
+    const cdp = await connectCdp({ kind: 'inspect', host, port });
+    const track = typeof values.track === 'string' ? values.track.split(',').map((s) => s.trim()).filter(Boolean) : [];
+    const discoverTop = values.discover === undefined ? 10 : Number(values.discover);
+    const engine = new NodeEngine(cdp, { trackedClasses: () => track, discoverTop, log: trace });
+    return { engine, close: async () => { await engine.releaseAll().catch(() => undefined); engine.dispose(); await cdp.close(); } };
+  }
   if (typeof values.debugpy === 'string') {
     const [host, port] = parseHostPort(values.debugpy, '--debugpy');
     const { evaluator, client } = await connectDebugpy(host, port);
@@ -61,7 +76,7 @@ async function connect(values: Record<string, unknown>): Promise<{ engine: Pytho
     const engine = new PythonEngine(evaluator, undefined, trace);
     return { engine, close: async () => { await engine.releaseAll().catch(() => undefined); evaluator.dispose(); } };
   }
-  throw new UsageError('give --debugpy HOST:PORT or --telnet HOST:PORT --password-env VAR');
+  throw new UsageError('give --debugpy HOST:PORT, --telnet HOST:PORT --password-env VAR or --inspect HOST:PORT');
 }
 
 function describe(summary: ObjectSummary): string {
@@ -108,10 +123,14 @@ function checkGates(gates: string[], counts: Map<string, number>): string[] {
 }
 
 async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'dap') {
+    runStdioAdapter();
+    return new Promise<number>(() => undefined); // the adapter ends the process on disconnect
+  }
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
     options: {
-      debugpy: { type: 'string' }, telnet: { type: 'string' }, 'password-env': { type: 'string' },
+      debugpy: { type: 'string' }, telnet: { type: 'string' }, inspect: { type: 'string' }, track: { type: 'string' }, discover: { type: 'string' }, 'password-env': { type: 'string' },
       json: { type: 'boolean' }, ignore: { type: 'string', multiple: true }, limit: { type: 'string' },
       filter: { type: 'string' }, by: { type: 'string' }, type: { type: 'string' }, class: { type: 'string' },
       'fail-over': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },

@@ -176,6 +176,8 @@ export interface EngineInfo {
   trackref: boolean;
   tracemalloc: boolean;
   pid?: number;
+  /** LiveRefsEngine methods this runtime cannot serve (they throw 'unavailable'); views hide them. */
+  unsupported?: string[];
 }
 
 /** One bar of an age histogram: the live objects with `lowS <= age < highS` at `now`. */

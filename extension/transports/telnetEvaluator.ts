@@ -5,9 +5,8 @@
 import {
   CallBuilder, EvaluateOptions, Evaluator, EvaluatorError, ReplyMode,
 } from './evaluator';
-import {
-  DEFAULT_RUN_TIMEOUT_MS, NegotiationEvent, TelnetClient, TelnetClientOptions,
-} from './telnetClient';
+import { DEFAULT_RUN_TIMEOUT_MS, TelnetClient, TelnetClientOptions } from './telnetClient';
+import type { NegotiationEvent } from './telnetCodec';
 
 /** Connect + login options; calls default to a 30 s timeout unless they give their own. */
 export type TelnetConnectOptions = TelnetClientOptions;

@@ -1,13 +1,15 @@
 // The telnet layer on its own: option negotiation, IAC escaping, terminal text cleaning, and the
 // session against an in-process fake of Twisted's telnet login + manhole (same bytes as measured
-// against Scrapy 2.8 / Twisted 22.4: see telnetClient.ts). The real console is covered by
+// against Scrapy 2.8 / Twisted 22.4: see telnetCodec.ts). The real console is covered by
 // test/integration/telnetEvaluator.test.ts.
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
+import { lineProblem, TelnetClient, TIDY_LINE } from '../../extension/transports/telnetClient';
 import {
-  DEFAULT_POLICY, DO, DONT, IAC, lineProblem, OPT_ECHO, OPT_LINEMODE, OPT_NAWS, OPT_SGA,
-  REFUSE_DO_POLICY, SB, SE, TelnetClient, TelnetCodec, TerminalText, TIDY_LINE, WILL, WONT,
-} from '../../extension/transports/telnetClient';
+  DEFAULT_POLICY, DO, DONT, IAC, OPT_ECHO, OPT_LINEMODE, OPT_NAWS, OPT_SGA, REFUSE_DO_POLICY, SB, SE,
+  TelnetCodec, WILL, WONT,
+} from '../../extension/transports/telnetCodec';
+import { TerminalText } from '../../extension/transports/terminalText';
 import { remoteErrorOf, TelnetEvaluator } from '../../extension/transports/telnetEvaluator';
 import { rejects } from '../shared/expectations';
 

@@ -1,0 +1,55 @@
+// `liveref … --inspect HOST:PORT` (dist/cli.js) against the leaky Node crawler under node --inspect.
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { findAgentDir } from '../../extension/engines/python/agentBundle';
+import { NODE_LEAKY_SCRIPT, NodeProgram, startNodeProgram } from '../fixtures/nodeProgram';
+import { parsePrefs } from '../shared/expectations';
+
+const CLI = path.join(findAgentDir(__dirname), '..', 'dist', 'cli.js');
+
+function liveref(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('liveref CLI on a Node.js program (--inspect)', function () {
+  this.timeout(60_000);
+  let program: NodeProgram;
+  let target: string;
+
+  before(async () => {
+    program = await startNodeProgram(NODE_LEAKY_SCRIPT);
+    await program.waitFor(/leaky crawler started/);
+    target = `127.0.0.1:${program.port}`;
+  });
+
+  after(async () => {
+    await program?.stop();
+  });
+
+  it('prints prefs() for the classes given with --track, found by name although module-scoped', async () => {
+    const result = await liveref(['prefs', '--inspect', target, '--track', 'Request,Response', '--discover', '0']);
+    assert.equal(result.code, 0, result.stderr);
+    const rows = parsePrefs(result.stdout);
+    assert.deepEqual([...rows.keys()].sort(), ['Request', 'Response']);
+    assert.ok(rows.get('Response')!.count > rows.get('Request')!.count, result.stdout);
+  });
+
+  it('discovers the most numerous user classes without --track, and gates a leak with --fail-over', async () => {
+    const result = await liveref(['prefs', '--inspect', target, '--json', '--fail-over', 'Response=10']);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /leak gate failed: Response: \d+ live objects > 10/);
+    const snapshot = JSON.parse(result.stdout) as { rows: Array<{ className: string; count: number }> };
+    assert.ok(snapshot.rows.some((r) => r.className === 'Response' && r.count > 10), result.stdout);
+  });
+
+  it('shows the oldest Response by url', async () => {
+    const result = await liveref(['oldest', 'Response', '--inspect', target, '--track', 'Response', '--discover', '0']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^Response http:\/\/127\.0\.0\.1\/page\/\d+ {2}\(\d+s old\)/);
+  });
+});

@@ -1,0 +1,104 @@
+// The Node engine against a real `node --inspect` running the leaky crawler fixture
+// (test/fixtures/node-leaky/leaky.js): module-scoped Request/Response, Responses leaking through
+// meta.referer. Counts are checked against what the program itself holds while it is quiet.
+import * as assert from 'node:assert/strict';
+import { connectCdp, CdpConnection } from '../../extension/transports/cdpConnection';
+import { NodeEngine } from '../../extension/engines/node/nodeEngine';
+import { EvaluatorError } from '../../extension/transports/evaluator';
+import { NODE_LEAKY_SCRIPT, NodeProgram, startNodeProgram } from '../fixtures/nodeProgram';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Node engine over a bare node --inspect', function () {
+  this.timeout(60_000);
+  let program: NodeProgram;
+  let cdp: CdpConnection;
+  let engine: NodeEngine;
+
+  before(async () => {
+    program = await startNodeProgram(NODE_LEAKY_SCRIPT);
+    await program.waitFor(/leaky crawler started/);
+    await sleep(700); // objects made before we attach must be counted too
+    cdp = await connectCdp({ kind: 'inspect', host: '127.0.0.1', port: program.port });
+    engine = new NodeEngine(cdp, { trackedClasses: () => ['Request', 'Response'], discoverTop: 0 });
+  });
+
+  after(async () => {
+    engine?.dispose();
+    await cdp?.close();
+    await program?.stop();
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(`program output:\n${program.output().slice(-2000)}`);
+  });
+
+  async function quietCounts(): Promise<{ requests: number; responses: number }> {
+    const from = program.output().length;
+    program.send('pause');
+    const m = await program.waitFor(/counts requests=(\d+) responses=(\d+)/, 10_000, from);
+    return { requests: Number(m[1]), responses: Number(m[2]) };
+  }
+
+  it('counts exactly the Requests and Responses the program holds, including those made before attach', async () => {
+    const first = await engine.liveRefs([]);
+    assert.deepEqual(first.rows.map((r) => r.className).sort(), ['Request', 'Response']);
+    await sleep(1500); // the breakpoints have rebound both classes; constructions now register
+    const expected = await quietCounts();
+    assert.ok(expected.responses > 100, `the crawler made ${expected.responses} responses`);
+    const rows = new Map((await engine.liveRefs([])).rows.map((r) => [r.className, r]));
+    assert.equal(rows.get('Request')?.count, expected.requests);
+    assert.equal(rows.get('Response')?.count, expected.responses);
+    program.send('resume');
+  });
+
+  it('shows the oldest Response older than the oldest Request, and the program never paused', async () => {
+    await sleep(1200);
+    const rows = new Map((await engine.liveRefs([])).rows.map((r) => [r.className, r]));
+    const request = rows.get('Request')!;
+    const response = rows.get('Response')!;
+    assert.ok(response.oldestAgeS! > request.oldestAgeS! + 1, `Response ${response.oldestAgeS}s vs Request ${request.oldestAgeS}s`);
+    assert.ok(response.delta > 0, 'Responses keep growing between refreshes: the program runs');
+    const histogram = await engine.ages({ className: 'Response' });
+    assert.equal(histogram.buckets.reduce((n, b) => n + b.count, 0), histogram.count);
+    const oldestBar = histogram.buckets[histogram.buckets.length - 1];
+    const bar = await engine.iterAll({ className: 'Response', offset: 0, limit: 10_000, minAgeS: oldestBar.lowS, maxAgeS: oldestBar.highS, ageAt: histogram.now });
+    assert.equal(bar.total, oldestBar.count);
+    await engine.release(bar.items.map((i) => i.handle!));
+  });
+
+  it('reveals the oldest Response with its url, inspects Request.meta.referer and releases handles', async () => {
+    const oldest = await engine.oldest('Response');
+    assert.ok(oldest?.handle);
+    assert.match(oldest.url ?? '', /^http:\/\/127\.0\.0\.1\//);
+    const page = await engine.iterAll({ className: 'Request', offset: 0, limit: 50 });
+    assert.ok(page.items.length > 0 && page.items.every((i) => i.typeName === 'Request'));
+    const request = await engine.inspect(page.items[page.items.length - 1].handle!, 0, 50);
+    const meta = request.children.find((c) => c.via === '.meta');
+    assert.ok(meta?.value.handle, JSON.stringify(request.children));
+    const inner = await engine.inspect(meta.value.handle, 0, 50);
+    assert.equal(inner.children.find((c) => c.via === '.referer')?.value.typeName, 'Response');
+    await engine.release([oldest.handle, ...page.items.map((i) => i.handle!)]);
+    await assert.rejects(engine.inspect(oldest.handle, 0, 1), (e: Error) => /no longer|object with given id/i.test(e.message) || (e as { code?: string }).code === 'gone');
+  });
+
+  it('links an object to its class line through [[FunctionLocation]]', async () => {
+    const oldest = await engine.oldest('Request');
+    const source = await engine.sourceOf(oldest!.handle!);
+    assert.equal(source.classDef?.path, NODE_LEAKY_SCRIPT);
+    const lines = (await import('node:fs')).readFileSync(NODE_LEAKY_SCRIPT, 'utf8').split('\n');
+    assert.match(lines[source.classDef!.line - 1], /class Request|constructor\(url, meta\)/);
+    await engine.release([oldest!.handle!]);
+  });
+
+  it('fails a call cleanly when the program exits in the middle of it', async () => {
+    const pending = engine.partition({ by: 'type', limit: 10 }).catch((e: unknown) => e);
+    const listing = engine.iterAll({ className: 'Response', offset: 0, limit: 5000 }).catch((e: unknown) => e);
+    await program.stop();
+    for (const error of [await pending, await listing]) {
+      assert.ok(error instanceof Error, `expected a failure, got ${JSON.stringify(error)?.slice(0, 200)}`);
+      if (error instanceof EvaluatorError) assert.equal(error.code, 'disconnected');
+    }
+    assert.ok(cdp.closed);
+  });
+});
