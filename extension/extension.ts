@@ -4,7 +4,12 @@ import * as vscode from 'vscode';
 import { createLogger } from './logger';
 import { SessionEngines } from './sessions/sessionEngines';
 import { PythonSessionFactory } from './sessions/pythonSessionFactory';
+import { NodeSessionFactory } from './sessions/nodeSessionFactory';
+import { registerNodeAttach } from './commands/nodeAttach';
 import { registerTraceAllocations } from './sessions/traceAllocationsProvider';
+import { registerScrapyTelnetDebugType, TelnetAdapters } from './sessions/scrapyTelnetDebugType';
+import { TelnetSessionFactory } from './sessions/telnetSessionFactory';
+import { TelnetPasswordStore } from './sessions/telnetPasswordStore';
 import { LiveRefsTree } from './views/liveRefsTree';
 import { LiveRefsRefresher } from './views/liveRefsRefresher';
 import { InspectorNode, InspectorTree } from './views/inspectorTree';
@@ -15,6 +20,7 @@ import { registerLiveRefsCommands } from './commands/liveRefsCommands';
 import { registerObjectCommands } from './commands/objectCommands';
 import { registerInspectorCommands } from './commands/inspectorCommands';
 import { registerPartitionCommands } from './commands/partitionCommands';
+import { registerAttachScrapyCrawl } from './commands/attachScrapyCrawl';
 
 /** What the extension exports: used by tests and by other extensions. */
 export interface LiveReferencesApi {
@@ -26,7 +32,14 @@ export interface LiveReferencesApi {
 
 export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
   const logger = createLogger();
-  const sessions = new SessionEngines([new PythonSessionFactory(path.join(context.extensionPath, 'agent'), logger)], logger);
+  const agentDir = path.join(context.extensionPath, 'agent');
+  const telnetAdapters = new TelnetAdapters();
+  const telnetPasswords = new TelnetPasswordStore(context.secrets);
+  const sessions = new SessionEngines([
+    new PythonSessionFactory(agentDir, logger),
+    new TelnetSessionFactory(agentDir, telnetAdapters, logger),
+    new NodeSessionFactory(logger),
+  ], logger);
   const liveRefs = new LiveRefsTree(sessions);
   const inspector = new InspectorTree(sessions);
   const inspectorView = vscode.window.createTreeView<InspectorNode>(INSPECTED_VIEW, { treeDataProvider: inspector, showCollapseAll: true });
@@ -46,6 +59,9 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
     ...registerObjectCommands(ctx),
     ...registerInspectorCommands(ctx),
     ...registerPartitionCommands(ctx),
+    ...registerNodeAttach(),
+    ...registerScrapyTelnetDebugType(telnetAdapters, telnetPasswords),
+    ...registerAttachScrapyCrawl(ctx, telnetPasswords),
   );
   return { sessions, liveRefs, inspector, partitionMetrics: () => PartitionPanel.lastMetrics };
 }

@@ -14,7 +14,7 @@ export function pickSession(ctx: FeatureContext, sessionId?: string): SessionEng
   if (!entry) {
     void vscode.window.showInformationMessage(sessionId
       ? vscode.l10n.t('The debug session has ended.')
-      : vscode.l10n.t('Start a Python debug session (debugpy) to see live references.'));
+      : vscode.l10n.t('Start a Python or Node.js debug session to see live references.'));
   }
   return entry;
 }

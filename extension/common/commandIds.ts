@@ -18,6 +18,8 @@ export const Commands = {
   goToCallback: 'liveReferences.goToCallback',
   closeInspected: 'liveReferences.closeInspected',
   clearInspected: 'liveReferences.clearInspected',
+  attachNode: 'liveReferences.attachNode',
+  attachScrapyCrawl: 'liveReferences.attachScrapyCrawl',
   // Internal: used by tree items and the webview, hidden from the palette.
   openLocation: 'liveReferences.openLocation',
   inspectorLoadMore: 'liveReferences.inspectorLoadMore',

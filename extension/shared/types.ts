@@ -122,6 +122,8 @@ export interface PartitionRow {
   size: number;
   /** A few example objects, for drill-down. */
   samples?: ObjectSummary[];
+  /** Bytes freed if the row's objects went (not counting those inside another of them), when known. */
+  retainedSize?: number;
   /** Heap since mark only: change of count / size since the mark. */
   countDelta?: number;
   sizeDelta?: number;

@@ -36,8 +36,16 @@ export class TelnetEvaluator implements Evaluator {
   readonly replyModes: readonly ReplyMode[] = TelnetEvaluator.replyModes;
   readonly description: string;
 
-  private constructor(private readonly client: TelnetClient, private readonly defaultTimeoutMs: number) {
+  private constructor(private readonly client: TelnetClient, private readonly defaultTimeoutMs: number, private readonly owned = true) {
     this.description = `Scrapy telnet console ${client.where}`;
+  }
+
+  /**
+   * An evaluator over a console someone else logged into and owns (the scrapy-telnet debug
+   * adapter): calls share its queue, and dispose leaves the connection open.
+   */
+  static over(client: TelnetClient): TelnetEvaluator {
+    return new TelnetEvaluator(client, DEFAULT_RUN_TIMEOUT_MS, false);
   }
 
   /** Connects and logs in; rejects with EvaluatorError 'connect', 'auth', 'timeout', 'protocol'… */
@@ -83,6 +91,6 @@ export class TelnetEvaluator implements Evaluator {
   }
 
   dispose(): void {
-    this.client.close('The telnet evaluator was disposed.');
+    if (this.owned) this.client.close('The telnet evaluator was disposed.');
   }
 }

@@ -47,6 +47,13 @@ describe('liveref CLI on a Node.js program (--inspect)', function () {
     assert.ok(snapshot.rows.some((r) => r.className === 'Response' && r.count > 10), result.stdout);
   });
 
+  it('partitions Response by via from a heap snapshot: referer', async () => {
+    const result = await liveref(['partition', '--by', 'via', '--class', 'Response', '--inspect', target, '--track', 'Response', '--discover', '0']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^Partition of a set of \d+ objects \(class Response\)/);
+    assert.match(result.stdout, /^\s+0\s+\d+\s+\d+\s+\d+\s+\d+ referer$/m);
+  });
+
   it('shows the oldest Response by url', async () => {
     const result = await liveref(['oldest', 'Response', '--inspect', target, '--track', 'Response', '--discover', '0']);
     assert.equal(result.code, 0, result.stderr);

@@ -91,14 +91,54 @@ describe('Node engine over a bare node --inspect', function () {
     await engine.release([oldest!.handle!]);
   });
 
-  it('fails a call cleanly when the program exits in the middle of it', async () => {
-    const pending = engine.partition({ by: 'type', limit: 10 }).catch((e: unknown) => e);
-    const listing = engine.iterAll({ className: 'Response', offset: 0, limit: 5000 }).catch((e: unknown) => e);
-    await program.stop();
-    for (const error of [await pending, await listing]) {
-      assert.ok(error instanceof Error, `expected a failure, got ${JSON.stringify(error)?.slice(0, 200)}`);
-      if (error instanceof EvaluatorError) assert.equal(error.code, 'disconnected');
+  it('partitions the heap by type and Response by via from a snapshot: referer holds every Response', async () => {
+    const expected = await quietCounts();
+    try {
+      const phases = new Set<string>();
+      const byType = await engine.partition({ by: 'type', limit: 500 }, { onProgress: (p) => phases.add(p.phase) });
+      assert.ok(phases.has('snapshot') && phases.has('parsing'), [...phases].join());
+      assert.equal(byType.rows.find((r) => r.label === 'Response')?.count, expected.responses);
+      assert.equal(byType.rows.find((r) => r.label === 'Request')?.count, expected.requests);
+      const byVia = await engine.partition({ by: 'via', className: 'Response', limit: 50, samples: 3 });
+      assert.equal(byVia.set, 'class Response');
+      const referer = byVia.rows.find((r) => r.label === 'referer');
+      assert.equal(referer?.count, expected.responses, JSON.stringify(byVia.rows.map((r) => [r.label, r.count])));
+      assert.ok(referer.retainedSize! >= referer.size, 'retained covers shallow');
+      assert.ok(referer.samples?.length && referer.samples.every((s) => s.typeName === 'Response' && s.handle));
+      await engine.release(referer.samples.map((s) => s.handle!));
+    } finally {
+      program.send('resume');
     }
+  });
+
+  it('explains why the oldest Response is alive: referer ← meta ← seenMeta, kept by crawl()', async () => {
+    const oldest = await engine.oldest('Response');
+    const why = await engine.why(oldest!.handle!);
+    assert.deepEqual(why.hops.slice(0, 3).map((h) => h.via), ['referer', why.hops[1].via, 'seenMeta']);
+    assert.match(why.hops[1].via, /^\[\d+\]$/);
+    assert.equal(why.hops[1].referrer.typeName, 'Array');
+    const lines = (await import('node:fs')).readFileSync(NODE_LEAKY_SCRIPT, 'utf8').split('\n');
+    assert.equal(why.leakSite?.path, NODE_LEAKY_SCRIPT);
+    assert.match(lines[why.leakSite!.line - 1], /function crawl\(\)/);
+    await engine.release([oldest!.handle!, ...why.hops.map((h) => h.referrer.handle).filter((h): h is string => !!h)]);
+  });
+
+  it('cancels a partition: the engine stays usable', async () => {
+    const abort = new AbortController();
+    const pending = engine.partition({ by: 'type', limit: 10 }, { signal: abort.signal, onProgress: () => abort.abort() });
+    await assert.rejects(pending, (e: unknown) => e instanceof EvaluatorError && e.code === 'cancelled');
+    assert.ok((await engine.liveRefs([])).rows.length === 2);
+  });
+
+  it('fails calls cleanly when the program exits in the middle of them', async () => {
+    const partition = engine.partition({ by: 'type', limit: 10 }, { onProgress: () => void program.stop() }).catch((e: unknown) => e);
+    const listing = engine.iterAll({ className: 'Response', offset: 0, limit: 5000 }).catch((e: unknown) => e);
+    for (const error of [await partition, await listing]) {
+      assert.ok(error instanceof EvaluatorError, `expected an EvaluatorError, got ${String(error)}`);
+      assert.equal(error.code, 'disconnected');
+    }
+    await program.exited;
     assert.ok(cdp.closed);
+    await assert.rejects(engine.liveRefs([]), (e: unknown) => e instanceof EvaluatorError && e.code === 'disconnected');
   });
 });

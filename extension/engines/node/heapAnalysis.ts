@@ -1,28 +1,288 @@
-// Heap snapshot work for the Node engine: partitions by type and by via, and retainer chains.
-import type { Partition, PartitionRequest, WhyResult } from '../../shared/types';
+// Heap snapshot work for the Node engine: HeapProfiler.takeHeapSnapshot streams chunks over CDP
+// straight into a worker thread that parses them as they come (heap/heapWorker.ts); partitions
+// and retainer chains are answered there. A snapshot is reused for drill-downs and "why" for a
+// short while, so a by-type → by-via walk costs one snapshot.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ObjectSummary, Partition, PartitionRequest, Progress, WhyHop, WhyResult } from '../../shared/types';
 import type { CdpConnection } from '../../transports/cdpConnection';
+import { EvaluatorError } from '../../transports/evaluator';
 import { EngineError, LongCallOptions } from '../liveRefsEngine';
-import type { PageCalls } from './pageCalls';
-import type { ScriptCatalog } from './scriptCatalog';
 import type { TrackedClass } from './classTracker';
+import type { FromHeapWorker, HeapQuery, ToHeapWorker } from './heap/heapRpc';
+import type { GraphPartition, GraphWhy } from './heap/heapGraph';
+import type { PageCalls, RemoteObject } from './pageCalls';
+import { summarize } from './remoteObjects';
+import type { ScriptCatalog } from './scriptCatalog';
+
+/** A snapshot younger than this serves drill-downs and "why" without taking a new one. */
+const REUSE_MS = 60_000;
+// getObjectByHeapObjectId walks the heap per call: samples for the top rows, a few each.
+const SAMPLE_ROWS = 10;
+const SAMPLES_PER_ROW = 3;
+const HANDLE_HOPS = 3;
+
+function snapshotSummary(className: string, name: string): ObjectSummary {
+  return { type: className, typeName: className, repr: name && name !== className ? `${className} ${name}` : className, expandable: false };
+}
+
+/** The text of the function starting at (line, column): up to its matching closing brace. */
+export function functionTextAt(source: string, line: number, column: number): string | undefined {
+  let at = 0;
+  for (let l = 0; l < line; l++) { at = source.indexOf('\n', at) + 1; if (!at) return undefined; }
+  at += column;
+  const open = source.indexOf('{', at);
+  if (open < 0) return undefined;
+  let depth = 0;
+  let quote = '';
+  for (let i = open; i < source.length; i++) {
+    const c = source[i];
+    if (quote) { if (c === '\\') i++; else if (c === quote) quote = ''; continue; }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return source.slice(at, i + 1);
+  }
+  return undefined;
+}
+
+/** dist/heapWorker.js next to the bundle that runs us, or found above it (tests, benches). */
+export function findHeapWorker(start = __dirname): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    for (const candidate of [path.join(dir, 'heapWorker.js'), path.join(dir, 'dist', 'heapWorker.js')]) if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`heapWorker.js not found above ${start}; run npm run build`);
+  }
+}
+
+class SnapshotWorker {
+  readonly takenAt = Date.now();
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  private parsedWaiter: { resolve(): void; reject(error: Error): void } | undefined;
+  onProgress: ((p: Progress) => void) | undefined;
+  private dead: Error | undefined;
+
+  constructor(private readonly worker: Worker) {
+    worker.on('message', (m: FromHeapWorker) => this.onMessage(m));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', () => this.fail(new Error('the heap worker stopped')));
+  }
+
+  send(message: ToHeapWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  parsed(): Promise<void> {
+    if (this.dead) return Promise.reject(this.dead);
+    return new Promise((resolve, reject) => { this.parsedWaiter = { resolve, reject }; });
+  }
+
+  request<T>(message: HeapQuery): Promise<T> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.send({ ...message, id } as ToHeapWorker);
+    });
+  }
+
+  terminate(): void {
+    this.fail(new EvaluatorError('cancelled', 'Cancelled.'));
+    void this.worker.terminate();
+  }
+
+  private onMessage(m: FromHeapWorker): void {
+    switch (m.type) {
+      case 'parsed': this.parsedWaiter?.resolve(); return;
+      case 'progress': this.onProgress?.({ phase: m.phase, done: m.done, total: m.total }); return;
+      case 'error': {
+        const error = new EngineError('agent', `heap snapshot: ${m.message}`);
+        if (m.id === undefined) { this.parsedWaiter?.reject(error); return; }
+        this.pending.get(m.id)?.reject(error);
+        this.pending.delete(m.id);
+        return;
+      }
+      default:
+        this.pending.get(m.id)?.resolve(m.result);
+        this.pending.delete(m.id);
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.dead) return;
+    this.dead = error;
+    this.parsedWaiter?.reject(error);
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+}
 
 export class HeapAnalysis {
+  private last: SnapshotWorker | undefined;
+  private nextGroup = 1;
+
   constructor(
     private readonly cdp: CdpConnection,
     private readonly page: PageCalls,
     private readonly scripts: ScriptCatalog,
     private readonly log: (line: string) => void,
+    private readonly workerPath: () => string = () => findHeapWorker(),
   ) {}
 
-  async partition(_request: PartitionRequest, _tracked: TrackedClass | undefined, _options?: LongCallOptions): Promise<Partition> {
-    throw new EngineError('unavailable', 'Heap partitions of Node.js programs are not available yet.');
+  async partition(request: PartitionRequest, tracked: TrackedClass | undefined, options: LongCallOptions = {}): Promise<Partition> {
+    const started = Date.now();
+    const className = tracked?.name ?? request.type;
+    const drill = request.by === 'via' && !!className;
+    const snapshot = drill && this.fresh() ? this.last! : await this.take(options);
+    snapshot.onProgress = options.onProgress;
+    const result = await this.race(snapshot.request<GraphPartition>({ type: 'partition', by: drill ? 'via' : 'type', className, limit: request.limit ?? 50, samples: request.samples ?? 0 }), options);
+    const set = tracked ? `class ${tracked.label}` : request.type ? `type ${request.type}` : 'heap';
+    const rows = await Promise.all(result.rows.map(async (row, i) => ({
+      label: row.label, count: row.count, size: row.size, retainedSize: row.retainedSize,
+      samples: i < SAMPLE_ROWS && row.sampleIds.length ? await this.samples(row.sampleIds.slice(0, SAMPLES_PER_ROW)) : undefined,
+    })));
+    return { by: drill ? 'via' : 'type', set, totalCount: result.totalCount, totalSize: result.totalSize, rows, elapsedMs: Date.now() - started };
   }
 
-  async why(_handle: string, _options?: LongCallOptions): Promise<WhyResult> {
-    throw new EngineError('unavailable', 'Why is this alive? is not available for Node.js programs yet.');
+  async why(handle: string, options: LongCallOptions = {}): Promise<WhyResult> {
+    const started = Date.now();
+    const { heapSnapshotObjectId } = await this.cdp.send<{ heapSnapshotObjectId: string }>('HeapProfiler.getHeapObjectId', { objectId: handle }, options);
+    const nodeId = Number(heapSnapshotObjectId);
+    let graph: GraphWhy | undefined;
+    if (this.fresh()) graph = await this.race(this.last!.request<GraphWhy>({ type: 'why', nodeId }), options);
+    if (!graph?.found) graph = await this.race((await this.take(options)).request<GraphWhy>({ type: 'why', nodeId }), options);
+    this.log(`why: retainer chain of ${graph.hops.length} hops after ${Date.now() - started} ms`);
+    const target = await this.summaryOf(handle, graph.className);
+    if (!graph.found) return { target, hops: [], rootKind: 'none', tracemalloc: false };
+    const hops: WhyHop[] = [];
+    let leakSite: WhyResult['leakSite'];
+    for (const hop of graph.hops) {
+      const allocation = hop.location ? await this.locate(hop.location, hop.name) : undefined;
+      // The leak site is the function that keeps the object: for a closure scope, the function
+      // sharing it whose code names the variable the chain goes through.
+      if (!leakSite && hop.closures) leakSite = await this.closureUsing(hop.closures, hop.via);
+      leakSite ??= allocation && !allocation.path.startsWith('node:') ? allocation : undefined;
+      // Resolving a heap id to an object walks the heap: handles only for the nearest hops.
+      const referrer = hops.length < HANDLE_HOPS ? await this.referrer(hop.id, hop.className, hop.name) : snapshotSummary(hop.className, hop.name);
+      hops.push({ referrer, via: hop.via, allocation });
+    }
+    this.log(`why: summaries and leak site after ${Date.now() - started} ms`);
+    const rootKind = graph.hops.length >= 12 ? 'depth' : graph.rootName ? 'root' : 'none';
+    return { target, hops, rootKind, rootName: graph.rootName || undefined, leakSite, tracemalloc: false };
+  }
+
+  private locate(location: { scriptId: number; line: number; column: number }, name: string) {
+    return this.scripts.locate({ scriptId: String(location.scriptId), lineNumber: location.line, columnNumber: location.column }, name || undefined);
+  }
+
+  /**
+   * The first of the functions sharing a closure scope whose body names `variable`. Bodies come
+   * from the script source (one fetch per script) rather than from the functions themselves:
+   * finding an object by heap id walks the whole heap each time.
+   */
+  private async closureUsing(closures: NonNullable<GraphWhy['hops'][number]['closures']>, variable: string): Promise<WhyResult['leakSite']> {
+    if (!/^[A-Za-z_$][\w$]*$/.test(variable)) return undefined;
+    const uses = new RegExp(`(^|[^\\w$.])${variable.replace(/\$/g, '\\$')}(?![\\w$])`);
+    for (const closure of closures) {
+      const source = await this.scriptSource(String(closure.location.scriptId));
+      const body = source === undefined ? undefined : functionTextAt(source, closure.location.line, closure.location.column);
+      if (!body || /^\s*class\b/.test(body) || !uses.test(body)) continue;
+      const site = await this.locate(closure.location, closure.name);
+      if (site && !site.path.startsWith('node:')) return site;
+    }
+    return undefined;
+  }
+
+  private readonly sources = new Map<string, Promise<string | undefined>>();
+
+  private scriptSource(scriptId: string): Promise<string | undefined> {
+    let source = this.sources.get(scriptId);
+    if (!source) {
+      source = this.cdp.send<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId }).then((r) => r.scriptSource, () => undefined);
+      this.sources.set(scriptId, source);
+    }
+    return source;
   }
 
   dispose(): void {
-    // Nothing held yet.
+    this.last?.terminate();
+    this.last = undefined;
+  }
+
+  private fresh(): boolean {
+    return !!this.last && Date.now() - this.last.takenAt < REUSE_MS;
+  }
+
+  /** Takes a snapshot, streaming its chunks into a new worker; cancellable at any point. */
+  private async take(options: LongCallOptions): Promise<SnapshotWorker> {
+    this.last?.terminate();
+    this.last = undefined;
+    const snapshot = new SnapshotWorker(new Worker(this.workerPath()));
+    snapshot.onProgress = options.onProgress;
+    const offChunk = this.cdp.on('HeapProfiler.addHeapSnapshotChunk', (p) => snapshot.send({ type: 'chunk', text: String(p.chunk) }));
+    const offProgress = this.cdp.on('HeapProfiler.reportHeapSnapshotProgress', (p) => options.onProgress?.({ phase: 'snapshot', done: Number(p.done), total: Number(p.total) }));
+    const started = Date.now();
+    try {
+      await this.cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true, captureNumericValue: false }, { timeoutMs: 30 * 60_000, signal: options.signal });
+      options.onProgress?.({ phase: 'parsing', done: 0, total: 1 });
+      const parsed = snapshot.parsed();
+      snapshot.send({ type: 'end' });
+      await this.race(parsed, options);
+      this.log(`heap snapshot taken and parsed in ${Date.now() - started} ms`);
+      this.last = snapshot;
+      return snapshot;
+    } catch (error) {
+      snapshot.terminate();
+      throw error;
+    } finally {
+      offChunk();
+      offProgress();
+    }
+  }
+
+  /** Rejects with 'cancelled' when the signal fires and with 'disconnected' when the program goes. */
+  private race<T>(work: Promise<T>, options: LongCallOptions): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new EvaluatorError('cancelled', 'Cancelled.'));
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.cdp.onClose((reason) => reject(new EvaluatorError('disconnected', reason)));
+      work.then(resolve, reject).finally(() => options.signal?.removeEventListener('abort', onAbort));
+    });
+  }
+
+  private async samples(ids: number[]): Promise<ObjectSummary[]> {
+    const out: ObjectSummary[] = [];
+    for (const id of ids) {
+      const remote = await this.byHeapId(id);
+      if (remote?.objectId) out.push(await this.summaryOf(remote.objectId, remote.className ?? 'Object', remote));
+    }
+    return out;
+  }
+
+  private async byHeapId(id: number): Promise<RemoteObject | undefined> {
+    try {
+      const reply = await this.cdp.send<{ result: RemoteObject }>('HeapProfiler.getObjectByHeapObjectId', { objectId: String(id), objectGroup: `liveref-heap-${this.nextGroup++}` });
+      return reply.result;
+    } catch {
+      return undefined; // internal nodes ((system), code) have no JS object to hand out
+    }
+  }
+
+  private async referrer(id: number, className: string, name: string): Promise<ObjectSummary> {
+    const internal = className.startsWith('(') || className.startsWith('system /');
+    const remote = internal ? undefined : await this.byHeapId(id);
+    if (remote?.objectId) return this.summaryOf(remote.objectId, className, remote);
+    return snapshotSummary(className, name);
+  }
+
+  private async summaryOf(objectId: string, className: string, remote?: RemoteObject): Promise<ObjectSummary> {
+    const base = remote ? summarize(remote) : { handle: objectId, type: className, typeName: className, repr: className, expandable: true };
+    try {
+      const described = JSON.parse(await this.page.value<string>('return this.describe(args[0]);', [{ objectId }])) as { typeName: string; repr: string; url?: string };
+      return { ...base, handle: objectId, typeName: described.typeName, type: described.typeName, repr: described.repr, url: described.url };
+    } catch {
+      return base;
+    }
   }
 }

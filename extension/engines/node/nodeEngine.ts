@@ -235,7 +235,10 @@ export class NodeEngine implements LiveRefsEngine {
     if (!result.objectId) return { items: [], total: 0, done: true };
     const props = await this.ownValues(result.objectId);
     const { meta, total, done } = JSON.parse(String(props.get('meta')?.value)) as { meta: PageMeta[]; total: number; done: boolean };
-    const items = props.get('items')?.objectId ? [...(await this.ownValues(props.get('items')!.objectId!))].filter(([k]) => /^\d+$/.test(k)).map(([, v]) => v) : [];
+    const itemsId = props.get('items')?.objectId;
+    const items = itemsId ? [...(await this.ownValues(itemsId))].filter(([k]) => /^\d+$/.test(k)).map(([, v]) => v) : [];
+    // The containers would keep every item alive after the caller released the items' handles.
+    for (const objectId of [result.objectId, itemsId]) if (objectId) void this.cdp.send('Runtime.releaseObject', { objectId }).catch(() => undefined);
     return {
       total, done,
       items: items.map((item, i) => ({ ...summarize(item), typeName: meta[i].typeName, type: meta[i].typeName, repr: meta[i].repr, url: meta[i].url, ageS: meta[i].ageMs / 1000 })),

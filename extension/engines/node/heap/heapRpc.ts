@@ -1,0 +1,18 @@
+// Messages between the Node engine and its heap worker (heapWorker.ts): one declaration each.
+import type { GraphPartition, GraphWhy } from './heapGraph';
+
+export type ToHeapWorker =
+  | { type: 'chunk'; text: string }
+  | { type: 'end' }
+  | { type: 'partition'; id: number; by: 'type' | 'via'; className?: string; limit: number; samples: number }
+  | { type: 'why'; id: number; nodeId: number };
+
+export type FromHeapWorker =
+  | { type: 'parsed'; nodeCount: number; edgeCount: number; parseMs: number }
+  | { type: 'progress'; phase: string; done: number; total: number }
+  | { type: 'partition'; id: number; result: GraphPartition; ms: number }
+  | { type: 'why'; id: number; result: GraphWhy }
+  | { type: 'error'; id?: number; message: string };
+
+/** A query before the client numbers it. */
+export type HeapQuery = Extract<ToHeapWorker, { id: number }> extends infer T ? T extends unknown ? Omit<T, 'id'> : never : never;

@@ -1,0 +1,38 @@
+// Worker thread: parses a heap snapshot as its chunks arrive and answers partition and retainer
+// queries on it, so the extension host (or the CLI) never holds or walks the graph itself.
+import { parentPort } from 'node:worker_threads';
+import { HeapGraph } from './heapGraph';
+import type { FromHeapWorker, ToHeapWorker } from './heapRpc';
+import { SnapshotParser } from './snapshotParser';
+
+const port = parentPort!;
+let parser: SnapshotParser | undefined = new SnapshotParser();
+let graph: HeapGraph | undefined;
+const started = Date.now();
+const post = (message: FromHeapWorker) => port.postMessage(message);
+
+port.on('message', (message: ToHeapWorker) => {
+  try {
+    switch (message.type) {
+      case 'chunk': parser?.push(message.text); return;
+      case 'end': {
+        const parsed = parser!.finish();
+        parser = undefined;
+        graph = new HeapGraph(parsed, (phase, done, total) => post({ type: 'progress', phase, done, total }));
+        post({ type: 'parsed', nodeCount: parsed.nodeCount, edgeCount: parsed.edgeCount, parseMs: Date.now() - started });
+        return;
+      }
+      case 'partition': {
+        const t = Date.now();
+        const result = message.by === 'type' || !message.className
+          ? graph!.byType(message.limit, message.samples)
+          : graph!.byVia(message.className, message.limit, message.samples);
+        post({ type: 'partition', id: message.id, result, ms: Date.now() - t });
+        return;
+      }
+      case 'why': post({ type: 'why', id: message.id, result: graph!.why(message.nodeId) }); return;
+    }
+  } catch (error) {
+    post({ type: 'error', id: 'id' in message ? message.id : undefined, message: (error as Error).message });
+  }
+});

@@ -1,0 +1,37 @@
+// scrapy-telnet sessions: the same PythonEngine as under debugpy, over the adapter's own telnet
+// connection. Sharing that one login (rather than opening a second) means one password prompt,
+// one queue — Debug Console lines and the views' agent calls never interleave on the wire, and
+// the manhole runs each line on the crawl's reactor thread anyway, so a second connection would
+// buy no parallelism — and the engine ends exactly when the session does.
+import type * as vscode from 'vscode';
+import { PythonEngine } from '../engines/python/pythonEngine';
+import { AgentBundle, loadAgentBundle } from '../engines/python/agentBundle';
+import { DeferredEvaluator } from '../transports/deferredEvaluator';
+import { TelnetEvaluator } from '../transports/telnetEvaluator';
+import { SCRAPY_TELNET_TYPE } from '../telnet/scrapyTelnetSession';
+import type { Logger } from '../logger';
+import type { SessionEngineFactory, SessionEngineHandle } from './engineFactory';
+import type { TelnetAdapters } from './scrapyTelnetDebugType';
+
+export class TelnetSessionFactory implements SessionEngineFactory {
+  readonly debugTypes = [SCRAPY_TELNET_TYPE];
+  private bundle: AgentBundle | undefined;
+
+  constructor(private readonly agentDir: string, private readonly adapters: TelnetAdapters, private readonly logger: Logger) {}
+
+  create(session: vscode.DebugSession): SessionEngineHandle {
+    this.bundle ??= loadAgentBundle(this.agentDir);
+    const adapter = this.adapters.get(session.id);
+    const evaluator = new DeferredEvaluator(adapter.then((a) => a.whenConnected()).then((client) => TelnetEvaluator.over(client)), `Scrapy telnet console (${session.name})`);
+    const engine = new PythonEngine(evaluator, this.bundle, (line) => this.logger.trace(`[${session.name}] ${line}`));
+    // Release the agent's handles in the crawl before the adapter closes the connection.
+    void adapter.then((a) => a.onWillDisconnect(() => engine.releaseAll()));
+    return {
+      engine,
+      close: (reason) => {
+        evaluator.close(reason);
+        engine.dispose();
+      },
+    };
+  }
+}

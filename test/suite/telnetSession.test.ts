@@ -1,0 +1,155 @@
+// The scrapy-telnet debug type in a real VS Code: a real Scrapy crawl of the fixture shop runs on
+// its own (no debugger) with its telnet console on; the test attaches through the debug type as a
+// launch configuration would, compares the Live References rows with Scrapy's own prefs() at the
+// same moment, types prefs() into the Debug Console, and lets the crawl finish while attached.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Crawl, Site, startCrawl, startSite } from '../fixtures/fixtureSite';
+import { parsePrefs } from '../shared/expectations';
+import type { LiveReferencesApi } from '../../extension/extension';
+import { api, sleep, waitFor } from './leakyCrawl';
+import { ui } from './uiBridge';
+
+const PASSWORD_VAR = 'LIVEREF_WB_TELNET_PASSWORD';
+const NAME = 'Scrapy telnet crawl';
+
+describe('scrapy-telnet: attach to a running crawl with no debugger', function () {
+  this.timeout(120_000);
+  let lr: LiveReferencesApi;
+  let site: Site;
+  let crawl: Crawl;
+  let session: vscode.DebugSession;
+  const outputs: Array<{ category?: string; output: string }> = [];
+  let tracker: vscode.Disposable;
+  let terminated: Promise<void>;
+  const config = () => vscode.workspace.getConfiguration('liveReferences');
+  const repl = async (expression: string) => (await session.customRequest('evaluate', { expression, context: 'repl' })) as { result: string };
+
+  before(async () => {
+    lr = await api();
+    await config().update('refreshIntervalMs', 1000, vscode.ConfigurationTarget.Global);
+    await config().update('ignore', [], vscode.ConfigurationTarget.Global);
+    site = await startSite({ products: 4000, delayMs: 30 });
+    crawl = await startCrawl({ site, timeoutS: 110, env: { LEAKY_CONCURRENCY: '4' } });
+    // The inline adapter runs in this extension host: passwordEnv is read from its environment.
+    process.env[PASSWORD_VAR] = crawl.telnetPassword!;
+    tracker = vscode.debug.registerDebugAdapterTrackerFactory('scrapy-telnet', {
+      createDebugAdapterTracker: () => ({
+        onDidSendMessage: (m: { type?: string; event?: string; body?: { category?: string; output: string } }) => {
+          if (m.type === 'event' && m.event === 'output' && m.body) outputs.push(m.body);
+        },
+      }),
+    });
+    const started = new Promise<vscode.DebugSession>((resolve) => {
+      const sub = vscode.debug.onDidStartDebugSession((s) => { if (s.name === NAME) { sub.dispose(); resolve(s); } });
+    });
+    const ok = await vscode.debug.startDebugging(undefined, { type: 'scrapy-telnet', request: 'attach', name: NAME, host: '127.0.0.1', port: crawl.telnetPort, passwordEnv: PASSWORD_VAR });
+    assert.ok(ok, 'startDebugging returned false');
+    session = await Promise.race([started, sleep(30_000).then(() => { throw new Error('no scrapy-telnet session within 30 s'); })]);
+    terminated = new Promise<void>((resolve) => {
+      const sub = vscode.debug.onDidTerminateDebugSession((s) => { if (s.id === session.id) { sub.dispose(); resolve(); } });
+    });
+  });
+
+  after(async () => {
+    delete process.env[PASSWORD_VAR];
+    tracker?.dispose();
+    if (session) await Promise.race([vscode.debug.stopDebugging(session), sleep(5000)]);
+    await crawl?.stop();
+    await site?.stop();
+    await config().update('refreshIntervalMs', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('ignore', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('attaches: the session is served by the views, its thread is named after the spider', async () => {
+    await waitFor('the session in Live References', () => lr.sessions.get(session), 20_000);
+    const threads = (await session.customRequest('threads')) as { threads: Array<{ name: string }> };
+    assert.deepEqual(threads.threads.map((t) => t.name), ['Spider leaky']);
+    assert.ok(outputs.some((o) => /Attached to the Scrapy crawl "leaky"/.test(o.output)), JSON.stringify(outputs));
+  });
+
+  it("shows the same rows as Scrapy's own prefs() at the same moment", async () => {
+    const rows = () => lr.liveRefs.rowsOf(session.id);
+    await waitFor('HtmlResponse rows', () => (rows().find((r) => r.className === 'HtmlResponse')?.count ?? 0) > 0, 60_000);
+    // Pause the engine and let in-flight responses settle, so both readings see one state.
+    await repl('engine.pause()');
+    await waitFor('the downloader to drain', async () => (await repl('len(engine.downloader.active)')).result === '0', 20_000, 250);
+    await sleep(500);
+    const scrapy = parsePrefs((await repl('prefs()')).result);
+    await vscode.commands.executeCommand('liveReferences.refresh');
+    await waitFor('a refresh after the pause', () => rows().length > 0 && rows().every((r) => scrapy.get(r.className)?.count === r.count), 10_000, 200);
+    const shown = new Map(rows().map((r) => [r.className, r.count]));
+    assert.deepEqual(shown, new Map([...scrapy].map(([name, row]) => [name, row.count])));
+    for (const row of rows()) assert.ok(Math.abs((row.oldestAgeS ?? 0) - scrapy.get(row.className)!.age) <= 2, `${row.className} age`);
+    assert.ok(scrapy.get('HtmlResponse')!.count > 0);
+    await repl('engine.unpause()');
+  });
+
+  it('the Debug Console prints the table when prefs() is typed in', async () => {
+    const seen = await ui<{ text: string }>('debugConsoleEvaluate', { expression: 'prefs()', expect: 'HtmlResponse\\s+\\d+\\s+oldest: \\d+s ago', screenshot: 'telnet-debug-console' });
+    assert.match(seen.text, /Live References/);
+  });
+
+  it('Reveal oldest works over telnet: the oldest response is the first product page', async () => {
+    const engine = lr.sessions.get(session)!.engine;
+    const oldest = await engine.oldest('HtmlResponse');
+    assert.equal(oldest?.url, site.firstProductUrl);
+    if (oldest?.handle) await engine.release([oldest.handle]);
+  });
+
+  it('the crawl finishing ends the session with a clear message; the view keeps the last rows', async () => {
+    const before = lr.liveRefs.rowsOf(session.id).length;
+    assert.ok(before > 0);
+    await repl("engine.close_spider(spider, 'finished')");
+    await Promise.race([terminated, sleep(30_000).then(() => { throw new Error('the session did not end within 30 s'); })]);
+    assert.equal(await crawl.exited, 0, 'the crawl finished on its own terms');
+    assert.ok(outputs.some((o) => o.category === 'important' && /has ended \(its telnet console closed\)/.test(o.output)), JSON.stringify(outputs.slice(-3)));
+    await waitFor('the ended state', () => lr.liveRefs.stateOf(session.id)?.kind === 'ended', 10_000);
+    assert.equal(lr.liveRefs.rowsOf(session.id).length, before);
+    assert.match(crawl.output(), /Spider closed \(finished\)/);
+  });
+});
+
+describe('scrapy-telnet: Attach to Scrapy Crawl… finds the crawl and remembers its password', function () {
+  this.timeout(120_000);
+  let lr: LiveReferencesApi;
+  let site: Site;
+  let crawl: Crawl;
+
+  before(async () => {
+    lr = await api();
+    site = await startSite({ products: 4000, delayMs: 30 });
+    // Scrapy's own port range, as a crawl started by hand would use.
+    crawl = await startCrawl({ site, timeoutS: 110, env: { LEAKY_TELNET_PORT: '6023,6073', LEAKY_CONCURRENCY: '2' } });
+  });
+  after(async () => {
+    for (const s of [vscode.debug.activeDebugSession].filter((x): x is vscode.DebugSession => x?.type === 'scrapy-telnet')) await Promise.race([vscode.debug.stopDebugging(s), sleep(5000)]);
+    await crawl?.stop();
+    await site?.stop();
+  });
+
+  it('lists the crawl, asks its password once, attaches; next time shows spider and uptime', async () => {
+    const port = crawl.telnetPort!;
+    assert.ok(port >= 6023 && port <= 6073, String(port));
+    const started = new Promise<vscode.DebugSession>((resolve) => {
+      const sub = vscode.debug.onDidStartDebugSession((s) => { if (s.type === 'scrapy-telnet') { sub.dispose(); resolve(s); } });
+    });
+    const attached = vscode.commands.executeCommand<vscode.DebugConfiguration | undefined>('liveReferences.attachScrapyCrawl');
+    const first = await ui<{ text: string; title: string }>('attachScrapyPicker', { port, expect: 'password needed', password: crawl.telnetPassword });
+    assert.match(first.title, new RegExp(`Scrapy telnet console 127\\.0\\.0\\.1:${port}`));
+    const config = await attached;
+    assert.equal(config?.port, port);
+    assert.equal('password' in (config ?? {}), false);
+    const session = await Promise.race([started, sleep(20_000).then(() => { throw new Error('no session'); })]);
+    await waitFor('Live References rows over the discovered session', () => lr.liveRefs.rowsOf(session.id).some((r) => r.className === 'HtmlResponse'), 60_000);
+    const ended = new Promise<void>((resolve) => { const sub = vscode.debug.onDidTerminateDebugSession((s) => { if (s.id === session.id) { sub.dispose(); resolve(); } }); });
+    await vscode.debug.stopDebugging(session);
+    await ended;
+    assert.equal(crawl.output().includes('Spider closed'), false, 'disconnecting left the crawl running');
+    // The password is remembered in SecretStorage: the picker logs in and shows what runs there.
+    const again = vscode.commands.executeCommand('liveReferences.attachScrapyCrawl');
+    const second = await ui<{ text: string }>('attachScrapyPicker', { port, expect: 'spider leaky · up \\d+', screenshot: 'attach-scrapy-crawl' });
+    assert.match(second.text, /pid \d+/);
+    assert.equal(await again, undefined, 'dismissed');
+  });
+});

@@ -1,0 +1,62 @@
+// UI checks for the scrapy-telnet suite (test/suite/telnetSession.test.ts): the Debug Console of
+// an attached crawl, typed into as a user would.
+import { runPaletteCommand } from '../uiHelpers.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export default [
+  {
+    name: 'debugConsoleEvaluate',
+    onDemand: true,
+    async run(page, ctx) {
+      await runPaletteCommand(page, 'Debug Console: Focus on Debug Console View');
+      const input = page.locator('.repl-input-wrapper .monaco-editor textarea').first();
+      await input.waitFor({ state: 'attached', timeout: 15_000 });
+      await page.locator('.repl-input-wrapper').first().click();
+      await page.keyboard.type(ctx.args.expression, { delay: 10 });
+      await page.keyboard.press('Enter');
+      const repl = page.locator('.repl .monaco-list-rows').first();
+      const deadline = Date.now() + 20_000;
+      let text = '';
+      for (;;) {
+        text = (await repl.innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+        if (ctx.args.expect && new RegExp(ctx.args.expect).test(text)) break;
+        if (Date.now() > deadline) throw new Error(`the Debug Console does not show ${ctx.args.expect}:\n${text.slice(-2000)}`);
+        await sleep(250);
+      }
+      if (ctx.args.screenshot) await ctx.screenshot(ctx.args.screenshot);
+      return { text };
+    },
+  },
+  {
+    // The "Attach to Scrapy Crawl…" picker (opened by the in-host test): waits for the row of
+    // ctx.args.port to match ctx.args.expect, then picks it and answers the password box with
+    // ctx.args.password, or dismisses the picker.
+    name: 'attachScrapyPicker',
+    onDemand: true,
+    async run(page, ctx) {
+      const widget = page.locator('.quick-input-widget');
+      const row = widget.locator('.monaco-list-row', { hasText: `127.0.0.1:${ctx.args.port}` }).first();
+      const deadline = Date.now() + 20_000;
+      let text = '';
+      for (;;) {
+        text = (await row.innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').trim();
+        if (new RegExp(ctx.args.expect).test(text)) break;
+        if (Date.now() > deadline) throw new Error(`picker row for port ${ctx.args.port}: ${JSON.stringify(text)}; rows: ${(await widget.locator('.monaco-list-row').allInnerTexts()).join(' | ')}`);
+        await sleep(250);
+      }
+      if (ctx.args.screenshot) await ctx.screenshot(ctx.args.screenshot);
+      if (!ctx.args.password) {
+        await page.keyboard.press('Escape');
+        return { text };
+      }
+      await row.click();
+      const box = widget.locator('input[type="password"]');
+      await box.waitFor({ state: 'visible', timeout: 15_000 });
+      const title = (await widget.locator('.quick-input-title').innerText().catch(() => '')).trim();
+      await box.fill(ctx.args.password);
+      await box.press('Enter');
+      return { text, title };
+    },
+  },
+];
