@@ -36,11 +36,13 @@ def _drop(job_id):
 
 
 def expire():
+    """Drops jobs nobody stepped for EXPIRE_S; True while jobs remain (the worker keeps ticking)."""
     now = time.time()
     with _lock:
         for job_id, job in list(_jobs.items()):
             if now - job.touched > EXPIRE_S:
                 _drop(job_id)
+        return bool(_jobs)
 
 
 if expire not in sandbox._housekeeping:

@@ -6,7 +6,7 @@ import type {
 } from '../../shared/types';
 import { CallOptions, EngineError, IterRequest, LiveRefsEngine, LongCallOptions } from '../liveRefsEngine';
 import { Evaluator, EvaluatorError, extractMarkedReply } from '../../transports/evaluator';
-import { AgentBundle, callExpression, loadAgentBundle } from './agentBundle';
+import { AgentBundle, callExpression, loadAgentBundle, releaseAllStatement } from './agentBundle';
 
 interface AgentReply {
   ok: boolean;
@@ -120,8 +120,16 @@ export class PythonEngine implements LiveRefsEngine {
     await this.call('releaseAll', {}, { timeoutMs: 5_000 });
   }
 
+  /**
+   * Lets the agent drop everything it holds for us (handles, cursors, jobs, its worker thread).
+   * A statement needing no reply, written before the caller closes the transport; if the session
+   * is already gone there is nothing to reach, and a detach releases by itself in the agent.
+   */
   dispose(): void {
     this.previousCounts.clear();
+    if (!this.installed) return;
+    this.installed = undefined;
+    this.evaluator.execute(releaseAllStatement(this.bundle), { timeoutMs: 5_000 }).catch(() => undefined);
   }
 
   private async call<T>(method: string, params: unknown, options: CallOptions = {}): Promise<T> {
