@@ -9,7 +9,7 @@ import { connectDebugpy } from './transports/dapSocketClient';
 import { TelnetEvaluator } from './transports/telnetEvaluator';
 import { runStdioAdapter } from './telnet/stdioAdapter';
 import { formatLiveRefs } from './shared/prefsFormat';
-import type { ObjectSummary, Partition, WhyResult } from './shared/types';
+import type { ObjectSummary, Partition, RetainedResult, WhyResult } from './shared/types';
 import { runTimeCommand, TIME_COMMANDS, TIME_USAGE } from './cliTime';
 
 const USAGE = `usage: liveref <command> [options]
@@ -19,7 +19,8 @@ commands:
   oldest CLASS                the oldest live object of CLASS (get_oldest)
   iter CLASS                  every live object of CLASS (iter_all)
   why CLASS                   why the oldest object of CLASS is alive: referrer chain with file:line
-  partition --by type|via     heap partition (Guppy's bytype / byvia)
+  partition --by type|via     heap partition (Guppy's bytype / byvia); --retained adds each row's retained size
+  retained CLASS              what releasing CLASS's live objects would free (--via LABEL: one by-via row)
   dap                         the scrapy-telnet debug adapter on stdin/stdout (DAP), for any DAP client
 ${TIME_USAGE}
 connection (one of):
@@ -33,6 +34,8 @@ options:
   --ignore CLASS              hide CLASS and its subclasses (repeatable), like prefs(ignore=…)
   --limit N  --filter TEXT    for iter
   --type NAME | --class NAME  the set to partition by via
+  --retained                  partition: add a retained {count, size} to the rows
+  --via LABEL                 retained: only the objects of CLASS in this by-via row
   --fail-over CLASS=N         exit 1 when CLASS has more than N live objects (repeatable)
   --track A,B                 Node.js: classes to count (module-scoped classes are found by name)
   --discover N                Node.js: also count the N most numerous classes (default 10; 0 for none)
@@ -95,8 +98,17 @@ function formatWhy(why: WhyResult): string {
 
 function formatPartition(p: Partition): string {
   const head = `Partition of a set of ${p.totalCount} objects (${p.set}). Total size = ${p.totalSize} bytes.`;
-  const rows = p.rows.map((r, i) => `${String(i).padStart(6)} ${String(r.count).padStart(8)} ${String(Math.round((100 * r.count) / (p.totalCount || 1))).padStart(3)} ${String(r.size).padStart(10)} ${String(Math.round((100 * r.size) / (p.totalSize || 1))).padStart(3)} ${r.label}`);
-  return [head, ' Index    Count   %       Size   % ' + (p.by === 'type' ? 'Type' : 'Referred Via:'), ...rows].join('\n');
+  const withRetained = p.rows.some((r) => r.retained);
+  const retainedCell = (r: Partition['rows'][number]) => (withRetained ? ` ${String(r.retained?.size ?? '').padStart(12)}` : '');
+  const rows = p.rows.map((r, i) => `${String(i).padStart(6)} ${String(r.count).padStart(8)} ${String(Math.round((100 * r.count) / (p.totalCount || 1))).padStart(3)} ${String(r.size).padStart(10)} ${String(Math.round((100 * r.size) / (p.totalSize || 1))).padStart(3)}${retainedCell(r)} ${r.label}`);
+  return [head, ' Index    Count   %       Size   %' + (withRetained ? '     Retained' : '') + ' ' + (p.by === 'type' ? 'Type' : 'Referred Via:'), ...rows].join('\n');
+}
+
+function formatRetained(r: RetainedResult): string {
+  const head = `Releasing ${r.set} (${r.setCount} objects) would free ${r.count} objects, ${r.size} bytes${r.exact ? '' : ' (at least: the cycle search hit its budget)'}.`;
+  const rows = r.byType.map((t) => `${String(t.count).padStart(8)} ${String(t.size).padStart(12)} ${t.label}`);
+  const largest = r.largest.map((o) => `  ${String(o.size ?? 0).padStart(12)} ${describe(o)}`);
+  return [head, '   Count         Size Type', ...rows, ...(largest.length ? ['largest:', ...largest] : [])].join('\n');
 }
 
 function checkGates(gates: string[], counts: Map<string, number>): string[] {
@@ -122,13 +134,14 @@ async function run(argv: string[]): Promise<number> {
       json: { type: 'boolean' }, ignore: { type: 'string', multiple: true }, limit: { type: 'string' },
       filter: { type: 'string' }, by: { type: 'string' }, type: { type: 'string' }, class: { type: 'string' },
       'fail-over': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+      retained: { type: 'boolean' }, via: { type: 'string' },
       scale: { type: 'string' }, bins: { type: 'string' },
     },
   });
   const [command, className] = positionals;
   if (values.help || !command) { process.stdout.write(USAGE); return values.help ? 0 : 2; }
-  if (['oldest', 'iter', 'why', 'ages'].includes(command) && !className) throw new UsageError(`${command} needs a CLASS`);
-  if (![...['prefs', 'oldest', 'iter', 'why', 'partition'], ...TIME_COMMANDS].includes(command)) throw new UsageError(`unknown command ${command}`);
+  if (['oldest', 'iter', 'why', 'ages', 'retained'].includes(command) && !className) throw new UsageError(`${command} needs a CLASS`);
+  if (![...['prefs', 'oldest', 'iter', 'why', 'partition', 'retained'], ...TIME_COMMANDS].includes(command)) throw new UsageError(`unknown command ${command}`);
   const out = (text: string, data: unknown) => process.stdout.write(values.json ? JSON.stringify(data, null, 2) + '\n' : text + '\n');
   const { engine, close } = await connect(values);
   try {
@@ -175,9 +188,14 @@ async function runCommand(engine: LiveRefsEngine, command: string, className: st
       out(formatWhy(why), why);
       return 0;
     }
+    case 'retained': {
+      const result = await engine.retained({ className: className!, via: values.via as string | undefined, largest: 5 });
+      out(formatRetained(result), result);
+      return 0;
+    }
     default: {
       const by = values.by === 'via' ? 'via' : 'type';
-      const partition = await engine.partition({ by, type: values.type as string | undefined, className: values.class as string | undefined, limit: values.limit ? Number(values.limit) : 50, samples: 0 });
+      const partition = await engine.partition({ by, type: values.type as string | undefined, className: values.class as string | undefined, limit: values.limit ? Number(values.limit) : 50, samples: 0, retained: values.retained === true || undefined });
       out(formatPartition(partition), partition);
       return 0;
     }

@@ -23,8 +23,9 @@ export class PythonSessionFactory implements SessionEngineFactory {
       engine,
       handleEvent: (event, body) => evaluator.handleEvent(event, body),
       close: (reason) => {
-        evaluator.close(reason);
+        // The engine writes its release-all first; then pending calls fail with the reason.
         engine.dispose();
+        evaluator.close(reason);
       },
     };
   }
