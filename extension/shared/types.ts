@@ -159,6 +159,8 @@ export interface PartitionRow {
   /** Heap since mark only: objects (and their bytes) not in the mark; `samples` are of these. */
   newCount?: number;
   newSize?: number;
+  /** What releasing this row's objects would free; only when the partition asked for it. */
+  retained?: RetainedSize;
 }
 
 export interface Partition {
@@ -186,6 +188,9 @@ export interface PartitionRequest {
   samples?: number;
   /** Only the objects created since the heap mark; by type adds countDelta/sizeDelta/newCount. */
   sinceMark?: boolean;
+  /** Also compute each row's retained size (for the first `retainedRows` rows). */
+  retained?: boolean;
+  retainedRows?: number;
 }
 
 /** Reported while a long job runs. */
@@ -243,4 +248,41 @@ export interface HeapMarkInfo {
   elapsedMs: number;
   /** Memory the mark itself takes in the program. */
   markBytes: number;
+}
+
+/** Objects freed if a set were released: the set itself plus everything only it keeps alive. */
+export interface RetainedSize {
+  count: number;
+  /** Bytes (shallow sizes of every freed object). */
+  size: number;
+}
+
+/** The set whose retained size is asked: a tracked class, one of its via rows, a by-type row, or one object. */
+export interface RetainedRequest {
+  className?: string;
+  type?: string;
+  /** A by-via row label of `className` or `type` ('' for objects no referrer names). */
+  via?: string;
+  handle?: ObjectHandle;
+  /** How many of the largest freed objects to return (with handles). */
+  largest?: number;
+}
+
+export interface RetainedTypeRow {
+  label: string;
+  count: number;
+  size: number;
+}
+
+export interface RetainedResult extends RetainedSize {
+  /** What was released, e.g. `class HtmlResponse`. */
+  set: string;
+  /** Objects in the set itself (counted in `count`). */
+  setCount: number;
+  /** False when the cycle search hit its budget: some garbage cycles may be counted as kept. */
+  exact: boolean;
+  /** Freed objects by type, largest first. */
+  byType: RetainedTypeRow[];
+  largest: ObjectSummary[];
+  elapsedMs: number;
 }

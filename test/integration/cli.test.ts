@@ -142,6 +142,33 @@ describe('liveref CLI on the leaky crawl', function () {
     assert.ok(again.stdout.includes(`leak site: ${SPIDER_FILE}:${leakLine()}`), again.stdout);
   });
 
+  it('retained HtmlResponse: the responses, their bodies and headers, with --json as {count, size, byType}', async () => {
+    const live = parsePrefs((await liveref(['prefs', '--debugpy', target])).stdout).get('HtmlResponse')!.count;
+    const run = await liveref(['retained', 'HtmlResponse', '--json', '--debugpy', target]);
+    assert.equal(run.code, 0, run.stderr);
+    const r = JSON.parse(run.stdout) as { count: number; size: number; setCount: number; byType: Array<{ label: string; count: number; size: number }> };
+    assert.ok(Math.abs(r.setCount - live) <= 4, `set ${r.setCount} vs prefs ${live}`);
+    const byType = new Map(r.byType.map((t) => [t.label, t]));
+    assert.equal(byType.get('scrapy.http.response.html.HtmlResponse')?.count, r.setCount);
+    // Every response's body is its own bytes object: freed with it, and most of the size.
+    assert.ok(byType.get('bytes')!.count >= r.setCount, JSON.stringify(r.byType.slice(0, 5)));
+    assert.ok(r.size > byType.get('scrapy.http.response.html.HtmlResponse')!.size * 5);
+    assert.equal(r.count, r.byType.reduce((n, t) => n + t.count, 0));
+    const text = await liveref(['retained', 'HtmlResponse', '--debugpy', target]);
+    assert.match(text.stdout, /^Releasing class HtmlResponse \(\d+ objects\) would free \d+ objects, \d+ bytes/);
+  });
+
+  it('partition --retained adds a retained size to the via rows of HtmlResponse', async () => {
+    const run = await liveref(['partition', '--by', 'via', '--class', 'HtmlResponse', '--retained', '--json', '--debugpy', target]);
+    assert.equal(run.code, 0, run.stderr);
+    const p = JSON.parse(run.stdout) as { rows: Array<{ label: string; count: number; size: number; retained?: { count: number; size: number } }> };
+    const referer = p.rows.find((row) => row.label.includes("['referer']"));
+    assert.ok(referer?.retained, run.stdout.slice(0, 500));
+    assert.ok(referer.retained.count >= referer.count && referer.retained.size > referer.size);
+    const plain = JSON.parse((await liveref(['partition', '--by', 'via', '--class', 'HtmlResponse', '--json', '--debugpy', target])).stdout) as { rows: Array<{ retained?: unknown }> };
+    assert.ok(plain.rows.every((row) => row.retained === undefined));
+  });
+
   it('explains a wrong address, a wrong password and a missing argument', async () => {
     const closed = await liveref(['prefs', '--debugpy', '127.0.0.1:1']);
     assert.equal(closed.code, 2);

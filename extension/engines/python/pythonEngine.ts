@@ -2,7 +2,7 @@
 // turns each engine call into one agent call. Knows Python; knows nothing of VS Code.
 import type {
   AgeHistogram, AgesRequest, EngineInfo, HeapMarkInfo, InspectResult, IterPage, LiveRefRow, LiveRefsSnapshot, ObjectHandle, ObjectSummary,
-  Partition, PartitionRequest, Progress, SourceInfo, WhyResult,
+  Partition, PartitionRequest, Progress, RetainedRequest, RetainedResult, SourceInfo, WhyResult,
 } from '../../shared/types';
 import { CallOptions, EngineError, IterRequest, LiveRefsEngine, LongCallOptions } from '../liveRefsEngine';
 import { Evaluator, EvaluatorError, extractMarkedReply } from '../../transports/evaluator';
@@ -33,10 +33,10 @@ export interface CreationSitesOptions {
   libraryModules?: readonly string[];
 }
 
-interface JobStep {
+interface JobStep<T> {
   done: boolean;
   progress: Progress;
-  result?: unknown;
+  result?: T;
 }
 
 const AGENT_ERRORS: Record<string, EngineError['code']> = {
@@ -106,15 +106,19 @@ export class PythonEngine implements LiveRefsEngine {
     return this.runJob<Partition>('partitionStart', request, options);
   }
 
+  retained(request: RetainedRequest, options: LongCallOptions = {}): Promise<RetainedResult> {
+    return this.runJob<RetainedResult>('retainedStart', request, options);
+  }
+
   /** Starts an agent job and steps it in 250 ms budgets until it ends (progress, cancel). */
   private async runJob<T>(method: string, params: unknown, options: LongCallOptions): Promise<T> {
     const { job } = await this.call<{ job: string }>(method, params, options);
     try {
       for (;;) {
         if (options.signal?.aborted) throw new EvaluatorError('cancelled', 'Cancelled.');
-        const step = await this.call<JobStep>('jobStep', { job, budgetMs: 250 }, { timeoutMs: 60_000, signal: options.signal });
+        const step = await this.call<JobStep<T>>('jobStep', { job, budgetMs: 250 }, { timeoutMs: 60_000, signal: options.signal });
         options.onProgress?.(step.progress);
-        if (step.done && step.result) return step.result as T;
+        if (step.done && step.result) return step.result;
       }
     } catch (error) {
       await this.call('jobCancel', { job }, { timeoutMs: 5_000 }).catch(() => undefined);
