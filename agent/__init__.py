@@ -10,7 +10,9 @@ import threading
 
 from . import handles, inspector, liverefs, protocol, sandbox, tracked  # noqa: F401
 from . import source, why, jobs  # noqa: F401
+from . import retained  # noqa: F401
 from . import ages, heapmark, rss  # noqa: F401
+from . import lifecycle
 
 _call_lock = threading.RLock()
 BUSY_TIMEOUT = 20.0
@@ -29,6 +31,7 @@ def _hello(params):
         'trackref': tracked.module() is not None,
         'tracemalloc': tracing,
         'debugpy': protocol.debugpy_version(),
+        'creationSites': source.sites_status(),
     }
 
 
@@ -39,16 +42,7 @@ def _release(params):
 
 
 def _release_all(params):
-    n = handles.release_all() + liverefs.release_all()
-    for mod in _optional('jobs'):
-        n += mod.release_all()
-    sandbox.stop()
-    return {'released': n}
-
-
-def _optional(*names):
-    pkg = sys.modules.get(__name__)
-    return [getattr(pkg, n) for n in names if getattr(pkg, n, None) is not None]
+    return {'released': lifecycle.release_everything()}
 
 
 def _lazy(module, function):
@@ -70,9 +64,11 @@ METHODS = {
     'releaseAll': _release_all,
     'sourceOf': _lazy('source', 'source_of'),
     'why': _lazy('why', 'why'),
+    'configure': _lazy('source', 'configure'),
     'partitionStart': _lazy('jobs', 'partition_start'),
     'jobStep': _lazy('jobs', 'job_step'),
     'jobCancel': _lazy('jobs', 'job_cancel'),
+    'retainedStart': _lazy('jobs', 'retained_start'),
     'ages': _lazy('ages', 'ages'),
     'markStart': _lazy('jobs', 'mark_start'),
     'markInfo': _lazy('heapmark', 'info_call'),
@@ -86,6 +82,7 @@ def dispatch(method, params):
     if not _call_lock.acquire(timeout=BUSY_TIMEOUT):
         raise protocol.AgentError('unavailable', 'The agent is busy with another call.')
     try:
+        lifecycle.watch_disconnect()
         return fn(params)
     finally:
         _call_lock.release()

@@ -3,7 +3,7 @@
 The caller waits at most TIMEOUT seconds; on timeout the worker is abandoned (it finishes or
 hangs on its own) and the type is remembered as slow. The worker is a daemon thread marked
 so that pydevd neither traces nor lists it. While idle it also runs housekeeping callbacks
-(expiry of abandoned partition jobs).
+(expiry of abandoned partition jobs) and ends once nothing is left to look after.
 """
 import threading
 import weakref
@@ -51,11 +51,8 @@ class _Worker(object):
             try:
                 job = self.queue.get(timeout=IDLE_TICK)
             except queue.Empty:
-                for fn in list(_housekeeping):
-                    try:
-                        fn()
-                    except Exception:
-                        pass
+                if not _housekeep() and self._retire():
+                    return
                 continue
             if job is None:
                 return
@@ -68,24 +65,48 @@ class _Worker(object):
                 job.done.set()
                 job = None
 
+    def _retire(self):
+        """An idle worker with nothing to look after ends, so no agent thread outlives its use;
+        the next call starts a new one. Under _lock, so no job is queued to a retiring worker."""
+        with _lock:
+            if not self.queue.empty():
+                return False
+            self.abandoned = True
+            if _state['worker'] is self:
+                _state['worker'] = None
+            return True
 
-def _worker():
-    with _lock:
-        worker = _state['worker']
-        if worker is None or worker.abandoned or not worker.thread.is_alive():
-            worker = _state['worker'] = _Worker()
-        return worker
+
+def _housekeep():
+    """Runs the idle callbacks; True while one of them still has something to look after."""
+    busy = False
+    for fn in list(_housekeeping):
+        try:
+            busy = bool(fn()) or busy
+        except Exception:
+            pass
+    return busy
+
+
+def _current_worker():
+    """The live worker, started if needed; the caller holds _lock."""
+    worker = _state['worker']
+    if worker is None or worker.abandoned or not worker.thread.is_alive():
+        worker = _state['worker'] = _Worker()
+    return worker
 
 
 def ensure_worker():
-    _worker()
+    with _lock:
+        _current_worker()
 
 
 def run(fn, *args, timeout=TIMEOUT):
     """fn(*args) on the worker; returns its result, raises Timeout or RuntimeError(name)."""
-    worker = _worker()
     job = _Job(fn, args)
-    worker.queue.put(job)
+    with _lock:
+        worker = _current_worker()
+        worker.queue.put(job)
     if not job.done.wait(timeout):
         worker.abandoned = True
         with _lock:

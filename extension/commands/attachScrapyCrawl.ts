@@ -4,7 +4,7 @@
 // the pick. The adapter asks for a password it does not know.
 import * as vscode from 'vscode';
 import { Commands } from '../common/commandIds';
-import { DEFAULT_HOST, Target, targetLabel } from '../telnet/attachTarget';
+import { DEFAULT_HOST, parseHostPort, Target, targetLabel } from '../telnet/attachTarget';
 import { formatUptime } from '../telnet/consoleCode';
 import { readCrawlInfo, scanTelnetConsoles, SCRAPY_PORT_RANGE } from '../telnet/discovery';
 import { SCRAPY_TELNET_TYPE } from '../telnet/scrapyTelnetSession';
@@ -14,15 +14,6 @@ import type { FeatureContext } from './featureContext';
 interface CrawlItem extends vscode.QuickPickItem {
   target?: Target;
   spider?: string;
-}
-
-const HOST_PORT = /^\s*([\w.-]+|\[[\da-fA-F:]+\])?:(\d{1,5})\s*$/;
-
-export function parseHostPort(text: string): Target | undefined {
-  const match = HOST_PORT.exec(text);
-  const port = match ? Number(match[2]) : NaN;
-  if (!match || port < 1 || port > 65535) return undefined;
-  return { host: (match[1] ?? DEFAULT_HOST).replace(/^\[|\]$/g, ''), port };
 }
 
 async function describeCrawl(target: Target, passwords: TelnetPasswordStore): Promise<CrawlItem> {

@@ -50,6 +50,16 @@ export function targetLabel(target: Target): string {
   return `${target.host}:${target.port}`;
 }
 
+const HOST_PORT = /^\s*([\w.-]+|\[[\da-fA-F:]+\])?:(\d{1,5})\s*$/;
+
+/** `HOST:PORT`, `:PORT` (127.0.0.1) or `[::1]:PORT` as typed by a user; undefined otherwise. */
+export function parseHostPort(text: string): Target | undefined {
+  const match = HOST_PORT.exec(text);
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || port < 1 || port > 65535) return undefined;
+  return { host: (match[1] ?? DEFAULT_HOST).replace(/^\[|\]$/g, ''), port };
+}
+
 function validPort(port: unknown): port is number {
   return typeof port === 'number' && Number.isInteger(port) && port > 0 && port < 65536;
 }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Crawl, freePort, Site, startCrawl, startSite } from '../fixtures/fixtureSite';
 import { parsePrefs } from '../shared/expectations';
+import { readCrawlInfo, scanTelnetConsoles } from '../../extension/telnet/discovery';
 import { DapStdio } from './dapStdio';
 
 const PASSWORD_VAR = 'LIVEREF_TEST_TELNET_PASSWORD';
@@ -149,6 +150,23 @@ describe('liveref dap: the scrapy-telnet adapter on stdio, raw DAP, real crawl',
       return a.request('attach', { port: crawl.telnetPort });
     })();
     assert.match(missing.message!, /No password: give "passwordEnv"/);
+  });
+
+  it('discovery finds the console among nearby ports (not the shop) and reads spider and uptime after login', async () => {
+    const port = crawl.telnetPort!;
+    const found = await scanTelnetConsoles('127.0.0.1', [port - 3, port + 3]);
+    assert.ok(found.some((t) => t.port === port), JSON.stringify(found));
+    const shop = await scanTelnetConsoles('127.0.0.1', [site.port, site.port]);
+    assert.deepEqual(shop, [], 'an HTTP server is not a telnet console');
+    const info = await readCrawlInfo({ host: '127.0.0.1', port }, crawl.telnetPassword!);
+    assert.equal(info?.spider, 'leaky');
+    assert.ok(typeof info?.uptimeS === 'number' && info.uptimeS > 0, JSON.stringify(info));
+    await assert.rejects(readCrawlInfo({ host: '127.0.0.1', port }, 'wrong'), (e: Error) => /Authentication failed/.test(e.message));
+  });
+
+  it("leaves the crawl's log clean: no tracebacks from our logins, probes or failed attaches", () => {
+    const bad = crawl.output().split('\n').filter((l) => /Traceback|Unhandled|CRITICAL|AlreadyNegotiating|Error do/.test(l));
+    assert.deepEqual(bad, []);
   });
 
   it('disconnect ends the adapter and leaves the crawl running', async () => {

@@ -109,3 +109,47 @@ describe('scrapy-telnet: attach to a running crawl with no debugger', function (
     assert.match(crawl.output(), /Spider closed \(finished\)/);
   });
 });
+
+describe('scrapy-telnet: Attach to Scrapy Crawl… finds the crawl and remembers its password', function () {
+  this.timeout(120_000);
+  let lr: LiveReferencesApi;
+  let site: Site;
+  let crawl: Crawl;
+
+  before(async () => {
+    lr = await api();
+    site = await startSite({ products: 4000, delayMs: 30 });
+    // Scrapy's own port range, as a crawl started by hand would use.
+    crawl = await startCrawl({ site, timeoutS: 110, env: { LEAKY_TELNET_PORT: '6023,6073', LEAKY_CONCURRENCY: '2' } });
+  });
+  after(async () => {
+    for (const s of [vscode.debug.activeDebugSession].filter((x): x is vscode.DebugSession => x?.type === 'scrapy-telnet')) await Promise.race([vscode.debug.stopDebugging(s), sleep(5000)]);
+    await crawl?.stop();
+    await site?.stop();
+  });
+
+  it('lists the crawl, asks its password once, attaches; next time shows spider and uptime', async () => {
+    const port = crawl.telnetPort!;
+    assert.ok(port >= 6023 && port <= 6073, String(port));
+    const started = new Promise<vscode.DebugSession>((resolve) => {
+      const sub = vscode.debug.onDidStartDebugSession((s) => { if (s.type === 'scrapy-telnet') { sub.dispose(); resolve(s); } });
+    });
+    const attached = vscode.commands.executeCommand<vscode.DebugConfiguration | undefined>('liveReferences.attachScrapyCrawl');
+    const first = await ui<{ text: string; title: string }>('attachScrapyPicker', { port, expect: 'password needed', password: crawl.telnetPassword });
+    assert.match(first.title, new RegExp(`Scrapy telnet console 127\\.0\\.0\\.1:${port}`));
+    const config = await attached;
+    assert.equal(config?.port, port);
+    assert.equal('password' in (config ?? {}), false);
+    const session = await Promise.race([started, sleep(20_000).then(() => { throw new Error('no session'); })]);
+    await waitFor('Live References rows over the discovered session', () => lr.liveRefs.rowsOf(session.id).some((r) => r.className === 'HtmlResponse'), 60_000);
+    const ended = new Promise<void>((resolve) => { const sub = vscode.debug.onDidTerminateDebugSession((s) => { if (s.id === session.id) { sub.dispose(); resolve(); } }); });
+    await vscode.debug.stopDebugging(session);
+    await ended;
+    assert.equal(crawl.output().includes('Spider closed'), false, 'disconnecting left the crawl running');
+    // The password is remembered in SecretStorage: the picker logs in and shows what runs there.
+    const again = vscode.commands.executeCommand('liveReferences.attachScrapyCrawl');
+    const second = await ui<{ text: string }>('attachScrapyPicker', { port, expect: 'spider leaky · up \\d+', screenshot: 'attach-scrapy-crawl' });
+    assert.match(second.text, /pid \d+/);
+    assert.equal(await again, undefined, 'dismissed');
+  });
+});

@@ -41,3 +41,12 @@ export function callExpression(bundle: AgentBundle, id: number, method: string, 
   const b64 = Buffer.from(JSON.stringify(params ?? {}), 'utf8').toString('base64');
   return `__import__('sys').modules[${JSON.stringify(bundle.moduleKey)}].call(${id}, ${JSON.stringify(method)}, '${b64}', ${JSON.stringify(mode)})`;
 }
+
+/**
+ * A call to `releaseAll` that needs no reply and whose value is always None (so no debugpy
+ * version prints it): sent as a statement when an engine is disposed, just before its
+ * transport closes.
+ */
+export function releaseAllStatement(bundle: AgentBundle): string {
+  return `(lambda m: m and m.call(0, 'releaseAll', '', 'event') and None)(__import__('sys').modules.get(${JSON.stringify(bundle.moduleKey)}))`;
+}

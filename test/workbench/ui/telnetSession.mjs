@@ -28,4 +28,35 @@ export default [
       return { text };
     },
   },
+  {
+    // The "Attach to Scrapy Crawl…" picker (opened by the in-host test): waits for the row of
+    // ctx.args.port to match ctx.args.expect, then picks it and answers the password box with
+    // ctx.args.password, or dismisses the picker.
+    name: 'attachScrapyPicker',
+    onDemand: true,
+    async run(page, ctx) {
+      const widget = page.locator('.quick-input-widget');
+      const row = widget.locator('.monaco-list-row', { hasText: `127.0.0.1:${ctx.args.port}` }).first();
+      const deadline = Date.now() + 20_000;
+      let text = '';
+      for (;;) {
+        text = (await row.innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').trim();
+        if (new RegExp(ctx.args.expect).test(text)) break;
+        if (Date.now() > deadline) throw new Error(`picker row for port ${ctx.args.port}: ${JSON.stringify(text)}; rows: ${(await widget.locator('.monaco-list-row').allInnerTexts()).join(' | ')}`);
+        await sleep(250);
+      }
+      if (ctx.args.screenshot) await ctx.screenshot(ctx.args.screenshot);
+      if (!ctx.args.password) {
+        await page.keyboard.press('Escape');
+        return { text };
+      }
+      await row.click();
+      const box = widget.locator('input[type="password"]');
+      await box.waitFor({ state: 'visible', timeout: 15_000 });
+      const title = (await widget.locator('.quick-input-title').innerText().catch(() => '')).trim();
+      await box.fill(ctx.args.password);
+      await box.press('Enter');
+      return { text, title };
+    },
+  },
 ];
