@@ -9,15 +9,11 @@ import { connectDebugpy } from './transports/dapSocketClient';
 import { TelnetEvaluator } from './transports/telnetEvaluator';
 import { runStdioAdapter } from './telnet/stdioAdapter';
 import { formatLiveRefs } from './shared/prefsFormat';
-<<<<<<< HEAD
-import type { ObjectSummary, Partition, WhyResult } from './shared/types';
+import type { ObjectSummary, Partition, RetainedResult, WhyResult } from './shared/types';
 import { describeUserCodeRule, formatSite, missingLeakSiteHint } from './shared/siteFormat';
 import { creationSitesEnv } from './common/launchEnv';
 import { findAgentDir } from './engines/python/agentBundle';
 import type { CreationSitesOptions } from './engines/python/pythonEngine';
-=======
-import type { ObjectSummary, Partition, RetainedResult, WhyResult } from './shared/types';
->>>>>>> main
 import { runTimeCommand, TIME_COMMANDS, TIME_USAGE } from './cliTime';
 
 const USAGE = `usage: liveref <command> [options]
@@ -27,14 +23,10 @@ commands:
   oldest CLASS                the oldest live object of CLASS (get_oldest)
   iter CLASS                  every live object of CLASS (iter_all)
   why CLASS                   why the oldest object of CLASS is alive: referrer chain with file:line
-<<<<<<< HEAD
-  partition --by type|via     heap partition (Guppy's bytype / byvia)
-  env                         shell lines that make a Python program record creation sites from its
-                              first line: eval "$(liveref env)"; python3 -m debugpy … (no connection)
-=======
   partition --by type|via     heap partition (Guppy's bytype / byvia); --retained adds each row's retained size
   retained CLASS              what releasing CLASS's live objects would free (--via LABEL: one by-via row)
->>>>>>> main
+  env                         shell lines that make a Python program record creation sites from its
+                              first line: eval "$(liveref env)"; python3 -m debugpy … (no connection)
   dap                         the scrapy-telnet debug adapter on stdin/stdout (DAP), for any DAP client
 ${TIME_USAGE}
 connection (one of):
@@ -168,14 +160,9 @@ async function run(argv: string[]): Promise<number> {
   });
   const [command, className] = positionals;
   if (values.help || !command) { process.stdout.write(USAGE); return values.help ? 0 : 2; }
-<<<<<<< HEAD
   if (command === 'env') { process.stdout.write(shellEnv() + '\n'); return 0; }
-  if (['oldest', 'iter', 'why', 'ages'].includes(command) && !className) throw new UsageError(`${command} needs a CLASS`);
-  if (![...['prefs', 'oldest', 'iter', 'why', 'partition'], ...TIME_COMMANDS].includes(command)) throw new UsageError(`unknown command ${command}`);
-=======
   if (['oldest', 'iter', 'why', 'ages', 'retained'].includes(command) && !className) throw new UsageError(`${command} needs a CLASS`);
   if (![...['prefs', 'oldest', 'iter', 'why', 'partition', 'retained'], ...TIME_COMMANDS].includes(command)) throw new UsageError(`unknown command ${command}`);
->>>>>>> main
   const out = (text: string, data: unknown) => process.stdout.write(values.json ? JSON.stringify(data, null, 2) + '\n' : text + '\n');
   const { engine, close } = await connect(values);
   try {
