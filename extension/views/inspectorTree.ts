@@ -164,7 +164,7 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
     const info = await this.sourceOf(root);
     const links: InspectorNode[] = [];
     if (info.allocation) links.push({ kind: 'link', root, label: vscode.l10n.t('Allocated at'), location: info.allocation, icon: 'go-to-file' });
-    else if (!info.tracemalloc) links.push({
+    else if (!info.tracemalloc && info.allocationSitesSupported !== false) links.push({
       kind: 'link', root, label: vscode.l10n.t('Allocation site unknown'), icon: 'info',
       detail: vscode.l10n.t('turn on tracemalloc (PYTHONTRACEMALLOC=25)'),
       command: { command: 'liveReferences.enableTracemalloc', title: vscode.l10n.t('Turn on allocation tracing') },
@@ -185,7 +185,7 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
       detail: `${hop.referrer.url ?? hop.referrer.repr}${hop.allocation ? `  ${describeLocation(hop.allocation)}` : ''}`,
     });
     nodes.push({ kind: 'link', root, icon: 'debug-stackframe-dot', label: vscode.l10n.t('Root: {0}', why.rootName ?? why.rootKind) });
-    if (!why.tracemalloc) nodes.push({
+    if (!why.tracemalloc && why.allocationSitesSupported !== false) nodes.push({
       kind: 'link', root, icon: 'info', label: vscode.l10n.t('Allocation sites need tracemalloc'),
       command: { command: 'liveReferences.enableTracemalloc', title: vscode.l10n.t('Turn on allocation tracing') },
     });
