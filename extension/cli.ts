@@ -9,8 +9,9 @@ import { connectDebugpy } from './transports/dapSocketClient';
 import { TelnetEvaluator } from './transports/telnetEvaluator';
 import { runStdioAdapter } from './telnet/stdioAdapter';
 import { formatLiveRefs } from './shared/prefsFormat';
-import type { ObjectSummary, Partition, WhyResult } from './shared/types';
+import type { ObjectSummary, WhyResult } from './shared/types';
 import { runTimeCommand, TIME_COMMANDS, TIME_USAGE } from './cliTime';
+import { formatPartition, LimitError, parseLimit, partitionJson, PARTITION_USAGE } from './cliPartition';
 
 const USAGE = `usage: liveref <command> [options]
 
@@ -31,7 +32,7 @@ connection (one of):
 options:
   --json                      machine-readable output
   --ignore CLASS              hide CLASS and its subclasses (repeatable), like prefs(ignore=…)
-  --limit N  --filter TEXT    for iter
+${PARTITION_USAGE}  --filter TEXT               iter: only objects whose url or repr contains TEXT
   --type NAME | --class NAME  the set to partition by via
   --fail-over CLASS=N         exit 1 when CLASS has more than N live objects (repeatable)
   --track A,B                 Node.js: classes to count (module-scoped classes are found by name)
@@ -93,12 +94,6 @@ function formatWhy(why: WhyResult): string {
   return lines.join('\n');
 }
 
-function formatPartition(p: Partition): string {
-  const head = `Partition of a set of ${p.totalCount} objects (${p.set}). Total size = ${p.totalSize} bytes.`;
-  const rows = p.rows.map((r, i) => `${String(i).padStart(6)} ${String(r.count).padStart(8)} ${String(Math.round((100 * r.count) / (p.totalCount || 1))).padStart(3)} ${String(r.size).padStart(10)} ${String(Math.round((100 * r.size) / (p.totalSize || 1))).padStart(3)} ${r.label}`);
-  return [head, ' Index    Count   %       Size   % ' + (p.by === 'type' ? 'Type' : 'Referred Via:'), ...rows].join('\n');
-}
-
 function checkGates(gates: string[], counts: Map<string, number>): string[] {
   const failures: string[] = [];
   for (const gate of gates) {
@@ -155,7 +150,7 @@ async function runCommand(engine: LiveRefsEngine, command: string, className: st
       return 0;
     }
     case 'iter': {
-      const limit = values.limit ? Number(values.limit) : Infinity;
+      const limit = parseLimit(values.limit, 0) || Infinity;
       const items: ObjectSummary[] = [];
       let cursor: string | undefined;
       for (let offset = 0; items.length < limit;) {
@@ -177,8 +172,8 @@ async function runCommand(engine: LiveRefsEngine, command: string, className: st
     }
     default: {
       const by = values.by === 'via' ? 'via' : 'type';
-      const partition = await engine.partition({ by, type: values.type as string | undefined, className: values.class as string | undefined, limit: values.limit ? Number(values.limit) : 50, samples: 0 });
-      out(formatPartition(partition), partition);
+      const partition = await engine.partition({ by, type: values.type as string | undefined, className: values.class as string | undefined, limit: parseLimit(values.limit, 50), samples: 0 });
+      out(formatPartition(partition), partitionJson(partition));
       return 0;
     }
   }
@@ -186,6 +181,6 @@ async function runCommand(engine: LiveRefsEngine, command: string, className: st
 
 run(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: Error) => {
   process.stderr.write(`liveref: ${error.message}\n`);
-  if (error instanceof UsageError) process.stderr.write(USAGE);
+  if (error instanceof UsageError || error instanceof LimitError) process.stderr.write(USAGE);
   process.exitCode = 2;
 });
