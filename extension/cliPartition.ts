@@ -46,8 +46,10 @@ function percent(part: number, whole: number): string {
 
 export function formatPartition(p: Partition): string {
   const head = `Partition of a set of ${p.totalCount} objects (${p.set}). Total size = ${p.totalSize} bytes.`;
-  const columns = ' Index    Count   %       Size   % ' + (p.by === 'type' ? 'Type' : 'Referred Via:');
-  const rows = p.rows.map((r, i) => `${String(i).padStart(6)} ${String(r.count).padStart(8)} ${percent(r.count, p.totalCount)} ${String(r.size).padStart(10)} ${percent(r.size, p.totalSize)} ${r.label}`);
+  const withRetained = p.rows.some((r) => r.retained);
+  const retainedCell = (r: Partition['rows'][number]) => (withRetained ? ` ${String(r.retained?.size ?? '').padStart(12)}` : '');
+  const columns = ' Index    Count   %       Size   %' + (withRetained ? '     Retained' : '') + ' ' + (p.by === 'type' ? 'Type' : 'Referred Via:');
+  const rows = p.rows.map((r, i) => `${String(i).padStart(6)} ${String(r.count).padStart(8)} ${percent(r.count, p.totalCount)} ${String(r.size).padStart(10)} ${percent(r.size, p.totalSize)}${retainedCell(r)} ${r.label}`);
   const more = omittedLine(p);
   return [head, columns, ...rows, ...(more ? [more] : [])].join('\n');
 }

@@ -4,7 +4,7 @@
 // in a worker. Knows CDP; knows nothing of VS Code.
 import type {
   AgeHistogram, AgesRequest, EngineInfo, HeapMarkInfo, InspectResult, IterPage, LiveRefRow, LiveRefsSnapshot, ObjectHandle, ObjectSummary, Partition,
-  PartitionRequest, SourceInfo, WhyResult,
+  PartitionRequest, RetainedResult, SourceInfo, WhyResult,
 } from '../../shared/types';
 import { CallOptions, EngineError, IterRequest, LiveRefsEngine, LongCallOptions } from '../liveRefsEngine';
 import type { CdpConnection } from '../../transports/cdpConnection';
@@ -56,7 +56,7 @@ export class NodeEngine implements LiveRefsEngine {
     await this.connect(options);
     const v = await this.guard(() => this.page.evaluate('JSON.stringify([process.version, process.pid])', { ...options, byValue: true }));
     const [version, pid] = JSON.parse(String(v.value)) as [string, number];
-    return { runtime: 'node', version, trackref: true, tracemalloc: false, pid, unsupported: ['markHeap', 'heapMark'] };
+    return { runtime: 'node', version, trackref: true, tracemalloc: false, pid, unsupported: ['markHeap', 'heapMark', 'retained'] };
   }
 
   async liveRefs(ignore: readonly string[], options?: CallOptions): Promise<LiveRefsSnapshot> {
@@ -161,6 +161,10 @@ export class NodeEngine implements LiveRefsEngine {
 
   async heapMark(): Promise<HeapMarkInfo | null> {
     throw new EngineError('unavailable', 'Mark Heap is not available for Node.js programs yet.');
+  }
+
+  async retained(): Promise<RetainedResult> {
+    throw new EngineError('unavailable', 'Retained size is not available for Node.js programs yet.');
   }
 
   async release(handles: readonly ObjectHandle[]): Promise<void> {
