@@ -247,6 +247,7 @@ export class HeapAnalysis {
     const offProgress = this.cdp.on('HeapProfiler.reportHeapSnapshotProgress', (p) => options.onProgress?.({ phase: 'snapshot', done: Number(p.done), total: Number(p.total) }));
     const started = Date.now();
     try {
+      await this.page.settle(1000);
       await this.cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true, captureNumericValue: false }, { timeoutMs: 30 * 60_000, signal: options.signal });
       options.onProgress?.({ phase: 'parsing', done: 0, total: 1 });
       const parsed = snapshot.parsed();

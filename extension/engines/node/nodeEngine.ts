@@ -193,7 +193,9 @@ export class NodeEngine implements LiveRefsEngine {
    */
   private async collectGarbageIfSmall(options?: CallOptions): Promise<void> {
     const { usedSize } = await this.cdp.send<{ usedSize: number }>('Runtime.getHeapUsage', {}, options);
-    if (usedSize <= (this.options.exactGcBelowBytes ?? 64 * 1024 * 1024)) await this.cdp.send('HeapProfiler.collectGarbage', {}, options);
+    if (usedSize > (this.options.exactGcBelowBytes ?? 64 * 1024 * 1024)) return;
+    await this.page.settle(300);
+    await this.cdp.send('HeapProfiler.collectGarbage', {}, options);
   }
 
   /** [[FunctionLocation]] of a class is its constructor; the class is declared a few lines up. */
