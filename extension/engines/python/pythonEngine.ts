@@ -97,7 +97,7 @@ export class PythonEngine implements LiveRefsEngine {
     try {
       for (;;) {
         if (options.signal?.aborted) throw new EvaluatorError('cancelled', 'Cancelled.');
-        const step = await this.call<JobStep>('jobStep', { job, budgetMs: 250 }, { timeoutMs: 60_000, signal: options.signal });
+        const step = await this.call<JobStep>('jobStep', { job, budgetMs: this.evaluator.jobStepBudgetMs ?? 250 }, { timeoutMs: 60_000, signal: options.signal });
         options.onProgress?.(step.progress);
         if (step.done && step.result) return step.result as T;
       }
