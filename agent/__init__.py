@@ -10,6 +10,7 @@ import threading
 
 from . import handles, inspector, liverefs, protocol, sandbox, tracked  # noqa: F401
 from . import source, why, jobs  # noqa: F401
+from . import retained  # noqa: F401
 from . import ages, heapmark, rss  # noqa: F401
 from . import lifecycle
 
@@ -30,6 +31,7 @@ def _hello(params):
         'trackref': tracked.module() is not None,
         'tracemalloc': tracing,
         'debugpy': protocol.debugpy_version(),
+        'creationSites': source.sites_status(),
     }
 
 
@@ -62,9 +64,11 @@ METHODS = {
     'releaseAll': _release_all,
     'sourceOf': _lazy('source', 'source_of'),
     'why': _lazy('why', 'why'),
+    'configure': _lazy('source', 'configure'),
     'partitionStart': _lazy('jobs', 'partition_start'),
     'jobStep': _lazy('jobs', 'job_step'),
     'jobCancel': _lazy('jobs', 'job_cancel'),
+    'retainedStart': _lazy('jobs', 'retained_start'),
     'ages': _lazy('ages', 'ages'),
     'markStart': _lazy('jobs', 'mark_start'),
     'markInfo': _lazy('heapmark', 'info_call'),

@@ -58,8 +58,9 @@ def _row(rows, key):
     return row
 
 
-def by_via(type_label=None, class_name=None, limit=200, samples=5, mark=None):
-    """`mark` (a heapmark.Mark) restricts the set to the objects created since the mark."""
+def by_via(type_label=None, class_name=None, limit=200, samples=5, mark=None, group=None):
+    """`mark` (a heapmark.Mark) restricts the set to the objects created since the mark.
+    `group`: when a dict, receives label -> [objects of the row] (retained.py's sets)."""
     t0 = time.time()
     targets = []
     members = partition.AddrSet()    # addresses of the targets
@@ -184,6 +185,8 @@ def by_via(type_label=None, class_name=None, limit=200, samples=5, mark=None):
                             row[1] += size(t)
                             if len(row[2]) < samples:
                                 row[2].append(t)
+                            if group is not None:
+                                group.setdefault(label, []).append(t)
                         elif old is None:
                             labels[i] = label
                         elif type(old) is str:
@@ -213,6 +216,8 @@ def by_via(type_label=None, class_name=None, limit=200, samples=5, mark=None):
             row[1] += size(t)
             if len(row[2]) < samples:
                 row[2].append(t)
+            if group is not None:
+                group.setdefault(key, []).append(t)
         t = None
         labels.clear()
         count = len(targets)

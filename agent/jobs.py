@@ -4,7 +4,7 @@ jobs (not stepped for EXPIRE_S) are dropped by the worker's idle housekeeping.""
 import threading
 import time
 
-from . import byvia, heapmark, partition, protocol, sandbox, source, tracked
+from . import byvia, heapmark, partition, protocol, retained, sandbox, source, tracked
 
 MAX_JOBS = 2
 EXPIRE_S = 60.0
@@ -64,7 +64,7 @@ CHUNK_FAST, CHUNK_TRACED = 5000, 1000
 
 def partition_start(params):
     by = params.get('by') or 'type'
-    partition.CHUNK = CHUNK_TRACED if source.tracing() else CHUNK_FAST
+    _chunking()
     limit = _int(params, 'limit', 200, 1, 10000)
     samples = _int(params, 'samples', 5, 0, 50)
     mark = None
@@ -77,15 +77,24 @@ def partition_start(params):
     elif by == 'type':
         if params.get('type') or params.get('className'):
             raise protocol.AgentError('agent', "by 'type' partitions the whole heap; use by 'via' for a set")
-        gen = partition.by_type(params.get('scope') or 'reachable', limit, samples)
+        if params.get('retained'):
+            gen = retained.partition('type', params.get('scope') or 'reachable', None, None, limit, samples,
+                                     _int(params, 'retainedRows', 10, 0, 200))
+        else:
+            gen = partition.by_type(params.get('scope') or 'reachable', limit, samples)
     elif by == 'via':
         type_label, class_name = params.get('type'), params.get('className')
         if not isinstance(type_label, str) and not isinstance(class_name, str):
             raise protocol.AgentError('agent', "by 'via' needs a type or a className")
         if isinstance(class_name, str) and tracked.find(class_name) is None:
             raise protocol.AgentError('unknownClass', 'No tracked class named %r.' % class_name)
-        gen = byvia.by_via(type_label if isinstance(type_label, str) else None,
-                           class_name if isinstance(class_name, str) else None, limit, samples, mark)
+        type_label = type_label if isinstance(type_label, str) else None
+        class_name = class_name if isinstance(class_name, str) else None
+        if params.get('retained'):
+            gen = retained.partition('via', None, type_label, class_name, limit, samples,
+                                     _int(params, 'retainedRows', 50, 0, 10000), mark)
+        else:
+            gen = byvia.by_via(type_label, class_name, limit, samples, mark)
     else:
         raise protocol.AgentError('agent', 'Unknown partition kind %r.' % (by,))
     return start(gen)
@@ -95,6 +104,21 @@ def mark_start(params):
     """Mark Heap as a job (a walk of the whole heap, stepped like a partition)."""
     partition.CHUNK = CHUNK_TRACED if source.tracing() else CHUNK_FAST
     return start(heapmark.mark_gen())
+
+
+def retained_start(params):
+    """A retained-size job (retained.py). Another job's lists would hold every object once and
+    make everything look kept, so other jobs are dropped first."""
+    _chunking()
+    gen = retained.of_request(params)
+    with _lock:
+        for job_id in list(_jobs):
+            _drop(job_id)
+    return start(gen)
+
+
+def _chunking():
+    partition.CHUNK = CHUNK_TRACED if source.tracing() else CHUNK_FAST
 
 
 def start(gen):

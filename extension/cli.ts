@@ -9,7 +9,11 @@ import { connectDebugpy } from './transports/dapSocketClient';
 import { TelnetEvaluator } from './transports/telnetEvaluator';
 import { runStdioAdapter } from './telnet/stdioAdapter';
 import { formatLiveRefs } from './shared/prefsFormat';
-import type { ObjectSummary, Partition, WhyResult } from './shared/types';
+import type { ObjectSummary, Partition, RetainedResult, WhyResult } from './shared/types';
+import { describeUserCodeRule, formatSite, missingLeakSiteHint } from './shared/siteFormat';
+import { creationSitesEnv } from './common/launchEnv';
+import { findAgentDir } from './engines/python/agentBundle';
+import type { CreationSitesOptions } from './engines/python/pythonEngine';
 import { runTimeCommand, TIME_COMMANDS, TIME_USAGE } from './cliTime';
 
 const USAGE = `usage: liveref <command> [options]
@@ -19,7 +23,10 @@ commands:
   oldest CLASS                the oldest live object of CLASS (get_oldest)
   iter CLASS                  every live object of CLASS (iter_all)
   why CLASS                   why the oldest object of CLASS is alive: referrer chain with file:line
-  partition --by type|via     heap partition (Guppy's bytype / byvia)
+  partition --by type|via     heap partition (Guppy's bytype / byvia); --retained adds each row's retained size
+  retained CLASS              what releasing CLASS's live objects would free (--via LABEL: one by-via row)
+  env                         shell lines that make a Python program record creation sites from its
+                              first line: eval "$(liveref env)"; python3 -m debugpy … (no connection)
   dap                         the scrapy-telnet debug adapter on stdin/stdout (DAP), for any DAP client
 ${TIME_USAGE}
 connection (one of):
@@ -33,7 +40,11 @@ options:
   --ignore CLASS              hide CLASS and its subclasses (repeatable), like prefs(ignore=…)
   --limit N  --filter TEXT    for iter
   --type NAME | --class NAME  the set to partition by via
+  --retained                  partition: add a retained {count, size} to the rows
+  --via LABEL                 retained: only the objects of CLASS in this by-via row
   --fail-over CLASS=N         exit 1 when CLASS has more than N live objects (repeatable)
+  --no-creation-sites         do not install the creation-site hook (trackref) in the program
+  --library-modules A,B       packages that are not user code for leak sites (default scrapy,twisted)
   --track A,B                 Node.js: classes to count (module-scoped classes are found by name)
   --discover N                Node.js: also count the N most numerous classes (default 10; 0 for none)
 `;
@@ -61,7 +72,7 @@ async function connect(values: Record<string, unknown>): Promise<{ engine: LiveR
   if (typeof values.debugpy === 'string') {
     const [host, port] = parseHostPort(values.debugpy, '--debugpy');
     const { evaluator, client } = await connectDebugpy(host, port);
-    const engine = new PythonEngine(evaluator, undefined, trace);
+    const engine = new PythonEngine(evaluator, undefined, trace, sitesOptions(values));
     return { engine, close: async () => { await engine.releaseAll().catch(() => undefined); await client.close(); } };
   }
   if (typeof values.telnet === 'string') {
@@ -70,10 +81,21 @@ async function connect(values: Record<string, unknown>): Promise<{ engine: LiveR
     const password = variable ? process.env[variable] : undefined;
     if (!variable || password === undefined) throw new UsageError('--telnet needs --password-env VAR naming an environment variable that holds the password');
     const evaluator = await TelnetEvaluator.connect({ host, port, password });
-    const engine = new PythonEngine(evaluator, undefined, trace);
+    const engine = new PythonEngine(evaluator, undefined, trace, sitesOptions(values));
     return { engine, close: async () => { await engine.releaseAll().catch(() => undefined); evaluator.dispose(); } };
   }
   throw new UsageError('give --debugpy HOST:PORT, --telnet HOST:PORT --password-env VAR or --inspect HOST:PORT');
+}
+
+function sitesOptions(values: Record<string, unknown>): CreationSitesOptions {
+  const modules = typeof values['library-modules'] === 'string' ? values['library-modules'].split(',').map((m) => m.trim()).filter(Boolean) : undefined;
+  return { enabled: !values['no-creation-sites'], libraryModules: modules };
+}
+
+/** `liveref env`: POSIX shell lines that put the creation-site hook on the program's PYTHONPATH. */
+function shellEnv(): string {
+  const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  return Object.entries(creationSitesEnv(findAgentDir(__dirname))).map(([k, v]) => `export ${k}=${quote(v)}`).join('\n');
 }
 
 function describe(summary: ObjectSummary): string {
@@ -84,19 +106,28 @@ function describe(summary: ObjectSummary): string {
 function formatWhy(why: WhyResult): string {
   const lines = [describe(why.target)];
   for (const hop of why.hops) {
-    const where = hop.allocation ? `  ${hop.allocation.path}:${hop.allocation.line}` : '';
+    const where = hop.allocation ? `  ${formatSite(hop.allocation)}` : hop.creationState === 'beforeAttach' ? '  (created before Live References attached)' : '';
     lines.push(`  ← ${hop.via}  ${hop.referrer.typeName} ${hop.referrer.url ?? hop.referrer.repr}${where}`);
   }
   lines.push(`root: ${why.rootKind}${why.rootName ? ` (${why.rootName})` : ''}`);
-  if (why.leakSite) lines.push(`leak site: ${why.leakSite.path}:${why.leakSite.line}`);
-  else if (!why.tracemalloc) lines.push('no allocation sites: start the program with PYTHONTRACEMALLOC=25 to see where each referrer was created');
+  if (why.leakSite) lines.push(`leak site: ${formatSite(why.leakSite)}  (${describeUserCodeRule(why.userCode)})`);
+  else lines.push(missingLeakSiteHint(why));
   return lines.join('\n');
 }
 
 function formatPartition(p: Partition): string {
   const head = `Partition of a set of ${p.totalCount} objects (${p.set}). Total size = ${p.totalSize} bytes.`;
-  const rows = p.rows.map((r, i) => `${String(i).padStart(6)} ${String(r.count).padStart(8)} ${String(Math.round((100 * r.count) / (p.totalCount || 1))).padStart(3)} ${String(r.size).padStart(10)} ${String(Math.round((100 * r.size) / (p.totalSize || 1))).padStart(3)} ${r.label}`);
-  return [head, ' Index    Count   %       Size   % ' + (p.by === 'type' ? 'Type' : 'Referred Via:'), ...rows].join('\n');
+  const withRetained = p.rows.some((r) => r.retained);
+  const retainedCell = (r: Partition['rows'][number]) => (withRetained ? ` ${String(r.retained?.size ?? '').padStart(12)}` : '');
+  const rows = p.rows.map((r, i) => `${String(i).padStart(6)} ${String(r.count).padStart(8)} ${String(Math.round((100 * r.count) / (p.totalCount || 1))).padStart(3)} ${String(r.size).padStart(10)} ${String(Math.round((100 * r.size) / (p.totalSize || 1))).padStart(3)}${retainedCell(r)} ${r.label}`);
+  return [head, ' Index    Count   %       Size   %' + (withRetained ? '     Retained' : '') + ' ' + (p.by === 'type' ? 'Type' : 'Referred Via:'), ...rows].join('\n');
+}
+
+function formatRetained(r: RetainedResult): string {
+  const head = `Releasing ${r.set} (${r.setCount} objects) would free ${r.count} objects, ${r.size} bytes${r.exact ? '' : ' (at least: the cycle search hit its budget)'}.`;
+  const rows = r.byType.map((t) => `${String(t.count).padStart(8)} ${String(t.size).padStart(12)} ${t.label}`);
+  const largest = r.largest.map((o) => `  ${String(o.size ?? 0).padStart(12)} ${describe(o)}`);
+  return [head, '   Count         Size Type', ...rows, ...(largest.length ? ['largest:', ...largest] : [])].join('\n');
 }
 
 function checkGates(gates: string[], counts: Map<string, number>): string[] {
@@ -122,13 +153,16 @@ async function run(argv: string[]): Promise<number> {
       json: { type: 'boolean' }, ignore: { type: 'string', multiple: true }, limit: { type: 'string' },
       filter: { type: 'string' }, by: { type: 'string' }, type: { type: 'string' }, class: { type: 'string' },
       'fail-over': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+      retained: { type: 'boolean' }, via: { type: 'string' },
       scale: { type: 'string' }, bins: { type: 'string' },
+      'no-creation-sites': { type: 'boolean' }, 'library-modules': { type: 'string' },
     },
   });
   const [command, className] = positionals;
   if (values.help || !command) { process.stdout.write(USAGE); return values.help ? 0 : 2; }
-  if (['oldest', 'iter', 'why', 'ages'].includes(command) && !className) throw new UsageError(`${command} needs a CLASS`);
-  if (![...['prefs', 'oldest', 'iter', 'why', 'partition'], ...TIME_COMMANDS].includes(command)) throw new UsageError(`unknown command ${command}`);
+  if (command === 'env') { process.stdout.write(shellEnv() + '\n'); return 0; }
+  if (['oldest', 'iter', 'why', 'ages', 'retained'].includes(command) && !className) throw new UsageError(`${command} needs a CLASS`);
+  if (![...['prefs', 'oldest', 'iter', 'why', 'partition', 'retained'], ...TIME_COMMANDS].includes(command)) throw new UsageError(`unknown command ${command}`);
   const out = (text: string, data: unknown) => process.stdout.write(values.json ? JSON.stringify(data, null, 2) + '\n' : text + '\n');
   const { engine, close } = await connect(values);
   try {
@@ -175,9 +209,14 @@ async function runCommand(engine: LiveRefsEngine, command: string, className: st
       out(formatWhy(why), why);
       return 0;
     }
+    case 'retained': {
+      const result = await engine.retained({ className: className!, via: values.via as string | undefined, largest: 5 });
+      out(formatRetained(result), result);
+      return 0;
+    }
     default: {
       const by = values.by === 'via' ? 'via' : 'type';
-      const partition = await engine.partition({ by, type: values.type as string | undefined, className: values.class as string | undefined, limit: values.limit ? Number(values.limit) : 50, samples: 0 });
+      const partition = await engine.partition({ by, type: values.type as string | undefined, className: values.class as string | undefined, limit: values.limit ? Number(values.limit) : 50, samples: 0, retained: values.retained === true || undefined });
       out(formatPartition(partition), partition);
       return 0;
     }

@@ -2,7 +2,7 @@
 // the injected agent; a Node engine will drive CDP. Nothing here knows which.
 import type {
   AgeHistogram, AgesRequest, EngineInfo, HeapMarkInfo, InspectResult, IterPage, LiveRefsSnapshot, ObjectHandle, ObjectSummary, Partition,
-  PartitionRequest, Progress, SourceInfo, WhyResult,
+  PartitionRequest, Progress, RetainedRequest, RetainedResult, SourceInfo, WhyResult,
 } from '../shared/types';
 
 export interface CallOptions {
@@ -39,6 +39,8 @@ export interface LiveRefsEngine {
   sourceOf(handle: ObjectHandle, options?: CallOptions): Promise<SourceInfo>;
   why(handle: ObjectHandle, options?: CallOptions): Promise<WhyResult>;
   partition(request: PartitionRequest, options?: LongCallOptions): Promise<Partition>;
+  /** What releasing a set would free (refcount-exact). Engines that cannot: EngineError('unavailable'). */
+  retained(request: RetainedRequest, options?: LongCallOptions): Promise<RetainedResult>;
   release(handles: readonly ObjectHandle[]): Promise<void>;
   /** Age histogram of a tracked class's live objects (creation times). */
   ages(request: AgesRequest, options?: CallOptions): Promise<AgeHistogram>;

@@ -7,6 +7,26 @@ export interface SourceLocation {
   line: number;
   /** Function or class name at that location, when known. */
   name?: string;
+  /** Which record a creation/allocation site came from (absent for class and callback links). */
+  source?: SiteSource;
+}
+
+/** `creation`: Scrapy trackref's creation-site hook; `tracemalloc`: the allocation traceback. */
+export type SiteSource = 'creation' | 'tracemalloc';
+
+/**
+ * Whether the creation-site hook knows where an object was created: `recorded`; `beforeAttach`
+ * (tracked, created before Live References attached); `missing` (tracked, no record);
+ * `untracked` (not a trackref object); `off` (creation sites are turned off).
+ */
+export type CreationState = 'recorded' | 'beforeAttach' | 'missing' | 'untracked' | 'off';
+
+/** The rule that picks the first frame "in user code" of a stack. */
+export interface UserCodeRule {
+  /** Top-level packages whose folders count as library code (setting liveReferences.libraryModules). */
+  libraryModules: string[];
+  /** Always library code: stdlib, site-packages, dist-packages, pseudo files. */
+  skips: string[];
 }
 
 /** One row of `prefs()`: a tracked class, its live count and the age of its oldest instance. */
@@ -84,6 +104,10 @@ export interface SourceInfo {
   allocation?: SourceLocation;
   /** Full allocation stack, most recent call last. */
   allocationStack?: SourceLocation[];
+  /** Creation-site hook: its state for this object, and the recorded stack (most recent call last). */
+  creationState?: CreationState;
+  creationStack?: SourceLocation[];
+  userCode?: UserCodeRule;
   classDef?: SourceLocation;
   callback?: SourceLocation;
   errback?: SourceLocation;
@@ -93,8 +117,10 @@ export interface SourceInfo {
 export interface WhyHop {
   referrer: ObjectSummary;
   via: string;
-  /** Allocation site of the referrer in user code, when tracemalloc knows it. */
+  /** Creation (or allocation) site of the referrer in user code, when known; see `source`. */
   allocation?: SourceLocation;
+  /** For a tracked referrer without a site: why (e.g. created before Live References attached). */
+  creationState?: CreationState;
 }
 
 export type WhyRootKind = 'module' | 'tracked' | 'root' | 'frame' | 'none' | 'depth';
@@ -110,6 +136,9 @@ export interface WhyResult {
   /** The allocation site of the nearest referrer created in user code: where the leak is. */
   leakSite?: SourceLocation;
   tracemalloc: boolean;
+  /** True when the creation-site hook is recording in the debuggee. */
+  creationSites?: boolean;
+  userCode?: UserCodeRule;
 }
 
 export type PartitionKind = 'type' | 'via';
@@ -130,6 +159,8 @@ export interface PartitionRow {
   /** Heap since mark only: objects (and their bytes) not in the mark; `samples` are of these. */
   newCount?: number;
   newSize?: number;
+  /** What releasing this row's objects would free; only when the partition asked for it. */
+  retained?: RetainedSize;
 }
 
 export interface Partition {
@@ -157,6 +188,9 @@ export interface PartitionRequest {
   samples?: number;
   /** Only the objects created since the heap mark; by type adds countDelta/sizeDelta/newCount. */
   sinceMark?: boolean;
+  /** Also compute each row's retained size (for the first `retainedRows` rows). */
+  retained?: boolean;
+  retainedRows?: number;
 }
 
 /** Reported while a long job runs. */
@@ -173,6 +207,8 @@ export interface EngineInfo {
   trackref: boolean;
   tracemalloc: boolean;
   pid?: number;
+  /** True when creation sites are recorded (Python: the trackref hook). */
+  creationSites?: boolean;
   /** LiveRefsEngine methods this runtime cannot serve (they throw 'unavailable'); views hide them. */
   unsupported?: string[];
 }
@@ -212,4 +248,41 @@ export interface HeapMarkInfo {
   elapsedMs: number;
   /** Memory the mark itself takes in the program. */
   markBytes: number;
+}
+
+/** Objects freed if a set were released: the set itself plus everything only it keeps alive. */
+export interface RetainedSize {
+  count: number;
+  /** Bytes (shallow sizes of every freed object). */
+  size: number;
+}
+
+/** The set whose retained size is asked: a tracked class, one of its via rows, a by-type row, or one object. */
+export interface RetainedRequest {
+  className?: string;
+  type?: string;
+  /** A by-via row label of `className` or `type` ('' for objects no referrer names). */
+  via?: string;
+  handle?: ObjectHandle;
+  /** How many of the largest freed objects to return (with handles). */
+  largest?: number;
+}
+
+export interface RetainedTypeRow {
+  label: string;
+  count: number;
+  size: number;
+}
+
+export interface RetainedResult extends RetainedSize {
+  /** What was released, e.g. `class HtmlResponse`. */
+  set: string;
+  /** Objects in the set itself (counted in `count`). */
+  setCount: number;
+  /** False when the cycle search hit its budget: some garbage cycles may be counted as kept. */
+  exact: boolean;
+  /** Freed objects by type, largest first. */
+  byType: RetainedTypeRow[];
+  largest: ObjectSummary[];
+  elapsedMs: number;
 }

@@ -4,13 +4,13 @@
 // in a worker. Knows CDP; knows nothing of VS Code.
 import type {
   AgeHistogram, AgesRequest, EngineInfo, HeapMarkInfo, InspectResult, IterPage, LiveRefRow, LiveRefsSnapshot, ObjectHandle, ObjectSummary, Partition,
-  PartitionRequest, SourceInfo, WhyResult,
+  PartitionRequest, RetainedResult, SourceInfo, WhyResult,
 } from '../../shared/types';
 import { CallOptions, EngineError, IterRequest, LiveRefsEngine, LongCallOptions } from '../liveRefsEngine';
 import type { CdpConnection } from '../../transports/cdpConnection';
 import { EvaluatorError } from '../../transports/evaluator';
 import { PageCalls, PageError, RemoteObject } from './pageCalls';
-import { ScriptCatalog } from './scriptCatalog';
+import { CdpLocation, ScriptCatalog } from './scriptCatalog';
 import { ClassTracker, TrackedClass } from './classTracker';
 import { children, PropertyDescriptor, summarize } from './remoteObjects';
 import { HeapAnalysis } from './heapAnalysis';
@@ -56,7 +56,7 @@ export class NodeEngine implements LiveRefsEngine {
     await this.connect(options);
     const v = await this.guard(() => this.page.evaluate('JSON.stringify([process.version, process.pid])', { ...options, byValue: true }));
     const [version, pid] = JSON.parse(String(v.value)) as [string, number];
-    return { runtime: 'node', version, trackref: true, tracemalloc: false, pid, unsupported: ['markHeap', 'heapMark'] };
+    return { runtime: 'node', version, trackref: true, tracemalloc: false, pid, unsupported: ['markHeap', 'heapMark', 'retained'] };
   }
 
   async liveRefs(ignore: readonly string[], options?: CallOptions): Promise<LiveRefsSnapshot> {
@@ -129,7 +129,7 @@ export class NodeEngine implements LiveRefsEngine {
         if (!ctor.objectId) return { tracemalloc: false };
         const location = await this.tracker.functionLocation(ctor.objectId);
         const name = String((await this.page.callOn(ctor.objectId, 'function() { return this.name; }', [], { byValue: true })).value ?? '');
-        const classDef = location ? await this.scripts.locate(location, name) : undefined;
+        const classDef = location ? await this.scripts.locate(await this.classLine(location, name), name) : undefined;
         return { tracemalloc: false, classDef };
       } finally {
         await this.releaseGroup(group);
@@ -163,6 +163,10 @@ export class NodeEngine implements LiveRefsEngine {
     throw new EngineError('unavailable', 'Mark Heap is not available for Node.js programs yet.');
   }
 
+  async retained(): Promise<RetainedResult> {
+    throw new EngineError('unavailable', 'Retained size is not available for Node.js programs yet.');
+  }
+
   async release(handles: readonly ObjectHandle[]): Promise<void> {
     if (this.cdp.closed) return;
     await Promise.all(handles.map((objectId) => this.cdp.send('Runtime.releaseObject', { objectId }, { timeoutMs: 5_000 }).catch(() => undefined)));
@@ -189,6 +193,18 @@ export class NodeEngine implements LiveRefsEngine {
   private async collectGarbageIfSmall(options?: CallOptions): Promise<void> {
     const { usedSize } = await this.cdp.send<{ usedSize: number }>('Runtime.getHeapUsage', {}, options);
     if (usedSize <= (this.options.exactGcBelowBytes ?? 64 * 1024 * 1024)) await this.cdp.send('HeapProfiler.collectGarbage', {}, options);
+  }
+
+  /** [[FunctionLocation]] of a class is its constructor; the class is declared a few lines up. */
+  private async classLine(location: CdpLocation, name: string): Promise<CdpLocation> {
+    const source = await this.cdp.send<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId: location.scriptId }).then((r) => r.scriptSource, () => undefined);
+    if (!source || !/^[\w$]+$/.test(name)) return location;
+    const lines = source.split('\n');
+    const declaration = new RegExp(`\\bclass\\s+${name.replace(/\$/g, '\\$')}\\b`);
+    for (let line = location.lineNumber; line >= 0 && line > location.lineNumber - 200; line--) {
+      if (declaration.test(lines[line] ?? '')) return { scriptId: location.scriptId, lineNumber: line, columnNumber: Math.max(0, lines[line].search(declaration)) };
+    }
+    return location;
   }
 
   /** On our own inspector session the Debugger domain must be on for breakpoints and scripts;

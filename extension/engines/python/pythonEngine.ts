@@ -2,7 +2,7 @@
 // turns each engine call into one agent call. Knows Python; knows nothing of VS Code.
 import type {
   AgeHistogram, AgesRequest, EngineInfo, HeapMarkInfo, InspectResult, IterPage, LiveRefRow, LiveRefsSnapshot, ObjectHandle, ObjectSummary,
-  Partition, PartitionRequest, Progress, SourceInfo, WhyResult,
+  Partition, PartitionRequest, Progress, RetainedRequest, RetainedResult, SourceInfo, WhyResult,
 } from '../../shared/types';
 import { CallOptions, EngineError, IterRequest, LiveRefsEngine, LongCallOptions } from '../liveRefsEngine';
 import { Evaluator, EvaluatorError, extractMarkedReply } from '../../transports/evaluator';
@@ -20,12 +20,23 @@ interface HelloResult {
   pid: number;
   trackref: boolean;
   tracemalloc: boolean;
+  creationSites?: { enabled: boolean; active?: boolean };
 }
 
-interface JobStep {
+/** Creation sites (the agent's trackref hook) and the user-code rule, sent once per install. */
+export interface CreationSitesOptions {
+  /** Record where each tracked object is created (default on). */
+  enabled?: boolean;
+  /** Frames kept per object (default 8). */
+  depth?: number;
+  /** Top-level packages that are library code, not user code (default scrapy, twisted). */
+  libraryModules?: readonly string[];
+}
+
+interface JobStep<T> {
   done: boolean;
   progress: Progress;
-  result?: unknown;
+  result?: T;
 }
 
 const AGENT_ERRORS: Record<string, EngineError['code']> = {
@@ -41,11 +52,15 @@ export class PythonEngine implements LiveRefsEngine {
     private readonly evaluator: Evaluator,
     private readonly bundle: AgentBundle = loadAgentBundle(),
     private readonly log: (line: string) => void = () => undefined,
+    private readonly sites: CreationSitesOptions = {},
   ) {}
 
   async info(options?: CallOptions): Promise<EngineInfo> {
     const hello = await this.call<HelloResult>('hello', {}, options);
-    return { runtime: 'python', version: hello.python, trackref: hello.trackref, tracemalloc: hello.tracemalloc, pid: hello.pid };
+    return {
+      runtime: 'python', version: hello.python, trackref: hello.trackref, tracemalloc: hello.tracemalloc, pid: hello.pid,
+      creationSites: !!hello.creationSites?.enabled,
+    };
   }
 
   async liveRefs(ignore: readonly string[], options?: CallOptions): Promise<LiveRefsSnapshot> {
@@ -91,15 +106,19 @@ export class PythonEngine implements LiveRefsEngine {
     return this.runJob<Partition>('partitionStart', request, options);
   }
 
-  /** Starts an agent job and steps it in 250 ms budgets until it ends (progress, cancel). */
+  retained(request: RetainedRequest, options: LongCallOptions = {}): Promise<RetainedResult> {
+    return this.runJob<RetainedResult>('retainedStart', request, options);
+  }
+
+  /** Starts an agent job and steps it in budgets of 250 ms (or the evaluator's) until it ends (progress, cancel). */
   private async runJob<T>(method: string, params: unknown, options: LongCallOptions): Promise<T> {
     const { job } = await this.call<{ job: string }>(method, params, options);
     try {
       for (;;) {
         if (options.signal?.aborted) throw new EvaluatorError('cancelled', 'Cancelled.');
-        const step = await this.call<JobStep>('jobStep', { job, budgetMs: this.evaluator.jobStepBudgetMs ?? 250 }, { timeoutMs: 60_000, signal: options.signal });
+        const step = await this.call<JobStep<T>>('jobStep', { job, budgetMs: this.evaluator.jobStepBudgetMs ?? 250 }, { timeoutMs: 60_000, signal: options.signal });
         options.onProgress?.(step.progress);
-        if (step.done && step.result) return step.result as T;
+        if (step.done && step.result) return step.result;
       }
     } catch (error) {
       await this.call('jobCancel', { job }, { timeoutMs: 5_000 }).catch(() => undefined);
@@ -130,6 +149,10 @@ export class PythonEngine implements LiveRefsEngine {
 
   private async call<T>(method: string, params: unknown, options: CallOptions = {}): Promise<T> {
     await this.ensureInstalled(options);
+    return this.callInstalled(method, params, options);
+  }
+
+  private async callInstalled<T>(method: string, params: unknown, options: CallOptions): Promise<T> {
     const id = this.nextId++;
     const started = Date.now();
     const text = await this.evaluator.evaluate((mode) => callExpression(this.bundle, id, method, params, mode), id, options);
@@ -148,7 +171,14 @@ export class PythonEngine implements LiveRefsEngine {
 
   private ensureInstalled(options: CallOptions): Promise<void> {
     if (!this.installed) {
-      this.installed = this.evaluator.execute(this.bundle.installStatement, { timeoutMs: options.timeoutMs ?? 30_000 });
+      const timeoutMs = options.timeoutMs ?? 30_000;
+      // The agent installs the creation-site hook (or adopts the one installed at launch) right
+      // after it arrives, so every tracked object created from now on has a site.
+      this.installed = this.evaluator.execute(this.bundle.installStatement, { timeoutMs })
+        .then(() => this.callInstalled('configure', {
+          creationSites: this.sites.enabled ?? true, depth: this.sites.depth, libraryModules: this.sites.libraryModules,
+        }, { timeoutMs }))
+        .then(() => undefined);
       this.installed.catch(() => { this.installed = undefined; });
     }
     return this.installed;

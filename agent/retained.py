@@ -1,0 +1,391 @@
+"""Retained size: what releasing a set S of objects would free, decided by reference counts.
+
+S is assumed released (every reference to its members is cut). An object outside S is freed
+when all its references come from freed objects: its `sys.getrefcount`, minus the references
+this walk itself holds, equals the references counted from freed referrers. That is CPython's
+own rule (refcount, then the cycle collector), so the prediction is exact up to what the walk
+cannot see; what it cannot see always counts as "kept":
+
+* phase 1 (peeling) expands only objects already known to be freed, so it never walks into
+  the rest of the heap (a Request's callback reaches the spider, and the spider everything);
+* phase 2 (cycles) finds garbage cycles hanging off S (a ↔ b, both referred to by S): the
+  CPython collector's subtraction over the closure of the objects phase 1 left undecided, with
+  a budget; objects beyond the budget are treated as held from outside;
+* types, modules and frames are never freed; objects without tp_traverse are leaves, so what
+  they refer to (invisible here) counts as held from outside.
+
+Bookkeeping (the issue's catch): every reference the walk holds is subtracted. Referents are
+popped off the `get_referents` list one at a time, so at the test only the local variable and
+getrefcount's argument hold the object (plus occurrences still in the list, which are
+references from freed objects not yet counted: the last occurrence decides). Undecided objects
+are held once in `pobj`, objects of other partition rows once in `held`.
+
+Between steps the job holds the freed objects (they stay alive until the job ends, is cancelled
+or expires); nothing is kept afterwards except handles of the largest objects, if asked.
+"""
+import gc
+import heapq
+import sys
+import time
+import types
+
+from . import byvia, handles, protocol, summary, tracked
+from . import partition as _part
+
+_get_referents = gc.get_referents
+_flags = type.__dict__['__flags__'].__get__
+_mro = type.__dict__['__mro__'].__get__
+_TYPE_SUBCLASS = 1 << 31
+CHUNK = 2000
+CYCLE_MIN, CYCLE_MAX = 20000, 250000
+BY_TYPE_ROWS = 30
+
+
+def _never_freed(tp):
+    """Types, modules and frames: shared by design (or running), never part of the answer."""
+    if _flags(tp) & _TYPE_SUBCLASS or tp is types.FrameType:
+        return True
+    try:
+        return types.ModuleType in _mro(tp)
+    except Exception:
+        return True
+
+
+def _calibrate():
+    """References held at the test in _peel's loop for an object with one real referrer."""
+    holder = [object()]
+    rs = list(holder)
+    while rs:
+        r = rs.pop()
+        return sys.getrefcount(r)
+
+
+SOLE = _calibrate()          # real referrer + local + argument
+BASE = SOLE - 1              # local + argument
+
+
+class _Walk(object):
+    """State of one retained computation (all dropped by clear())."""
+    __slots__ = ('freed', 'done', 'held', 'pending', 'pobj', 'kinds', 'set_count', 'exact')
+
+    def __init__(self, held=None):
+        self.freed = []                    # S, then every object found freed (strong)
+        self.done = _part.AddrSet()    # ids in freed
+        self.held = held                   # AddrSet of objects the caller holds once, or None
+        self.pending = {}                  # id -> references counted from freed objects
+        self.pobj = {}                     # id -> undecided object (held once)
+        self.kinds = {}                    # type -> never freed?
+        self.set_count = 0
+        self.exact = True
+
+    def never(self, tp):
+        k = self.kinds.get(tp)
+        if k is None:
+            k = self.kinds[tp] = _never_freed(tp)
+        return k
+
+    def seed(self, objs):
+        for o in objs:
+            i = id(o)
+            if i in self.done or self.never(type(o)):
+                continue
+            self.done.add(i)
+            self.freed.append(o)
+        self.set_count = len(self.freed)
+
+    def clear(self):
+        del self.freed[:]
+        self.done.clear()
+        self.pending.clear()
+        self.pobj.clear()
+        self.kinds.clear()
+
+
+def _peel(w):
+    """Phase 1: expands freed objects in chunks; yields the number expanded so far."""
+    freed, done, pending, pobj, held = w.freed, w.done, w.pending, w.pobj, w.held
+    kinds = w.kinds
+    getrefcount = sys.getrefcount
+    append = freed.append
+    sole, base = SOLE, BASE
+    pos = 0
+    while pos < len(freed):
+        batch = freed[pos:pos + CHUNK]
+        pos += len(batch)
+        rs = _get_referents(*batch)
+        batch = None
+        pop = rs.pop
+        while rs:
+            r = pop()
+            n = getrefcount(r)
+            tp = type(r)
+            k = kinds.get(tp)
+            if k is None:
+                k = w.never(tp)
+            if k:
+                continue
+            if n <= sole:           # one real referrer, the freed object just expanded
+                append(r)
+                done.add(id(r))
+                continue
+            i = id(r)
+            if i in done:
+                continue
+            extra = base
+            if held is not None and i in held:
+                extra += 1
+            c = pending.get(i)
+            if c is None:
+                c = 1
+            else:
+                c += 1
+                extra += 1          # pobj holds it
+            if c >= n - extra:
+                pending.pop(i, None)
+                pobj.pop(i, None)
+                append(r)
+                done.add(i)
+            else:
+                if c == 1:
+                    pobj[i] = r
+                pending[i] = c
+        r = rs = pop = None
+        yield pos
+
+
+def _cycles(w):
+    """Phase 2: garbage cycles among the undecided objects and what they reach (bounded).
+    gc_refs = refcount - walk's references - references from freed objects - references from
+    inside the candidate set; > 0 means held from outside, and so is everything it reaches."""
+    if not w.pobj:
+        return
+    getrefcount = sys.getrefcount
+    done, pending, held = w.done, w.pending, w.held
+    budget = max(CYCLE_MIN, min(CYCLE_MAX, len(w.freed) // 4))
+    # Candidates with the fewest unexplained references first: cycle members have few.
+    order = sorted(w.pobj, key=lambda i: getrefcount(w.pobj[i]) - pending[i])
+    kobj = [w.pobj[i] for i in order]
+    order = None
+    index = {id(o): n for n, o in enumerate(kobj)}
+    edges = []
+    pos = 0
+    while pos < len(kobj) and pos < budget:
+        rs = _get_referents(kobj[pos])
+        out = []
+        for r in rs:
+            i = id(r)
+            if i in done or w.never(type(r)):
+                continue
+            j = index.get(i)
+            if j is None:
+                j = index[i] = len(kobj)
+                kobj.append(r)
+            out.append(j)
+        edges.append(out)
+        r = rs = None
+        pos += 1
+        if pos % CHUNK == 0:
+            yield pos
+    expanded = pos
+    if expanded < len(kobj):
+        w.exact = False
+    # Held by the walk at the test: kobj, the loop variable, getrefcount's argument; undecided
+    # objects also by pobj; partition rows' objects by `held`.
+    refs = []
+    for o in kobj:
+        i = id(o)
+        n = getrefcount(o) - 3 - pending.get(i, 0)
+        if i in w.pobj:
+            n -= 1
+        if held is not None and i in held:
+            n -= 1
+        refs.append(n)
+    o = None
+    for out in edges:
+        for j in out:
+            refs[j] -= 1
+    kept = bytearray(len(kobj))
+    stack = [j for j in range(len(kobj)) if refs[j] > 0 or j >= expanded]
+    for j in stack:
+        kept[j] = 1
+    while stack:
+        j = stack.pop()
+        if j < expanded:
+            for t in edges[j]:
+                if not kept[t]:
+                    kept[t] = 1
+                    stack.append(t)
+    for j, o in enumerate(kobj):
+        if not kept[j]:
+            w.done.add(id(o))
+            w.freed.append(o)
+    o = None
+    del kobj[:]
+    index.clear()
+    del edges[:]
+    yield expanded
+
+
+def walk(objs, held=None, largest=5, label='set', ids=None):
+    """Generator: yields (done, total, phase) and returns a RetainedResult for releasing objs.
+    ids: a list that receives the id of every object predicted freed (for the exactness tests)."""
+    t0 = time.time()
+    w = _Walk(held)
+    try:
+        w.seed(objs)
+        objs = None
+        for n in _peel(w):
+            yield (n, len(w.freed), 'retained: walk')
+        for n in _cycles(w):
+            yield (n, len(w.pobj), 'retained: cycles')
+        w.pending.clear()
+        w.pobj.clear()
+        if ids is not None:
+            ids.extend(map(id, w.freed))
+        result = _summarize(w, largest)
+        result['set'] = label
+        result['elapsedMs'] = int((time.time() - t0) * 1000)
+        return result
+    finally:
+        w.clear()
+
+
+def _summarize(w, largest):
+    size = _part._sizer({})
+    by_tp = {}
+    top = []
+    total = 0
+    for n, o in enumerate(w.freed):
+        s = size(o)
+        total += s
+        c = by_tp.get(type(o))
+        if c is None:
+            by_tp[type(o)] = [1, s]
+        else:
+            c[0] += 1
+            c[1] += s
+        if largest:
+            if len(top) < largest:
+                heapq.heappush(top, (s, n))
+            elif s > top[0][0]:
+                heapq.heapreplace(top, (s, n))
+    o = None
+    labels = {}
+    rows = {}
+    for tp, (count, sz) in by_tp.items():
+        r = rows.setdefault(_part._label_of(tp, labels), [0, 0])
+        r[0] += count
+        r[1] += sz
+    by_tp.clear()
+    ordered = sorted(rows.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))
+    return {'count': len(w.freed), 'size': total, 'setCount': w.set_count, 'exact': w.exact,
+            'byType': [{'label': k, 'count': v[0], 'size': v[1]} for k, v in ordered[:BY_TYPE_ROWS]],
+            'largest': [summary.summarize(w.freed[n]) for s, n in sorted(top, reverse=True)]}
+
+
+def _class_members(class_name):
+    found = tracked.find(class_name)
+    if found is None:
+        raise protocol.AgentError('unknownClass', 'No tracked class named %r.' % class_name)
+    out = []
+    for ref in tracked.keys(found[1]):
+        o = ref()
+        if o is not None:
+            out.append(o)
+    return out
+
+
+def _groups(type_label, class_name, group):
+    """Runs the by-via partition of the set, filling group (label -> objects)."""
+    gen = byvia.by_via(type_label, class_name, 1, 0, group=group)
+    while True:
+        try:
+            d, t, phase = next(gen)
+        except StopIteration:
+            return
+        yield (d, t, 'members: ' + phase)
+
+
+def of_request(params, ids=None):
+    """Generator for retainedStart: the set is a tracked class, a handle, a by-type row, or a
+    by-via row (type or className plus via)."""
+    largest = max(0, min(50, int(params.get('largest', 5) or 0)))
+    class_name, type_label, via_label = params.get('className'), params.get('type'), params.get('via')
+    handle = params.get('handle')
+    if isinstance(handle, str):
+        obj = handles.get(handle)
+        return walk([obj], None, largest, 'object %s' % summary.type_names(type(obj))[1], ids)
+    if isinstance(class_name, str) and not isinstance(via_label, str):
+        return walk(_class_members(class_name), None, largest, 'class %s' % class_name, ids)
+    if isinstance(class_name, str) and tracked.find(class_name) is None:
+        raise protocol.AgentError('unknownClass', 'No tracked class named %r.' % class_name)
+    if not isinstance(type_label, str) and not isinstance(class_name, str):
+        raise protocol.AgentError('agent', 'retained needs a className, a type or a handle')
+    return _of_rows(type_label if isinstance(type_label, str) else None,
+                    class_name if isinstance(class_name, str) else None,
+                    via_label if isinstance(via_label, str) else None, largest, ids)
+
+
+def _of_rows(type_label, class_name, via_label, largest, ids):
+    group = {}
+    try:
+        yield from _groups(type_label, class_name, group)
+        if via_label is None:
+            objs = [o for members in group.values() for o in members]
+        else:
+            objs = group.pop(via_label, [])
+        group.clear()
+        name = 'class %s' % class_name if class_name else 'type %s' % type_label
+        if via_label is not None:
+            name += ' via %s' % (via_label or '(no name)')
+        return (yield from walk(objs, None, largest, name, ids))
+    finally:
+        group.clear()
+
+
+def partition(by, scope, type_label, class_name, limit, samples, rows_n, mark=None):
+    """A partition whose first rows_n rows carry `retained: {count, size}` (what releasing the
+    row's objects would free). By via, the rows' objects come from the same pass and the other
+    rows' objects are counted as held once; by type, each row's objects are collected anew."""
+    group = {} if by == 'via' else None
+    if by == 'via':
+        gen = byvia.by_via(type_label, class_name, limit, samples, mark, group=group)
+    else:
+        gen = _part.by_type(scope, limit, samples)
+    try:
+        result = yield from gen
+        gen = None
+        rows = result['rows'][:rows_n]
+        held = None
+        if group is not None:
+            held = _part.AddrSet()
+            for members in group.values():
+                for o in members:
+                    held.add(id(o))
+            o = members = None
+        for n, row in enumerate(rows):
+            phase = 'retained %d/%d' % (n + 1, len(rows))
+            if group is not None:
+                objs = group.get(row['label'], [])
+            else:
+                sub = {}
+                for d, t, p in _groups(row['label'], None, sub):
+                    yield (d, t, phase + ' ' + p)
+                objs = [o for members in sub.values() for o in members]
+                sub.clear()
+            r = yield from _relabel(walk(objs, held, 0, row['label']), phase)
+            objs = None
+            row['retained'] = {'count': r['count'], 'size': r['size']}
+        return result
+    finally:
+        if group is not None:
+            group.clear()
+
+
+def _relabel(gen, phase):
+    while True:
+        try:
+            d, t, p = next(gen)
+        except StopIteration as stop:
+            return stop.value
+        yield (d, t, '%s: %s' % (phase, p))
