@@ -244,7 +244,7 @@ def diff_gen(limit=200, samples=5):
     counts.clear()
     rows.sort(key=lambda r: (-r['countDelta'], -r['sizeDelta'], r['label']))
     result = {'by': 'type', 'set': 'heap since mark', 'totalCount': sum(r['count'] for r in rows),
-              'totalSize': sum(r['size'] for r in rows), 'rows': rows[:limit],
+              'totalSize': sum(r['size'] for r in rows), 'rows': rows[:limit], 'rowCount': len(rows),
               'markedAt': mark.time, 'elapsedMs': int((time.time() - t0) * 1000)}
     return result
 

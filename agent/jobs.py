@@ -65,7 +65,8 @@ CHUNK_FAST, CHUNK_TRACED = 5000, 1000
 def partition_start(params):
     by = params.get('by') or 'type'
     _chunking()
-    limit = _int(params, 'limit', 200, 1, 10000)
+    # limit 0: every row (the CLI's --limit 0); the totals always count every object.
+    limit = _int(params, 'limit', 200, 0, 10 ** 9) or None
     samples = _int(params, 'samples', 5, 0, 50)
     mark = None
     if params.get('sinceMark'):

@@ -140,7 +140,7 @@ def by_type(scope='reachable', limit=200, samples=5):
         total_count = sum(r[0] for r in rows.values())
         total_size = sum(r[1] for r in rows.values())
         result = {'by': 'type', 'set': 'heap' if reachable else 'gc objects', 'totalCount': total_count,
-                  'totalSize': total_size, 'rows': _sample_rows(rows, limit, samples),
+                  'totalSize': total_size, 'rows': _sample_rows(rows, limit, samples), 'rowCount': len(rows),
                   'elapsedMs': int((time.time() - t0) * 1000)}
         rows.clear()
         return result

@@ -171,6 +171,8 @@ export interface Partition {
   totalSize: number;
   /** Sorted by size, then count, descending. */
   rows: PartitionRow[];
+  /** How many rows there are in all; `rows` holds the first `limit` of them. Absent: unknown. */
+  rowCount?: number;
   elapsedMs: number;
   /** Heap since mark only: when the mark was taken (epoch seconds, the program's clock). */
   markedAt?: number;

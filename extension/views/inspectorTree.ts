@@ -6,6 +6,7 @@ import type { ObjectSummary, SourceInfo, SourceLocation, WhyResult } from '../sh
 import type { SessionEngines } from '../sessions/sessionEngines';
 import { describeError } from '../common/errors';
 import { describeLocation } from './sourceLocations';
+import { sourceLinkNodes, whyLinkNodes } from './siteLinks';
 
 const PAGE = 100;
 
@@ -24,7 +25,7 @@ export type InspectorNode =
   | { kind: 'value'; root: InspectedRoot; via: string; summary: ObjectSummary; path: string }
   | { kind: 'more'; root: InspectedRoot; parent: ObjectSummary; offset: number; path: string }
   | { kind: 'whyGroup'; root: InspectedRoot }
-  | { kind: 'link'; root: InspectedRoot; label: string; location?: SourceLocation; icon: string; detail?: string; command?: vscode.Command };
+  | { kind: 'link'; root: InspectedRoot; label: string; location?: SourceLocation; icon: string; detail?: string; command?: vscode.Command; tooltip?: string };
 
 export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
   private readonly roots: InspectedRoot[] = [];
@@ -95,7 +96,7 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
         const item = new vscode.TreeItem(node.label);
         item.iconPath = new vscode.ThemeIcon(node.icon);
         item.description = node.detail ?? (node.location ? describeLocation(node.location) : undefined);
-        item.tooltip = node.location ? `${node.location.path}:${node.location.line}` : node.detail;
+        item.tooltip = node.tooltip ?? (node.location ? `${node.location.path}:${node.location.line}` : node.detail);
         item.command = node.command ?? (node.location
           ? { command: 'liveReferences.openLocation', title: node.label, arguments: [node.location] }
           : undefined);
@@ -162,13 +163,7 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
 
   private async sourceLinks(root: InspectedRoot): Promise<InspectorNode[]> {
     const info = await this.sourceOf(root);
-    const links: InspectorNode[] = [];
-    if (info.allocation) links.push({ kind: 'link', root, label: vscode.l10n.t('Allocated at'), location: info.allocation, icon: 'go-to-file' });
-    else if (!info.tracemalloc) links.push({
-      kind: 'link', root, label: vscode.l10n.t('Allocation site unknown'), icon: 'info',
-      detail: vscode.l10n.t('turn on tracemalloc (PYTHONTRACEMALLOC=25)'),
-      command: { command: 'liveReferences.enableTracemalloc', title: vscode.l10n.t('Turn on allocation tracing') },
-    });
+    const links: InspectorNode[] = sourceLinkNodes(root, info);
     if (info.callback) links.push({ kind: 'link', root, label: vscode.l10n.t('Callback {0}', info.callback.name ?? ''), location: info.callback, icon: 'symbol-method' });
     if (info.errback) links.push({ kind: 'link', root, label: vscode.l10n.t('Errback {0}', info.errback.name ?? ''), location: info.errback, icon: 'symbol-method' });
     if (info.classDef) links.push({ kind: 'link', root, label: vscode.l10n.t('Class {0}', info.classDef.name ?? root.summary.typeName), location: info.classDef, icon: 'symbol-class' });
@@ -176,19 +171,6 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
   }
 
   private async whyChildren(root: InspectedRoot): Promise<InspectorNode[]> {
-    const why = await this.whyOf(root);
-    const nodes: InspectorNode[] = [];
-    if (why.leakSite) nodes.push({ kind: 'link', root, label: vscode.l10n.t('Leak site'), location: why.leakSite, icon: 'bug' });
-    for (const hop of why.hops) nodes.push({
-      kind: 'link', root, icon: 'arrow-left', location: hop.allocation,
-      label: `← ${hop.via}  ${hop.referrer.typeName}`,
-      detail: `${hop.referrer.url ?? hop.referrer.repr}${hop.allocation ? `  ${describeLocation(hop.allocation)}` : ''}`,
-    });
-    nodes.push({ kind: 'link', root, icon: 'debug-stackframe-dot', label: vscode.l10n.t('Root: {0}', why.rootName ?? why.rootKind) });
-    if (!why.tracemalloc) nodes.push({
-      kind: 'link', root, icon: 'info', label: vscode.l10n.t('Allocation sites need tracemalloc'),
-      command: { command: 'liveReferences.enableTracemalloc', title: vscode.l10n.t('Turn on allocation tracing') },
-    });
-    return nodes;
+    return whyLinkNodes(root, await this.whyOf(root));
   }
 }
