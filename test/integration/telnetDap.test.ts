@@ -50,6 +50,7 @@ describe('liveref dap: the scrapy-telnet adapter on stdio, raw DAP, real crawl',
 
   it('attaches: initialized, a banner with the spider, one thread named after it', async () => {
     await dap.waitForEvent('initialized', 5000);
+    await dap.waitForEvent('output', 5000);
     assert.match(dap.output(), /Attached to the Scrapy crawl "leaky" \(pid \d+, up \d+s\) at 127\.0\.0\.1:\d+\./);
     const threads = await dap.request<DebugProtocol.ThreadsResponse>('threads');
     assert.deepEqual(threads.body.threads.map((t) => t.name), ['Spider leaky']);
