@@ -128,15 +128,17 @@ describe('scrapy-telnet: Attach to Scrapy Crawl… finds the crawl and remembers
     await site?.stop();
   });
 
-  it('lists the crawl, asks its password once, attaches; next time shows spider and uptime', async () => {
+  it('lists the crawl, asks its password (again after a wrong one), attaches; next time shows spider and uptime', async () => {
     const port = crawl.telnetPort!;
     assert.ok(port >= 6023 && port <= 6073, String(port));
     const started = new Promise<vscode.DebugSession>((resolve) => {
       const sub = vscode.debug.onDidStartDebugSession((s) => { if (s.type === 'scrapy-telnet') { sub.dispose(); resolve(s); } });
     });
     const attached = vscode.commands.executeCommand<vscode.DebugConfiguration | undefined>('liveReferences.attachScrapyCrawl');
-    const first = await ui<{ text: string; title: string }>('attachScrapyPicker', { port, expect: 'password needed', password: crawl.telnetPassword });
+    const first = await ui<{ text: string; title: string; retryPrompt: string }>('attachScrapyPicker',
+      { port, expect: 'password needed', wrongPassword: 'not-the-password', password: crawl.telnetPassword });
     assert.match(first.title, new RegExp(`Scrapy telnet console 127\\.0\\.0\\.1:${port}`));
+    assert.match(first.retryPrompt, /Wrong password/);
     const config = await attached;
     assert.equal(config?.port, port);
     assert.equal('password' in (config ?? {}), false);
