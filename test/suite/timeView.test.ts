@@ -104,10 +104,13 @@ describe('Ages, growth and heap since mark', function () {
     const at = (name: string) => leak.cells[leak.header.indexOf(name)];
     assert.deepEqual(leak.header.slice(5, 8), ['Δ Count', 'Δ Size', 'New']);
     assert.equal(at('Δ Count'), '+250');
-    assert.equal(at('New'), '250');
+    // "New" is by address for classes trackref does not know: a new object that took the address
+    // of one freed after the mark (debugpy churns) reads as old, so it can only undercount.
+    assert.ok(Number(at('New')) <= 250 && Number(at('New')) > 200, at('New'));
     assert.ok(leak.measures.includes('Δ Count'));
     const request = await ui<{ header: string[]; cells: string[] }>('partitionCells', { label: 'scrapy.http.request.Request', click: true });
     assert.equal(request.cells[request.header.indexOf('Δ Count')], '+40');
+    assert.equal(request.cells[request.header.indexOf('New')], '40', 'trackref classes: new by creation time, exact');
     // Drill-down: the new Requests by via, their samples only new ones.
     const via = await ui<{ labels: string[] }>('partitionRows', { selector: '.partition-table tbody tr', screenshot: 'heap-since-mark-by-via' });
     assert.ok(via.labels.length > 0);
