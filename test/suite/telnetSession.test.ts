@@ -97,6 +97,19 @@ describe('scrapy-telnet: attach to a running crawl with no debugger', function (
     if (oldest?.handle) await engine.release([oldest.handle]);
   });
 
+  it('Why is this alive and both partitions work over telnet (agent jobs in short steps)', async () => {
+    const engine = lr.sessions.get(session)!.engine;
+    const oldest = await engine.oldest('HtmlResponse');
+    const why = await engine.why(oldest!.handle!);
+    assert.ok(why.hops.some((h) => /referer/.test(h.via)), JSON.stringify(why.hops.map((h) => h.via)));
+    await engine.release([oldest!.handle!]);
+    assert.equal(await vscode.commands.executeCommand('liveReferences.showPartition'), true);
+    const byType = await ui<{ labels: string[] }>('partitionClickRow', { label: 'dict', screenshot: 'telnet-partition-by-type' });
+    assert.ok(byType.labels.includes('dict') && byType.labels.includes('str'), byType.labels.join(', '));
+    const byVia = await ui<{ labels: string[] }>('partitionRows', { waitForText: '._meta', screenshot: 'telnet-partition-dict-by-via' });
+    assert.ok(byVia.labels.includes('._meta'), byVia.labels.slice(0, 20).join(' | '));
+  });
+
   it('the crawl finishing ends the session with a clear message; the view keeps the last rows', async () => {
     const before = lr.liveRefs.rowsOf(session.id).length;
     assert.ok(before > 0);
