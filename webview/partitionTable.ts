@@ -3,7 +3,24 @@
 import { select, Selection } from 'd3-selection';
 import type { PartitionRow } from '../extension/shared/types';
 
-export type Column = 'label' | 'count' | 'size';
+/** Numeric columns only some partitions carry (Heap Since Mark: the change since the mark). */
+export type OptionalColumn = 'countDelta' | 'sizeDelta' | 'newCount';
+export const OPTIONAL_COLUMNS: ReadonlyArray<{ key: OptionalColumn; signed: boolean }> = [
+  { key: 'countDelta', signed: true }, { key: 'sizeDelta', signed: true }, { key: 'newCount', signed: false },
+];
+export type Column = 'label' | 'count' | 'size' | OptionalColumn;
+
+/** The optional columns present in these rows, in display order. */
+export function optionalColumns(rows: readonly PartitionRow[]): Array<{ key: OptionalColumn; signed: boolean }> {
+  return OPTIONAL_COLUMNS.filter((c) => rows.some((r) => r[c.key] !== undefined));
+}
+
+/** A number as the table shows it; signed columns get + / − (a change). */
+export function formatCell(value: number | undefined, signed: boolean): string {
+  const v = value ?? 0;
+  if (!signed || v === 0) return v.toLocaleString();
+  return v > 0 ? `+${v.toLocaleString()}` : `−${(-v).toLocaleString()}`;
+}
 export const MAX_TABLE_ROWS = 500;
 
 export interface TableOptions {
@@ -23,7 +40,7 @@ const pct = (part: number, whole: number) => (whole ? ((100 * part) / whole).toF
 export function sortRows(rows: readonly PartitionRow[], column: Column, descending: boolean): PartitionRow[] {
   const sign = descending ? -1 : 1;
   return [...rows].sort((a, b) => {
-    const by = column === 'label' ? a.label.localeCompare(b.label) : a[column] - b[column];
+    const by = column === 'label' ? a.label.localeCompare(b.label) : (a[column] ?? 0) - (b[column] ?? 0);
     return sign * by || b.size - a.size;
   });
 }
@@ -33,7 +50,9 @@ export function renderTable(container: HTMLElement, o: TableOptions): void {
   root.selectAll('*').remove();
   const table = root.append('table').attr('class', 'partition-table').attr('role', 'grid');
   const header = table.append('thead').append('tr');
-  const columns: Array<[Column | null, string]> = [[null, '#'], ['count', o.strings.count], [null, o.strings.percent], ['size', o.strings.size], [null, o.strings.percent], ['label', o.labelHeader]];
+  const extra = optionalColumns(o.rows);
+  const columns: Array<[Column | null, string]> = [[null, '#'], ['count', o.strings.count], [null, o.strings.percent], ['size', o.strings.size], [null, o.strings.percent],
+    ...extra.map((c): [Column, string] => [c.key, o.strings[c.key] ?? c.key]), ['label', o.labelHeader]];
   for (const [column, title] of columns) {
     const th = header.append('th').attr('scope', 'col').text(title);
     if (!column) continue;
@@ -61,6 +80,7 @@ export function renderTable(container: HTMLElement, o: TableOptions): void {
   rows.append('td').attr('class', 'num').text((d) => pct(d.count, o.totalCount));
   rows.append('td').attr('class', 'num').text((d) => d.size.toLocaleString());
   rows.append('td').attr('class', 'num').text((d) => pct(d.size, o.totalSize));
+  for (const c of extra) rows.append('td').attr('class', `num ${c.key}`).text((d) => formatCell(d[c.key], c.signed));
   rows.append('td').attr('class', 'label').text((d) => d.label || o.strings.none);
   if (o.rows.length > shown.length) {
     root.append('p').attr('class', 'more').text(o.strings.moreRows.replace('{0}', String(o.rows.length - shown.length)));

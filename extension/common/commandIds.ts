@@ -20,7 +20,13 @@ export const Commands = {
   clearInspected: 'liveReferences.clearInspected',
   attachNode: 'liveReferences.attachNode',
   attachScrapyCrawl: 'liveReferences.attachScrapyCrawl',
+  showAges: 'liveReferences.showAges',
+  showGrowth: 'liveReferences.showGrowth',
+  exportGrowthCsv: 'liveReferences.exportGrowthCsv',
+  markHeap: 'liveReferences.markHeap',
+  heapSinceMark: 'liveReferences.heapSinceMark',
   // Internal: used by tree items and the webview, hidden from the palette.
+  iterateAges: 'liveReferences.iterateAges',
   openLocation: 'liveReferences.openLocation',
   inspectorLoadMore: 'liveReferences.inspectorLoadMore',
   enableTracemalloc: 'liveReferences.enableTracemalloc',
