@@ -112,7 +112,9 @@ describe('Ages, growth and heap since mark', function () {
     assert.equal(request.cells[request.header.indexOf('Δ Count')], '+40');
     assert.equal(request.cells[request.header.indexOf('New')], '40', 'trackref classes: new by creation time, exact');
     // Drill-down: the new Requests by via, their samples only new ones.
-    const via = await ui<{ labels: string[] }>('partitionRows', { selector: '.partition-table tbody tr', screenshot: 'heap-since-mark-by-via' });
-    assert.ok(via.labels.length > 0);
+    const via = await ui<{ header: string[]; rows: string[][]; status: string }>('partitionLevel', { crumb: 'new scrapy.http.request.Request by via', screenshot: 'heap-since-mark-by-via' });
+    const counted = via.rows.reduce((sum, r) => sum + Number(r[via.header.indexOf('Count')].replace(/,/g, '')), 0);
+    assert.equal(counted, 40, `only the 40 new Requests: ${JSON.stringify(via.rows)}`);
+    assert.match(via.status, /^40 objects/);
   });
 });

@@ -70,6 +70,22 @@ export default [
     },
   },
   {
+    name: 'partitionLevel',
+    onDemand: true,
+    async run(page, ctx) {
+      const frame = await frameWith(page, '#crumbs .crumb.current');
+      const current = frame.locator('#crumbs .crumb.current', { hasText: ctx.args.crumb });
+      await current.waitFor({ state: 'visible', timeout: 90_000 });
+      await frame.locator('.partition-table tbody tr').first().waitFor({ state: 'visible', timeout: 90_000 });
+      await sleep(300);
+      const header = await frame.locator('.partition-table thead th').allInnerTexts();
+      const rows = await frame.locator('.partition-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+      const status = await frame.locator('#status').innerText();
+      if (ctx.args.screenshot) await ctx.screenshot(ctx.args.screenshot);
+      return { header: header.map((h) => h.replace(/[▲▼]/g, '').trim()), rows, status };
+    },
+  },
+  {
     name: 'liveReferencesScreenshot',
     onDemand: true,
     async run(page, ctx) {
