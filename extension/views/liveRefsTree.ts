@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { LiveRefRow } from '../shared/types';
 import { formatAge } from '../shared/prefsFormat';
-import type { SessionEngine, SessionEngines } from '../sessions/sessionEngines';
+import type { SessionEngine } from '../sessions/sessionEngines';
 import { formatDelta, SessionViewState, SortKey, visibleRows } from './liveRefsModel';
 import { GrowthHistories } from './growthHistory';
 
@@ -21,8 +21,6 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
   filter = '';
   /** Every refresh of every session, for the trend marker, the growth chart and CSV export. */
   readonly histories = new GrowthHistories();
-
-  constructor(private readonly sessions: SessionEngines) {}
 
   setState(entry: SessionEngine, state: SessionViewState): void {
     this.names.set(entry.session.id, entry.session.name);
