@@ -21,6 +21,8 @@ import { registerObjectCommands } from './commands/objectCommands';
 import { registerInspectorCommands } from './commands/inspectorCommands';
 import { registerPartitionCommands } from './commands/partitionCommands';
 import { registerAttachScrapyCrawl } from './commands/attachScrapyCrawl';
+import { registerRetainedCommands } from './commands/retainedCommands';
+import { registerLeakSuspects } from './commands/leakSuspects';
 
 /** What the extension exports: used by tests and by other extensions. */
 export interface LiveReferencesApi {
@@ -62,6 +64,8 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
     ...registerNodeAttach(),
     ...registerScrapyTelnetDebugType(telnetAdapters, telnetPasswords),
     ...registerAttachScrapyCrawl(ctx, telnetPasswords),
+    ...registerRetainedCommands(ctx),
+    ...registerLeakSuspects(ctx),
   );
   return { sessions, liveRefs, inspector, partitionMetrics: () => PartitionPanel.lastMetrics };
 }

@@ -20,6 +20,10 @@ export const Commands = {
   clearInspected: 'liveReferences.clearInspected',
   attachNode: 'liveReferences.attachNode',
   attachScrapyCrawl: 'liveReferences.attachScrapyCrawl',
+  computeRetained: 'liveReferences.computeRetained',
+  computeAllRetained: 'liveReferences.computeAllRetained',
+  computeRetainedOfObject: 'liveReferences.computeRetainedOfObject',
+  leakSuspects: 'liveReferences.leakSuspects',
   // Internal: used by tree items and the webview, hidden from the palette.
   openLocation: 'liveReferences.openLocation',
   inspectorLoadMore: 'liveReferences.inspectorLoadMore',
