@@ -31,6 +31,7 @@ def _hello(params):
         'trackref': tracked.module() is not None,
         'tracemalloc': tracing,
         'debugpy': protocol.debugpy_version(),
+        'creationSites': source.sites_status(),
     }
 
 
@@ -63,6 +64,7 @@ METHODS = {
     'releaseAll': _release_all,
     'sourceOf': _lazy('source', 'source_of'),
     'why': _lazy('why', 'why'),
+    'configure': _lazy('source', 'configure'),
     'partitionStart': _lazy('jobs', 'partition_start'),
     'jobStep': _lazy('jobs', 'job_step'),
     'jobCancel': _lazy('jobs', 'job_cancel'),

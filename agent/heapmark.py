@@ -58,7 +58,11 @@ def _own_ids(*objs):
 def reachable(own):
     """Yields (chunk, done, total): the objects of gc.get_objects() in chunks, then the untracked
     objects reachable from them, each exactly once. Objects whose id is in `own` (the agent's
-    own bookkeeping) are left out with everything only they refer to."""
+    own bookkeeping) are left out with everything only they refer to.
+
+    Memory: a chunk's referents list is cut into CHUNK-sized pieces and the pending containers
+    are walked as soon as there are CHUNK of them, so besides gc.get_objects() only one
+    referents list (as large as the largest container's) is held at a time."""
     seen = partition.AddrSet()
     pending = []
     own.update((id(seen), id(seen.pages), id(pending)))
@@ -72,18 +76,22 @@ def reachable(own):
             if not own.isdisjoint(map(id, chunk)):
                 chunk = [o for o in chunk if id(o) not in own]
             yield chunk, min(start + step, total), total
-            found = _untracked(_get_referents(*chunk), seen, pending)
+            refs = _get_referents(*chunk)
             chunk = None
-            if found:
-                yield found, min(start + step, total), total
-            found = None
+            for k in range(0, len(refs), step):
+                found = _untracked(refs[k:k + step], seen, pending)
+                if found:
+                    yield found, min(start + step, total), total
+                found = None
+                while len(pending) >= step:
+                    for found in _drain(pending, step, seen):
+                        yield found, min(start + step, total), total
+                    found = None
+            refs = None
         objs = None
         while pending:
-            part = pending[-step:]
-            del pending[-step:]
-            found = _untracked(_get_referents(*part), seen, pending)
-            part = None
-            yield found, total, total
+            for found in _drain(pending, step, seen):
+                yield found, total, total
             found = None
     finally:
         objs = None
@@ -91,10 +99,22 @@ def reachable(own):
         del pending[:]
 
 
+def _drain(pending, step, seen):
+    """Walks the last `step` pending containers: yields their new untracked referents."""
+    part = pending[-step:]
+    del pending[-step:]
+    refs = _get_referents(*part)
+    part = None
+    for k in range(0, len(refs), step):
+        found = _untracked(refs[k:k + step], seen, pending)
+        if found:
+            yield found
+
+
 def _untracked(referents, seen, pending):
     """The untracked objects among referents not seen before; containers go on `pending`."""
     getrefcount = sys.getrefcount
-    sole = partition.SOLE
+    sole = partition.SOLE + 1    # referents are passed as a slice of the referents list: +1
     out = []
     for r in referents:
         if _is_tracked(r):
@@ -129,30 +149,34 @@ class Sizer(object):
         return self.check(tp) if flag is None else flag
 
 
+def _sizes(chunk, sizer):
+    """sys.getsizeof of each object, mapped in C when every type of the chunk allows it."""
+    getsizeof = sys.getsizeof
+    if all(map(sizer, set(map(type, chunk)))):
+        return map(getsizeof, chunk)
+    return [getsizeof(o) if sizer(type(o)) else 0 for o in chunk]
+
+
 def mark_gen():
     t0 = time.time()
     new = Mark()
     counts = {}              # type -> [count, size]
     sizer = Sizer()
-    safe, check = sizer.safe, sizer.check
     own = _own_ids(new, counts, sizer, _state.get('mark'))
     pages = new.addrs.pages
-    getsizeof = sys.getsizeof
     for chunk, done, total in reachable(own):
-        for o in chunk:
+        # Inlined (no function calls): this loop runs once per object of the heap.
+        for o, sz in zip(chunk, _sizes(chunk, sizer)):
             i = id(o)
             page = pages.get(i >> 20)
             if page is None:
                 page = pages[i >> 20] = bytearray(8192)
-            off = (i & 0xFFFFF) >> 4
-            page[off >> 3] |= 1 << (off & 7)
-            tp = type(o)
-            c = counts.get(tp)
+            page[(i >> 7) & 8191] |= 1 << ((i >> 4) & 7)
+            c = counts.get(type(o))
             if c is None:
-                c = counts[tp] = [0, 0]
+                c = counts[type(o)] = [0, 0]
             c[0] += 1
-            if safe.get(tp) or (tp not in safe and check(tp)):
-                c[1] += getsizeof(o)
+            c[1] += sz
         chunk = o = None
         yield (done, total, 'mark')
     labels = {}
@@ -198,23 +222,18 @@ def diff_gen(limit=200, samples=5):
     t0 = time.time()
     counts = {}              # type -> [count, size, new count, new size, new samples]
     sizer = Sizer()
-    safe, check = sizer.safe, sizer.check
     own = _own_ids(mark, counts, sizer)
     pages = mark.addrs.pages
-    getsizeof = sys.getsizeof
     for chunk, done, total in reachable(own):
-        for o in chunk:
-            tp = type(o)
-            c = counts.get(tp)
+        for o, sz in zip(chunk, _sizes(chunk, sizer)):
+            c = counts.get(type(o))
             if c is None:
-                c = counts[tp] = [0, 0, 0, 0, []]
+                c = counts[type(o)] = [0, 0, 0, 0, []]
             c[0] += 1
-            sz = getsizeof(o) if safe.get(tp) or (tp not in safe and check(tp)) else 0
             c[1] += sz
             i = id(o)
             page = pages.get(i >> 20)
-            off = (i & 0xFFFFF) >> 4
-            if page is None or not page[off >> 3] & (1 << (off & 7)):
+            if page is None or not page[(i >> 7) & 8191] & (1 << ((i >> 4) & 7)):
                 c[2] += 1
                 c[3] += sz
                 if len(c[4]) < samples:

@@ -1,37 +1,15 @@
-"""sourceOf: allocation site (tracemalloc), class definition, callback/errback locations."""
-import os
+"""sourceOf: creation site (trackref hook), allocation site (tracemalloc), class definition,
+callback/errback locations. Every site carries `source`: 'creation' or 'tracemalloc'."""
 import sys
 import types
 
-from . import handles, summary
+from . import creation_sites, handles, summary, tracked, user_code
 
-_AGENT_PREFIX = '<liveref-agent>'
-_LIB_MARKERS = (os.sep + 'site-packages' + os.sep, os.sep + 'dist-packages' + os.sep)
-_stdlib = []
-
-
-def _stdlib_dirs():
-    if not _stdlib:
-        dirs = set()
-        for mod in ('os', 'threading'):
-            path = getattr(sys.modules.get(mod), '__file__', None)
-            if isinstance(path, str):
-                dirs.add(os.path.dirname(os.path.abspath(path)) + os.sep)
-        _stdlib.append(tuple(dirs))
-    return _stdlib[0]
 
 
 def is_user_path(path):
-    """Not stdlib, not site-packages/dist-packages, not the agent, not a pseudo file."""
-    if not isinstance(path, str) or not path or path.startswith('<'):
-        return False
-    if any(marker in path for marker in _LIB_MARKERS):
-        return False
-    try:
-        full = os.path.abspath(path)
-    except Exception:
-        return False
-    return not full.startswith(_stdlib_dirs())
+    """Not stdlib, site-/dist-packages, a configured library package, the agent or a pseudo file."""
+    return user_code.is_user_path(path)
 
 
 def tracing():
@@ -76,6 +54,47 @@ def _preheader_traceback(obj):
     return [(f[0], f[1]) for f in reversed(frames)]
 
 
+def _first_user(stack):
+    for loc in reversed(stack):
+        if is_user_path(loc['path']):
+            return loc
+    return None
+
+
+def creation_state(obj, state=None):
+    """'recorded', 'beforeAttach' (tracked, created before the hook went in), 'missing'
+    (tracked, created after it, no record), 'untracked' or 'off'."""
+    state = state or creation_sites.current()
+    if state is None or state.since is None:
+        return 'off'
+    if creation_sites.stack_of(obj, state) is not None:
+        return 'recorded'
+    created = tracked.created_at(obj)
+    if created is None:
+        return 'untracked'
+    return 'beforeAttach' if created < state.since else 'missing'
+
+
+def creation(obj, state=None):
+    """(first user frame or None, stack most recent call last) from the creation-site hook."""
+    flat = creation_sites.stack_of(obj, state)
+    if not flat:
+        return None, None
+    stack = []
+    for i in range(len(flat) - 2, -1, -2):
+        code = flat[i]
+        stack.append({'path': code.co_filename, 'line': int(flat[i + 1]), 'name': code.co_name, 'source': 'creation'})
+    return _first_user(stack), stack
+
+
+def site(obj):
+    """First user frame where obj was created: the creation hook first, then tracemalloc."""
+    found, _stack = creation(obj)
+    if found is None:
+        found, _stack = allocation(obj)
+    return found
+
+
 def allocation(obj):
     """(first user frame or None, full stack most recent call last) from tracemalloc."""
     if not tracing():
@@ -91,13 +110,8 @@ def allocation(obj):
     if not frames:
         return None, None
     # tracemalloc.Traceback iterates oldest frame first since Python 3.7.
-    stack = [{'path': p, 'line': int(l)} for p, l in frames]
-    site = None
-    for loc in reversed(stack):
-        if is_user_path(loc['path']):
-            site = loc
-            break
-    return site, stack
+    stack = [{'path': p, 'line': int(l), 'source': 'tracemalloc'} for p, l in frames]
+    return _first_user(stack), stack
 
 
 def _code_location(fn):
@@ -138,12 +152,17 @@ def class_location(tp):
 
 def source_of(params):
     obj = handles.get(params.get('handle'))
-    info = {'tracemalloc': bool(tracing())}
-    site, stack = allocation(obj)
+    info = {'tracemalloc': bool(tracing()), 'creationState': creation_state(obj), 'userCode': user_code.describe()}
+    created, cstack = creation(obj)
+    if cstack is not None:
+        info['creationStack'] = cstack
+    found, stack = allocation(obj)
     if stack is not None:
         info['allocationStack'] = stack
-        if site is not None:
-            info['allocation'] = site
+    if created is not None:
+        info['allocation'] = created
+    elif found is not None:
+        info['allocation'] = found
     tp = obj if summary.isa(obj, type) else type(obj)
     loc = class_location(tp)
     if loc is not None:
@@ -155,3 +174,21 @@ def source_of(params):
             if loc is not None:
                 info[name] = loc
     return info
+
+
+def configure(params):
+    """`configure`: {creationSites: bool, depth?: int, libraryModules?: [str]} -> status.
+    Turning creation sites on installs the hook (or adopts the one installed at launch);
+    off restores Scrapy's own __new__."""
+    user_code.configure(params.get('libraryModules'))
+    if params.get('creationSites', True):
+        creation_sites.install(params.get('depth') or creation_sites.DEFAULT_DEPTH)
+    else:
+        creation_sites.uninstall()
+    return sites_status()
+
+
+def sites_status():
+    out = creation_sites.status()
+    out['userCode'] = user_code.describe()
+    return out

@@ -116,3 +116,31 @@ def is_tracked_class(tp):
 
 def tracked_type_ids():
     return {id(cls) for cls, _ in classes()}
+
+
+def created_at(obj):
+    """trackref's creation time of obj (time.time() seconds), or None when not tracked.
+    Types with their own __eq__/__hash__ (Items) are found by identity in a scan of their
+    class's entries, so no program code runs."""
+    refs = live_refs()
+    if refs is None:
+        return None
+    tp = type(obj)
+    try:
+        wdict = refs.get(tp)
+    except Exception:
+        return None
+    if wdict is None:
+        return None
+    try:
+        if _plain_identity(tp):
+            created = wdict.get(obj)
+        else:
+            created = None
+            for ref in keys(wdict):
+                if ref() is obj:
+                    created = created_by_ref(wdict, ref)
+                    break
+    except Exception:
+        return None
+    return created if isinstance(created, float) else None

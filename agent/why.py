@@ -9,7 +9,7 @@ import gc
 import sys
 import types
 
-from . import handles, liverefs, source, summary, tracked, via
+from . import creation_sites, handles, liverefs, source, summary, tracked, user_code, via
 
 _FREELIST_TYPES = (dict, list, tuple, float, types.MethodType)
 
@@ -152,27 +152,47 @@ def _label(referrer, child):
     return ', '.join(labels) if labels else '?'
 
 
+def _hop_site(referrer, state):
+    """(site, from a free-list type) of one referrer: its creation site when the hook recorded
+    one (tracked objects), else its tracemalloc allocation site."""
+    site, _stack = source.creation(referrer, state)
+    if site is not None:
+        return site, False
+    site, _stack = source.allocation(referrer)
+    return site, site is not None and summary.isa(referrer, _FREELIST_TYPES)
+
+
 def _result(target, hops, root_kind, root_name):
+    """The leak site is the nearest referrer's site in user code (creation hook first, then
+    tracemalloc); then a free-list referrer's tracemalloc site; then the target's own site."""
+    state = creation_sites.current()
+    tracked_ids = tracked.tracked_type_ids()
     out_hops = []
     leak = None
     fallback = None
     for referrer, label in hops:
         hop = {'referrer': summary.summarize(referrer), 'via': label}
-        site, _stack = source.allocation(referrer)
+        site, freelist = _hop_site(referrer, state)
         if site is not None:
             hop['allocation'] = site
             # Freelist types may reuse a block traced for an older object: prefer others.
-            if leak is None and not summary.isa(referrer, _FREELIST_TYPES):
+            if leak is None and not freelist:
                 leak = site
             if fallback is None:
                 fallback = site
+        elif id(type(referrer)) in tracked_ids:
+            hop['creationState'] = source.creation_state(referrer, state)
         out_hops.append(hop)
     result = {'target': summary.summarize(target), 'hops': out_hops, 'rootKind': root_kind,
-              'tracemalloc': bool(source.tracing())}
+              'tracemalloc': bool(source.tracing()),
+              'creationSites': state is not None and state.since is not None,
+              'userCode': user_code.describe()}
     if root_name is not None:
         result['rootName'] = root_name
     if leak is None:
         leak = fallback
+    if leak is None:
+        leak, _stack = source.creation(target, state)
     if leak is not None:
         result['leakSite'] = leak
     return result

@@ -10,6 +10,10 @@ import { TelnetEvaluator } from './transports/telnetEvaluator';
 import { runStdioAdapter } from './telnet/stdioAdapter';
 import { formatLiveRefs } from './shared/prefsFormat';
 import type { ObjectSummary, Partition, RetainedResult, WhyResult } from './shared/types';
+import { describeUserCodeRule, formatSite, missingLeakSiteHint } from './shared/siteFormat';
+import { creationSitesEnv } from './common/launchEnv';
+import { findAgentDir } from './engines/python/agentBundle';
+import type { CreationSitesOptions } from './engines/python/pythonEngine';
 import { runTimeCommand, TIME_COMMANDS, TIME_USAGE } from './cliTime';
 
 const USAGE = `usage: liveref <command> [options]
@@ -21,6 +25,8 @@ commands:
   why CLASS                   why the oldest object of CLASS is alive: referrer chain with file:line
   partition --by type|via     heap partition (Guppy's bytype / byvia); --retained adds each row's retained size
   retained CLASS              what releasing CLASS's live objects would free (--via LABEL: one by-via row)
+  env                         shell lines that make a Python program record creation sites from its
+                              first line: eval "$(liveref env)"; python3 -m debugpy … (no connection)
   dap                         the scrapy-telnet debug adapter on stdin/stdout (DAP), for any DAP client
 ${TIME_USAGE}
 connection (one of):
@@ -37,6 +43,8 @@ options:
   --retained                  partition: add a retained {count, size} to the rows
   --via LABEL                 retained: only the objects of CLASS in this by-via row
   --fail-over CLASS=N         exit 1 when CLASS has more than N live objects (repeatable)
+  --no-creation-sites         do not install the creation-site hook (trackref) in the program
+  --library-modules A,B       packages that are not user code for leak sites (default scrapy,twisted)
   --track A,B                 Node.js: classes to count (module-scoped classes are found by name)
   --discover N                Node.js: also count the N most numerous classes (default 10; 0 for none)
 `;
@@ -64,7 +72,7 @@ async function connect(values: Record<string, unknown>): Promise<{ engine: LiveR
   if (typeof values.debugpy === 'string') {
     const [host, port] = parseHostPort(values.debugpy, '--debugpy');
     const { evaluator, client } = await connectDebugpy(host, port);
-    const engine = new PythonEngine(evaluator, undefined, trace);
+    const engine = new PythonEngine(evaluator, undefined, trace, sitesOptions(values));
     return { engine, close: async () => { await engine.releaseAll().catch(() => undefined); await client.close(); } };
   }
   if (typeof values.telnet === 'string') {
@@ -73,10 +81,21 @@ async function connect(values: Record<string, unknown>): Promise<{ engine: LiveR
     const password = variable ? process.env[variable] : undefined;
     if (!variable || password === undefined) throw new UsageError('--telnet needs --password-env VAR naming an environment variable that holds the password');
     const evaluator = await TelnetEvaluator.connect({ host, port, password });
-    const engine = new PythonEngine(evaluator, undefined, trace);
+    const engine = new PythonEngine(evaluator, undefined, trace, sitesOptions(values));
     return { engine, close: async () => { await engine.releaseAll().catch(() => undefined); evaluator.dispose(); } };
   }
   throw new UsageError('give --debugpy HOST:PORT, --telnet HOST:PORT --password-env VAR or --inspect HOST:PORT');
+}
+
+function sitesOptions(values: Record<string, unknown>): CreationSitesOptions {
+  const modules = typeof values['library-modules'] === 'string' ? values['library-modules'].split(',').map((m) => m.trim()).filter(Boolean) : undefined;
+  return { enabled: !values['no-creation-sites'], libraryModules: modules };
+}
+
+/** `liveref env`: POSIX shell lines that put the creation-site hook on the program's PYTHONPATH. */
+function shellEnv(): string {
+  const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  return Object.entries(creationSitesEnv(findAgentDir(__dirname))).map(([k, v]) => `export ${k}=${quote(v)}`).join('\n');
 }
 
 function describe(summary: ObjectSummary): string {
@@ -87,12 +106,12 @@ function describe(summary: ObjectSummary): string {
 function formatWhy(why: WhyResult): string {
   const lines = [describe(why.target)];
   for (const hop of why.hops) {
-    const where = hop.allocation ? `  ${hop.allocation.path}:${hop.allocation.line}` : '';
+    const where = hop.allocation ? `  ${formatSite(hop.allocation)}` : hop.creationState === 'beforeAttach' ? '  (created before Live References attached)' : '';
     lines.push(`  ← ${hop.via}  ${hop.referrer.typeName} ${hop.referrer.url ?? hop.referrer.repr}${where}`);
   }
   lines.push(`root: ${why.rootKind}${why.rootName ? ` (${why.rootName})` : ''}`);
-  if (why.leakSite) lines.push(`leak site: ${why.leakSite.path}:${why.leakSite.line}`);
-  else if (!why.tracemalloc) lines.push('no allocation sites: start the program with PYTHONTRACEMALLOC=25 to see where each referrer was created');
+  if (why.leakSite) lines.push(`leak site: ${formatSite(why.leakSite)}  (${describeUserCodeRule(why.userCode)})`);
+  else lines.push(missingLeakSiteHint(why));
   return lines.join('\n');
 }
 
@@ -136,10 +155,12 @@ async function run(argv: string[]): Promise<number> {
       'fail-over': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
       retained: { type: 'boolean' }, via: { type: 'string' },
       scale: { type: 'string' }, bins: { type: 'string' },
+      'no-creation-sites': { type: 'boolean' }, 'library-modules': { type: 'string' },
     },
   });
   const [command, className] = positionals;
   if (values.help || !command) { process.stdout.write(USAGE); return values.help ? 0 : 2; }
+  if (command === 'env') { process.stdout.write(shellEnv() + '\n'); return 0; }
   if (['oldest', 'iter', 'why', 'ages', 'retained'].includes(command) && !className) throw new UsageError(`${command} needs a CLASS`);
   if (![...['prefs', 'oldest', 'iter', 'why', 'partition', 'retained'], ...TIME_COMMANDS].includes(command)) throw new UsageError(`unknown command ${command}`);
   const out = (text: string, data: unknown) => process.stdout.write(values.json ? JSON.stringify(data, null, 2) + '\n' : text + '\n');

@@ -7,6 +7,7 @@ import { PythonSessionFactory } from './sessions/pythonSessionFactory';
 import { NodeSessionFactory } from './sessions/nodeSessionFactory';
 import { registerNodeAttach } from './commands/nodeAttach';
 import { registerTraceAllocations } from './sessions/traceAllocationsProvider';
+import { registerCreationSites } from './sessions/creationSitesProvider';
 import { registerScrapyTelnetDebugType, TelnetAdapters } from './sessions/scrapyTelnetDebugType';
 import { TelnetSessionFactory } from './sessions/telnetSessionFactory';
 import { TelnetPasswordStore } from './sessions/telnetPasswordStore';
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
       for (const root of [...inspector.list()]) if (!live.has(root.sessionId)) void inspector.close(root);
     }),
     ...registerTraceAllocations(),
+    ...registerCreationSites(agentDir),
     ...registerLiveRefsCommands(ctx),
     ...registerObjectCommands(ctx),
     ...registerInspectorCommands(ctx),

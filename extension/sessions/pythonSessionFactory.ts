@@ -5,6 +5,7 @@ import { loadAgentBundle, AgentBundle } from '../engines/python/agentBundle';
 import { createSessionEvaluator } from '../transports/debugSessionEvaluator';
 import type { Logger } from '../logger';
 import type { SessionEngineFactory, SessionEngineHandle } from './engineFactory';
+import { creationSitesSettings } from './creationSitesSettings';
 
 /** Debug types whose debuggee is a Python process debugged by debugpy. */
 export const PYTHON_DEBUG_TYPES = ['debugpy', 'python'];
@@ -18,7 +19,7 @@ export class PythonSessionFactory implements SessionEngineFactory {
   create(session: vscode.DebugSession): SessionEngineHandle {
     this.bundle ??= loadAgentBundle(this.agentDir);
     const evaluator = createSessionEvaluator(session);
-    const engine = new PythonEngine(evaluator, this.bundle, (line) => this.logger.trace(`[${session.name}] ${line}`));
+    const engine = new PythonEngine(evaluator, this.bundle, (line) => this.logger.trace(`[${session.name}] ${line}`), creationSitesSettings());
     return {
       engine,
       handleEvent: (event, body) => evaluator.handleEvent(event, body),

@@ -12,6 +12,7 @@ import { SCRAPY_TELNET_TYPE } from '../telnet/scrapyTelnetSession';
 import type { Logger } from '../logger';
 import type { SessionEngineFactory, SessionEngineHandle } from './engineFactory';
 import type { TelnetAdapters } from './scrapyTelnetDebugType';
+import { creationSitesSettings } from './creationSitesSettings';
 
 export class TelnetSessionFactory implements SessionEngineFactory {
   readonly debugTypes = [SCRAPY_TELNET_TYPE];
@@ -23,7 +24,7 @@ export class TelnetSessionFactory implements SessionEngineFactory {
     this.bundle ??= loadAgentBundle(this.agentDir);
     const adapter = this.adapters.get(session.id);
     const evaluator = new DeferredEvaluator(adapter.then((a) => a.whenConnected()).then((client) => TelnetEvaluator.over(client)), `Scrapy telnet console (${session.name})`);
-    const engine = new PythonEngine(evaluator, this.bundle, (line) => this.logger.trace(`[${session.name}] ${line}`));
+    const engine = new PythonEngine(evaluator, this.bundle, (line) => this.logger.trace(`[${session.name}] ${line}`), creationSitesSettings());
     // Release the agent's handles in the crawl before the adapter closes the connection.
     void adapter.then((a) => a.onWillDisconnect(() => engine.releaseAll()));
     return {

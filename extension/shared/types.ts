@@ -7,6 +7,26 @@ export interface SourceLocation {
   line: number;
   /** Function or class name at that location, when known. */
   name?: string;
+  /** Which record a creation/allocation site came from (absent for class and callback links). */
+  source?: SiteSource;
+}
+
+/** `creation`: Scrapy trackref's creation-site hook; `tracemalloc`: the allocation traceback. */
+export type SiteSource = 'creation' | 'tracemalloc';
+
+/**
+ * Whether the creation-site hook knows where an object was created: `recorded`; `beforeAttach`
+ * (tracked, created before Live References attached); `missing` (tracked, no record);
+ * `untracked` (not a trackref object); `off` (creation sites are turned off).
+ */
+export type CreationState = 'recorded' | 'beforeAttach' | 'missing' | 'untracked' | 'off';
+
+/** The rule that picks the first frame "in user code" of a stack. */
+export interface UserCodeRule {
+  /** Top-level packages whose folders count as library code (setting liveReferences.libraryModules). */
+  libraryModules: string[];
+  /** Always library code: stdlib, site-packages, dist-packages, pseudo files. */
+  skips: string[];
 }
 
 /** One row of `prefs()`: a tracked class, its live count and the age of its oldest instance. */
@@ -84,6 +104,10 @@ export interface SourceInfo {
   allocation?: SourceLocation;
   /** Full allocation stack, most recent call last. */
   allocationStack?: SourceLocation[];
+  /** Creation-site hook: its state for this object, and the recorded stack (most recent call last). */
+  creationState?: CreationState;
+  creationStack?: SourceLocation[];
+  userCode?: UserCodeRule;
   classDef?: SourceLocation;
   callback?: SourceLocation;
   errback?: SourceLocation;
@@ -93,8 +117,10 @@ export interface SourceInfo {
 export interface WhyHop {
   referrer: ObjectSummary;
   via: string;
-  /** Allocation site of the referrer in user code, when tracemalloc knows it. */
+  /** Creation (or allocation) site of the referrer in user code, when known; see `source`. */
   allocation?: SourceLocation;
+  /** For a tracked referrer without a site: why (e.g. created before Live References attached). */
+  creationState?: CreationState;
 }
 
 export type WhyRootKind = 'module' | 'tracked' | 'root' | 'frame' | 'none' | 'depth';
@@ -110,6 +136,9 @@ export interface WhyResult {
   /** The allocation site of the nearest referrer created in user code: where the leak is. */
   leakSite?: SourceLocation;
   tracemalloc: boolean;
+  /** True when the creation-site hook is recording in the debuggee. */
+  creationSites?: boolean;
+  userCode?: UserCodeRule;
 }
 
 export type PartitionKind = 'type' | 'via';
@@ -178,6 +207,8 @@ export interface EngineInfo {
   trackref: boolean;
   tracemalloc: boolean;
   pid?: number;
+  /** True when creation sites are recorded (Python: the trackref hook). */
+  creationSites?: boolean;
   /** LiveRefsEngine methods this runtime cannot serve (they throw 'unavailable'); views hide them. */
   unsupported?: string[];
 }

@@ -38,6 +38,8 @@ class WhyTest(AgentTest):
         self.was_tracing = tracemalloc.is_tracing()
         if not self.was_tracing:
             tracemalloc.start(25)
+        # These tests cover tracemalloc's sites; test_creation_sites covers the trackref hook.
+        self.result('configure', {'creationSites': False})
 
     def tearDown(self):
         if not self.was_tracing:
@@ -66,10 +68,10 @@ class WhyTest(AgentTest):
         self.assertEqual(why['hops'][1]['referrer']['typeName'], 'Request')
         self.assertEqual(why['rootKind'], 'tracked')
         self.assertEqual(why['rootName'], 'Request')
-        self.assertEqual(why['leakSite'], {'path': THIS_FILE, 'line': _leak_line()})
+        self.assertEqual(why['leakSite'], {'path': THIS_FILE, 'line': _leak_line(), 'source': 'tracemalloc'})
         # The Request itself is traced too (3.11.0-2 need the managed-dict workaround).
         src = self.result('sourceOf', {'handle': why['hops'][1]['referrer']['handle']})
-        self.assertEqual(src['allocation'], {'path': THIS_FILE, 'line': _leak_line()})
+        self.assertEqual(src['allocation'], {'path': THIS_FILE, 'line': _leak_line(), 'source': 'tracemalloc'})
         self.assertEqual(src['allocationStack'][-1]['path'].rsplit('/', 1)[-1], 'trackref.py')
         self.assertEqual(src['callback']['name'], 'LeakySpider.parse')
         self.assertEqual(src['callback']['path'], THIS_FILE)

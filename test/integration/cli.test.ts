@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { findAgentDir } from '../../extension/engines/python/agentBundle';
 import { TelnetEvaluator } from '../../extension/transports/telnetEvaluator';
-import { Crawl, leakLine, Site, SPIDER_FILE, startCrawl, startSite } from '../fixtures/fixtureSite';
+import { Crawl, FOLLOW_SPIDER_FILE, followLeakLine, leakLine, Site, SPIDER_FILE, startCrawl, startSite } from '../fixtures/fixtureSite';
 import { parsePrefs } from '../shared/expectations';
 
 const CLI = path.join(findAgentDir(__dirname), '..', 'dist', 'cli.js');
@@ -21,6 +21,16 @@ function liveref(args: string[], env: Record<string, string> = {}): Promise<CliR
   });
 }
 
+/** The environment `liveref env` prints (export NAME='value' lines), as an object. */
+async function liveRefEnv(): Promise<Record<string, string>> {
+  const printed = await liveref(['env']);
+  assert.equal(printed.code, 0, printed.stderr);
+  const env: Record<string, string> = {};
+  for (const m of printed.stdout.matchAll(/^export (\w+)='((?:[^']|'\\'')*)'$/gm)) env[m[1]] = m[2].replace(/'\\''/g, "'");
+  assert.ok(env.PYTHONPATH, printed.stdout);
+  return env;
+}
+
 const counts = (rows: Map<string, { count: number }>) => JSON.stringify([...rows].map(([k, v]) => [k, v.count]).sort());
 
 describe('liveref CLI on the leaky crawl', function () {
@@ -33,7 +43,8 @@ describe('liveref CLI on the leaky crawl', function () {
   before(async () => {
     // A slow shop (3 s a page) keeps the crawl's counts still for seconds, so readings can agree.
     site = await startSite({ products: 2000, delayMs: 3000 });
-    crawl = await startCrawl({ site, mode: 'debugpy', telnet: true, timeoutS: 110, env: { PYTHONTRACEMALLOC: '25', LEAKY_CONCURRENCY: '4' } });
+    // No tracemalloc: leak sites come from the creation-site hook, in from the first line.
+    crawl = await startCrawl({ site, mode: 'debugpy', telnet: true, timeoutS: 110, env: { ...await liveRefEnv(), LEAKY_CONCURRENCY: '4' } });
     target = `127.0.0.1:${crawl.debugpyPort}`;
     telnet = await TelnetEvaluator.connect({ host: '127.0.0.1', port: crawl.telnetPort!, password: crawl.telnetPassword! });
     const deadline = Date.now() + 30_000;
@@ -105,11 +116,30 @@ describe('liveref CLI on the leaky crawl', function () {
     assert.ok(some.every((r) => /pid=1/.test(r.url)));
   });
 
-  it('why prints the referrer chain down to the spider\'s meta={\'referer\': response} line', async () => {
+  it('why prints the referrer chain down to the spider\'s meta={\'referer\': response} line, without tracemalloc', async () => {
     const why = await liveref(['why', 'HtmlResponse', '--debugpy', target]);
     assert.equal(why.code, 0, why.stderr);
     assert.match(why.stdout, /← \['referer'\]/);
-    assert.ok(why.stdout.includes(`leak site: ${SPIDER_FILE}:${leakLine()}`), why.stdout);
+    assert.match(why.stdout, /← \._meta\s+Request .* \[creation site\]$/m);
+    assert.ok(why.stdout.includes(`leak site: ${SPIDER_FILE}:${leakLine()} [creation site]  (first frame outside the standard library, site-packages, dist-packages, pseudo files, scrapy, twisted)`), why.stdout);
+    const json = JSON.parse((await liveref(['why', 'HtmlResponse', '--json', '--debugpy', target])).stdout) as { tracemalloc: boolean; creationSites: boolean };
+    assert.equal(json.tracemalloc, false);
+    assert.equal(json.creationSites, true);
+  });
+
+  it('why over the telnet console names the same line (same agent)', async () => {
+    const why = await liveref(['why', 'HtmlResponse', '--telnet', `127.0.0.1:${crawl.telnetPort}`, '--password-env', 'LR_TEST_PW'], { LR_TEST_PW: crawl.telnetPassword! });
+    assert.equal(why.code, 0, why.stderr);
+    assert.ok(why.stdout.includes(`leak site: ${SPIDER_FILE}:${leakLine()} [creation site]`), why.stdout);
+  });
+
+  it('--library-modules makes the rule visible and configurable: with leaky as a library there is no leak site', async () => {
+    const why = await liveref(['why', 'HtmlResponse', '--library-modules', 'scrapy,twisted,leaky', '--debugpy', target]);
+    assert.equal(why.code, 0, why.stderr);
+    assert.match(why.stdout, /^no leak site: no referrer on the chain was created in user code$/m);
+    // The setting lives in the agent for this connection only: the next run is back to the default.
+    const again = await liveref(['why', 'HtmlResponse', '--debugpy', target]);
+    assert.ok(again.stdout.includes(`leak site: ${SPIDER_FILE}:${leakLine()}`), again.stdout);
   });
 
   it('retained HtmlResponse: the responses, their bodies and headers, with --json as {count, size, byType}', async () => {
@@ -154,5 +184,36 @@ describe('liveref CLI on the leaky crawl', function () {
 
   it('leaves nothing in the crawl\'s output', () => {
     assert.doesNotMatch(crawl.stdout(), /LRB64|^None$/m);
+  });
+});
+
+describe('liveref why on a response.follow(..., cb_kwargs=...) leak', function () {
+  this.timeout(90_000);
+  let site: Site;
+  let crawl: Crawl;
+
+  before(async () => {
+    site = await startSite({ products: 200, delayMs: 1000 });
+    crawl = await startCrawl({ site, spider: 'leaky_follow', mode: 'debugpy', telnet: false, timeoutS: 60, env: { ...await liveRefEnv(), LEAKY_CONCURRENCY: '4' } });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const prefs = await liveref(['prefs', '--debugpy', `127.0.0.1:${crawl.debugpyPort}`]);
+      if (/^HtmlResponse\s+([2-9]|\d\d)/m.test(prefs.stdout)) break;
+      if (Date.now() > deadline) throw new Error(`the crawl did not build up responses: ${prefs.stdout}${prefs.stderr}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  });
+
+  after(async () => {
+    await crawl?.stop();
+    await site?.stop();
+  });
+
+  it('names the response.follow line in the spider, not the Request() call inside Scrapy', async () => {
+    const why = await liveref(['why', 'HtmlResponse', '--debugpy', `127.0.0.1:${crawl.debugpyPort}`]);
+    assert.equal(why.code, 0, why.stderr);
+    assert.match(why.stdout, /← \['parent'\]/);
+    assert.match(why.stdout, /← \._cb_kwargs/);
+    assert.ok(why.stdout.includes(`leak site: ${FOLLOW_SPIDER_FILE}:${followLeakLine()} [creation site]`), why.stdout);
   });
 });

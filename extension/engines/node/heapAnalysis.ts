@@ -146,11 +146,13 @@ export class HeapAnalysis {
 
   async why(handle: string, options: LongCallOptions = {}): Promise<WhyResult> {
     const started = Date.now();
-    const { heapSnapshotObjectId } = await this.cdp.send<{ heapSnapshotObjectId: string }>('HeapProfiler.getHeapObjectId', { objectId: handle }, options);
-    const nodeId = Number(heapSnapshotObjectId);
-    let graph: GraphWhy | undefined;
-    if (this.fresh()) graph = await this.race(this.last!.request<GraphWhy>({ type: 'why', nodeId }), options);
-    if (!graph?.found) graph = await this.race((await this.take(options)).request<GraphWhy>({ type: 'why', nodeId }), options);
+    // V8 follows objects the GC moves only once a snapshot was taken: before the first one, an id
+    // handed out now would not survive the snapshot's own GC. So: snapshot first, then the id.
+    const snapshot = this.fresh() ? this.last! : await this.take(options);
+    const idOf = async () => Number((await this.cdp.send<{ heapSnapshotObjectId: string }>('HeapProfiler.getHeapObjectId', { objectId: handle }, options)).heapSnapshotObjectId);
+    let graph = await this.race(snapshot.request<GraphWhy>({ type: 'why', nodeId: await idOf() }), options);
+    // Younger than the snapshot we had: take one that includes it.
+    if (!graph.found) graph = await this.race((await this.take(options)).request<GraphWhy>({ type: 'why', nodeId: await idOf() }), options);
     this.log(`why: retainer chain of ${graph.hops.length} hops after ${Date.now() - started} ms`);
     const target = await this.summaryOf(handle, graph.className);
     if (!graph.found) return { target, hops: [], rootKind: 'none', tracemalloc: false };

@@ -10,7 +10,7 @@ import { CallOptions, EngineError, IterRequest, LiveRefsEngine, LongCallOptions 
 import type { CdpConnection } from '../../transports/cdpConnection';
 import { EvaluatorError } from '../../transports/evaluator';
 import { PageCalls, PageError, RemoteObject } from './pageCalls';
-import { ScriptCatalog } from './scriptCatalog';
+import { CdpLocation, ScriptCatalog } from './scriptCatalog';
 import { ClassTracker, TrackedClass } from './classTracker';
 import { children, PropertyDescriptor, summarize } from './remoteObjects';
 import { HeapAnalysis } from './heapAnalysis';
@@ -129,7 +129,7 @@ export class NodeEngine implements LiveRefsEngine {
         if (!ctor.objectId) return { tracemalloc: false };
         const location = await this.tracker.functionLocation(ctor.objectId);
         const name = String((await this.page.callOn(ctor.objectId, 'function() { return this.name; }', [], { byValue: true })).value ?? '');
-        const classDef = location ? await this.scripts.locate(location, name) : undefined;
+        const classDef = location ? await this.scripts.locate(await this.classLine(location, name), name) : undefined;
         return { tracemalloc: false, classDef };
       } finally {
         await this.releaseGroup(group);
@@ -193,6 +193,18 @@ export class NodeEngine implements LiveRefsEngine {
   private async collectGarbageIfSmall(options?: CallOptions): Promise<void> {
     const { usedSize } = await this.cdp.send<{ usedSize: number }>('Runtime.getHeapUsage', {}, options);
     if (usedSize <= (this.options.exactGcBelowBytes ?? 64 * 1024 * 1024)) await this.cdp.send('HeapProfiler.collectGarbage', {}, options);
+  }
+
+  /** [[FunctionLocation]] of a class is its constructor; the class is declared a few lines up. */
+  private async classLine(location: CdpLocation, name: string): Promise<CdpLocation> {
+    const source = await this.cdp.send<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId: location.scriptId }).then((r) => r.scriptSource, () => undefined);
+    if (!source || !/^[\w$]+$/.test(name)) return location;
+    const lines = source.split('\n');
+    const declaration = new RegExp(`\\bclass\\s+${name.replace(/\$/g, '\\$')}\\b`);
+    for (let line = location.lineNumber; line >= 0 && line > location.lineNumber - 200; line--) {
+      if (declaration.test(lines[line] ?? '')) return { scriptId: location.scriptId, lineNumber: line, columnNumber: Math.max(0, lines[line].search(declaration)) };
+    }
+    return location;
   }
 
   /** On our own inspector session the Debugger domain must be on for breakpoints and scripts;

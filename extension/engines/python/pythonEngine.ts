@@ -20,6 +20,17 @@ interface HelloResult {
   pid: number;
   trackref: boolean;
   tracemalloc: boolean;
+  creationSites?: { enabled: boolean; active?: boolean };
+}
+
+/** Creation sites (the agent's trackref hook) and the user-code rule, sent once per install. */
+export interface CreationSitesOptions {
+  /** Record where each tracked object is created (default on). */
+  enabled?: boolean;
+  /** Frames kept per object (default 8). */
+  depth?: number;
+  /** Top-level packages that are library code, not user code (default scrapy, twisted). */
+  libraryModules?: readonly string[];
 }
 
 interface JobStep<T> {
@@ -41,11 +52,15 @@ export class PythonEngine implements LiveRefsEngine {
     private readonly evaluator: Evaluator,
     private readonly bundle: AgentBundle = loadAgentBundle(),
     private readonly log: (line: string) => void = () => undefined,
+    private readonly sites: CreationSitesOptions = {},
   ) {}
 
   async info(options?: CallOptions): Promise<EngineInfo> {
     const hello = await this.call<HelloResult>('hello', {}, options);
-    return { runtime: 'python', version: hello.python, trackref: hello.trackref, tracemalloc: hello.tracemalloc, pid: hello.pid };
+    return {
+      runtime: 'python', version: hello.python, trackref: hello.trackref, tracemalloc: hello.tracemalloc, pid: hello.pid,
+      creationSites: !!hello.creationSites?.enabled,
+    };
   }
 
   async liveRefs(ignore: readonly string[], options?: CallOptions): Promise<LiveRefsSnapshot> {
@@ -134,6 +149,10 @@ export class PythonEngine implements LiveRefsEngine {
 
   private async call<T>(method: string, params: unknown, options: CallOptions = {}): Promise<T> {
     await this.ensureInstalled(options);
+    return this.callInstalled(method, params, options);
+  }
+
+  private async callInstalled<T>(method: string, params: unknown, options: CallOptions): Promise<T> {
     const id = this.nextId++;
     const started = Date.now();
     const text = await this.evaluator.evaluate((mode) => callExpression(this.bundle, id, method, params, mode), id, options);
@@ -152,7 +171,14 @@ export class PythonEngine implements LiveRefsEngine {
 
   private ensureInstalled(options: CallOptions): Promise<void> {
     if (!this.installed) {
-      this.installed = this.evaluator.execute(this.bundle.installStatement, { timeoutMs: options.timeoutMs ?? 30_000 });
+      const timeoutMs = options.timeoutMs ?? 30_000;
+      // The agent installs the creation-site hook (or adopts the one installed at launch) right
+      // after it arrives, so every tracked object created from now on has a site.
+      this.installed = this.evaluator.execute(this.bundle.installStatement, { timeoutMs })
+        .then(() => this.callInstalled('configure', {
+          creationSites: this.sites.enabled ?? true, depth: this.sites.depth, libraryModules: this.sites.libraryModules,
+        }, { timeoutMs }))
+        .then(() => undefined);
       this.installed.catch(() => { this.installed = undefined; });
     }
     return this.installed;

@@ -1,0 +1,98 @@
+// The product on a leaky Node.js program launched by VS Code's own JavaScript debugger (js-debug,
+// shipped with the workbench): the Node engine joins through js-debug's CDP proxy. Exact counts,
+// ages, Reveal oldest, Go to Class, the via partition in the webview, and a program exiting in
+// the middle of a call.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { fixturesDir } from '../fixtures/fixtureSite';
+import type { LiveReferencesApi } from '../../extension/extension';
+import type { SessionEngine } from '../../extension/sessions/sessionEngines';
+import { api, sleep, waitFor } from './leakyCrawl';
+import { ui } from './uiBridge';
+
+const SCRIPT = path.join(fixturesDir(), 'node-leaky', 'leaky.js');
+const NAME = 'Leaky Node crawler';
+
+describe('Live References on a Node.js program under js-debug', function () {
+  this.timeout(120_000);
+  let lr: LiveReferencesApi;
+  let entry: SessionEngine;
+  const events: string[] = [];
+  const disposables: vscode.Disposable[] = [];
+  const config = () => vscode.workspace.getConfiguration('liveReferences');
+  const rows = () => lr.liveRefs.rowsOf(entry.session.id);
+  const row = (name: string) => rows().find((r) => r.className === name);
+  const evaluate = async (expression: string) =>
+    String((await entry.session.customRequest('evaluate', { expression, context: 'repl' }) as { result: string }).result).replace(/^'|'$/g, '');
+
+  before(async () => {
+    lr = await api();
+    await config().update('trackedClasses', ['Request', 'Response'], vscode.ConfigurationTarget.Global);
+    await config().update('refreshIntervalMs', 1000, vscode.ConfigurationTarget.Global);
+    disposables.push(vscode.debug.registerDebugAdapterTrackerFactory('pwa-node', {
+      createDebugAdapterTracker: () => ({ onDidSendMessage: (m: { type?: string; event?: string }) => { if (m.type === 'event' && m.event === 'stopped') events.push(m.event); } }),
+    }));
+    const ok = await vscode.debug.startDebugging(undefined, {
+      type: 'pwa-node', request: 'launch', name: NAME, program: SCRIPT, console: 'internalConsole',
+      env: { LEAKY_GLOBAL_CONTROL: '1' }, skipFiles: ['<node_internals>/**'],
+    });
+    assert.ok(ok, 'startDebugging returned false');
+    entry = await waitFor('a Node.js session with an engine', () => lr.sessions.list().find((e) => e.session.type === 'pwa-node'), 30_000);
+  });
+
+  after(async () => {
+    for (const d of disposables) d.dispose();
+    for (const session of [entry?.session.parentSession, entry?.session]) if (session) await Promise.race([vscode.debug.stopDebugging(session), sleep(5000)]);
+    await config().update('trackedClasses', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('refreshIntervalMs', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('shows Request and Response rows with exact counts while the program runs unpaused', async () => {
+    await waitFor('Request and Response rows', () => (row('Response')?.count ?? 0) > 0 && row('Request'), 60_000);
+    await sleep(1500); // the rebinding breakpoints have fired by now
+    const expected = JSON.parse(await evaluate('leakyControl.pause()')) as { requests: number; responses: number };
+    try {
+      await vscode.commands.executeCommand('liveReferences.refresh');
+      assert.equal(row('Response')?.count, expected.responses);
+      assert.equal(row('Request')?.count, expected.requests);
+    } finally {
+      await evaluate('leakyControl.resume()');
+    }
+    await sleep(1500);
+    await vscode.commands.executeCommand('liveReferences.refresh');
+    assert.ok(row('Response')!.oldestAgeS! > row('Request')!.oldestAgeS! + 1, JSON.stringify(rows()));
+    assert.deepEqual(events, [], 'the program was paused');
+    await ui('liveRefsRows', { classes: ['Request', 'Response'], screenshot: 'node-live-references' });
+  });
+
+  it('Reveal oldest opens the first Response; Go to Class opens its class line', async () => {
+    const node = { kind: 'row', sessionId: entry.session.id, row: row('Response')! };
+    const oldest = await vscode.commands.executeCommand<{ url?: string } | undefined>('liveReferences.revealOldest', node);
+    assert.match(oldest?.url ?? '', /^http:\/\/127\.0\.0\.1\/(start|page)\//);
+    const root = await waitFor('the oldest Response in Inspected Objects', () => lr.inspector.list().find((r) => r.summary.url === oldest!.url));
+    assert.equal(await vscode.commands.executeCommand('liveReferences.goToClass', root), true);
+    const editor = await waitFor('an editor on leaky.js', () => vscode.window.activeTextEditor?.document.uri.fsPath === SCRIPT && vscode.window.activeTextEditor);
+    assert.match(editor.document.lineAt(editor.selection.active.line).text, /^class Response \{/);
+    const why = await lr.inspector.whyOf(root);
+    assert.equal(why.hops[0]?.via, 'referer', JSON.stringify(why).slice(0, 1500));
+    assert.match(fs.readFileSync(SCRIPT, 'utf8').split('\n')[why.leakSite!.line - 1], /function crawl\(\)/);
+  });
+
+  it('Partition by Via on the Response row shows referer in the webview', async () => {
+    const node = { kind: 'row', sessionId: entry.session.id, row: row('Response')! };
+    assert.equal(await vscode.commands.executeCommand('liveReferences.partitionByVia', node), true);
+    const seen = await ui<{ labels: string[] }>('partitionRows', { selector: '.partition-table tbody tr[data-label="referer"]', measure: 'Count', screenshot: 'node-partition-by-via' });
+    assert.equal(seen.labels[0], 'referer', seen.labels.join(' | '));
+  });
+
+  it('a program that exits in the middle of a call ends the session cleanly', async () => {
+    const pending = entry.engine.partition({ by: 'type', limit: 10 }).then(() => 'finished', (e: Error) => e.message);
+    await evaluate('leakyControl.exit()');
+    const outcome = await Promise.race([pending, sleep(30_000).then(() => 'hung')]);
+    assert.notEqual(outcome, 'hung');
+    await waitFor('the session to end', () => !lr.sessions.list().some((e) => e.session.id === entry.session.id), 30_000);
+    await waitFor('the view to say the session ended', () => lr.liveRefs.stateOf(entry.session.id)?.kind === 'ended' || !lr.liveRefs.stateOf(entry.session.id), 10_000);
+  });
+});
