@@ -3,7 +3,7 @@
 import { select, Selection } from 'd3-selection';
 import type { PartitionRow } from '../extension/shared/types';
 
-export type Column = 'label' | 'count' | 'size';
+export type Column = 'label' | 'count' | 'size' | 'retained';
 export const MAX_TABLE_ROWS = 500;
 
 export interface TableOptions {
@@ -23,9 +23,14 @@ const pct = (part: number, whole: number) => (whole ? ((100 * part) / whole).toF
 export function sortRows(rows: readonly PartitionRow[], column: Column, descending: boolean): PartitionRow[] {
   const sign = descending ? -1 : 1;
   return [...rows].sort((a, b) => {
-    const by = column === 'label' ? a.label.localeCompare(b.label) : a[column] - b[column];
+    const by = column === 'label' ? a.label.localeCompare(b.label) : valueOf(a, column) - valueOf(b, column);
     return sign * by || b.size - a.size;
   });
+}
+
+/** Rows without a computed retained size sort below every computed one. */
+function valueOf(row: PartitionRow, column: Exclude<Column, 'label'>): number {
+  return column === 'retained' ? row.retained?.size ?? -1 : row[column];
 }
 
 export function renderTable(container: HTMLElement, o: TableOptions): void {
@@ -34,6 +39,8 @@ export function renderTable(container: HTMLElement, o: TableOptions): void {
   const table = root.append('table').attr('class', 'partition-table').attr('role', 'grid');
   const header = table.append('thead').append('tr');
   const columns: Array<[Column | null, string]> = [[null, '#'], ['count', o.strings.count], [null, o.strings.percent], ['size', o.strings.size], [null, o.strings.percent], ['label', o.labelHeader]];
+  const withRetained = o.rows.some((r) => r.retained);
+  if (withRetained) columns.splice(columns.length - 1, 0, ['retained', o.strings.retained]);
   for (const [column, title] of columns) {
     const th = header.append('th').attr('scope', 'col').text(title);
     if (!column) continue;
@@ -61,6 +68,8 @@ export function renderTable(container: HTMLElement, o: TableOptions): void {
   rows.append('td').attr('class', 'num').text((d) => pct(d.count, o.totalCount));
   rows.append('td').attr('class', 'num').text((d) => d.size.toLocaleString());
   rows.append('td').attr('class', 'num').text((d) => pct(d.size, o.totalSize));
+  if (withRetained) rows.append('td').attr('class', 'num retained').attr('title', (d) => (d.retained ? o.strings.retainedObjects.replace('{0}', d.retained.count.toLocaleString()) : ''))
+    .text((d) => (d.retained ? d.retained.size.toLocaleString() : ''));
   rows.append('td').attr('class', 'label').text((d) => d.label || o.strings.none);
   if (o.rows.length > shown.length) {
     root.append('p').attr('class', 'more').text(o.strings.moreRows.replace('{0}', String(o.rows.length - shown.length)));
