@@ -18,6 +18,10 @@ describe('Retained size on the leaky crawl', function () {
   const rowOf = (className: string) => lr.liveRefs.rowsOf(crawl.session.id).find((r) => r.className === className);
 
   before(async () => {
+    // Under load (six engineers on two cores) a crawl under PYTHONTRACEMALLOC=25 took longer than
+    // debugpy's default 15 s to connect back to its adapter; the adapter inherits this variable
+    // from the extension host when it is spawned.
+    process.env.DEBUGPY_PROCESS_SPAWN_TIMEOUT ??= '90';
     lr = await api();
     crawl = await startLeakyCrawl('Leaky crawl (retained)', { PYTHONTRACEMALLOC: '25' });
     await waitFor('50 live responses', () => (rowOf('HtmlResponse')?.count ?? 0) >= 50, 120_000);
