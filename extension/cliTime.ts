@@ -2,6 +2,7 @@
 // lives in the program, so `mark` and `diff` can be separate runs.
 import type { LiveRefsEngine } from './engines/liveRefsEngine';
 import type { AgeHistogram, HeapMarkInfo, Partition } from './shared/types';
+import { omitted, omittedLine, parseLimit } from './cliPartition';
 
 export const TIME_COMMANDS = ['ages', 'mark', 'diff'];
 
@@ -50,10 +51,11 @@ export async function runTimeCommand(engine: LiveRefsEngine, command: string, cl
       return 0;
     }
     default: {
-      const limit = values.limit ? Number(values.limit) : 30;
+      const limit = parseLimit(values.limit, 30);
       const p = await engine.partition({ by: 'type', sinceMark: true, limit, samples: 0 });
       const rows = p.rows.map(({ label, count, size, countDelta, sizeDelta, newCount, newSize }) => ({ label, count, size, countDelta, sizeDelta, newCount, newSize }));
-      out(formatDiff(p), { markedAt: p.markedAt, totalCount: p.totalCount, totalSize: p.totalSize, elapsedMs: p.elapsedMs, rows });
+      const more = omittedLine(p);
+      out(formatDiff(p) + (more ? `\n${more}` : ''), { markedAt: p.markedAt, totalCount: p.totalCount, totalSize: p.totalSize, elapsedMs: p.elapsedMs, rows, ...omitted(p) });
       return 0;
     }
   }

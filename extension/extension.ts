@@ -21,6 +21,7 @@ import { registerLiveRefsCommands } from './commands/liveRefsCommands';
 import { registerObjectCommands } from './commands/objectCommands';
 import { registerInspectorCommands } from './commands/inspectorCommands';
 import { registerPartitionCommands } from './commands/partitionCommands';
+import { registerTimeCommands } from './commands/timeCommands';
 import { registerAttachScrapyCrawl } from './commands/attachScrapyCrawl';
 import { registerRetainedCommands } from './commands/retainedCommands';
 import { registerLeakSuspects } from './commands/leakSuspects';
@@ -63,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
     ...registerObjectCommands(ctx),
     ...registerInspectorCommands(ctx),
     ...registerPartitionCommands(ctx),
+    ...registerTimeCommands(ctx),
     ...registerNodeAttach(),
     ...registerScrapyTelnetDebugType(telnetAdapters, telnetPasswords),
     ...registerAttachScrapyCrawl(ctx, telnetPasswords),

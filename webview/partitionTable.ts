@@ -3,7 +3,24 @@
 import { select, Selection } from 'd3-selection';
 import type { PartitionRow } from '../extension/shared/types';
 
-export type Column = 'label' | 'count' | 'size' | 'retained';
+/** Numeric columns only some partitions carry (Heap Since Mark: the change since the mark). */
+export type OptionalColumn = 'countDelta' | 'sizeDelta' | 'newCount';
+export const OPTIONAL_COLUMNS: ReadonlyArray<{ key: OptionalColumn; signed: boolean }> = [
+  { key: 'countDelta', signed: true }, { key: 'sizeDelta', signed: true }, { key: 'newCount', signed: false },
+];
+export type Column = 'label' | 'count' | 'size' | OptionalColumn | 'retained';
+
+/** The optional columns present in these rows, in display order. */
+export function optionalColumns(rows: readonly PartitionRow[]): Array<{ key: OptionalColumn; signed: boolean }> {
+  return OPTIONAL_COLUMNS.filter((c) => rows.some((r) => r[c.key] !== undefined));
+}
+
+/** A number as the table shows it; signed columns get + / − (a change). */
+export function formatCell(value: number | undefined, signed: boolean): string {
+  const v = value ?? 0;
+  if (!signed || v === 0) return v.toLocaleString();
+  return v > 0 ? `+${v.toLocaleString()}` : `−${(-v).toLocaleString()}`;
+}
 export const MAX_TABLE_ROWS = 500;
 
 export interface TableOptions {
@@ -30,7 +47,7 @@ export function sortRows(rows: readonly PartitionRow[], column: Column, descendi
 
 /** Rows without a computed retained size sort below every computed one. */
 function valueOf(row: PartitionRow, column: Exclude<Column, 'label'>): number {
-  return column === 'retained' ? row.retained?.size ?? -1 : row[column];
+  return column === 'retained' ? row.retained?.size ?? -1 : row[column] ?? 0;
 }
 
 export function renderTable(container: HTMLElement, o: TableOptions): void {
@@ -38,7 +55,9 @@ export function renderTable(container: HTMLElement, o: TableOptions): void {
   root.selectAll('*').remove();
   const table = root.append('table').attr('class', 'partition-table').attr('role', 'grid');
   const header = table.append('thead').append('tr');
-  const columns: Array<[Column | null, string]> = [[null, '#'], ['count', o.strings.count], [null, o.strings.percent], ['size', o.strings.size], [null, o.strings.percent], ['label', o.labelHeader]];
+  const extra = optionalColumns(o.rows);
+  const columns: Array<[Column | null, string]> = [[null, '#'], ['count', o.strings.count], [null, o.strings.percent], ['size', o.strings.size], [null, o.strings.percent],
+    ...extra.map((c): [Column, string] => [c.key, o.strings[c.key] ?? c.key]), ['label', o.labelHeader]];
   const withRetained = o.rows.some((r) => r.retained);
   if (withRetained) columns.splice(columns.length - 1, 0, ['retained', o.strings.retained]);
   for (const [column, title] of columns) {
@@ -68,6 +87,7 @@ export function renderTable(container: HTMLElement, o: TableOptions): void {
   rows.append('td').attr('class', 'num').text((d) => pct(d.count, o.totalCount));
   rows.append('td').attr('class', 'num').text((d) => d.size.toLocaleString());
   rows.append('td').attr('class', 'num').text((d) => pct(d.size, o.totalSize));
+  for (const c of extra) rows.append('td').attr('class', `num ${c.key}`).text((d) => formatCell(d[c.key], c.signed));
   if (withRetained) rows.append('td').attr('class', 'num retained').attr('title', (d) => (d.retained ? o.strings.retainedObjects.replace('{0}', d.retained.count.toLocaleString()) : ''))
     .text((d) => (d.retained ? d.retained.size.toLocaleString() : ''));
   rows.append('td').attr('class', 'label').text((d) => d.label || o.strings.none);

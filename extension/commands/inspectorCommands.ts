@@ -46,6 +46,10 @@ export function registerInspectorCommands(ctx: FeatureContext): vscode.Disposabl
     })),
     vscode.commands.registerCommand(Commands.goToLeakSite, withRoot(async (root) => {
       const why = await ctx.inspector.whyOf(root);
+      if (!why.leakSite && why.hops.some((h) => h.creationState === 'beforeAttach')) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('This object\'s referrers were created before Live References attached, so where they were created is unknown. Restart the program under the debugger (setting liveReferences.creationSites on) to record it from the first line.'));
+        return false;
+      }
       if (!why.leakSite && !why.tracemalloc) { await offerTracemalloc(ctx); return false; }
       return openLocation(why.leakSite, vscode.l10n.t('leak site'));
     })),

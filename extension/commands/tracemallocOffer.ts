@@ -1,5 +1,6 @@
-// Allocation sites need tracemalloc in the debuggee. Explain how, and offer to add
-// PYTHONTRACEMALLOC to the launch configuration or to turn on liveReferences.traceAllocations.
+// Sites of untracked objects (dicts, lists) need tracemalloc in the debuggee (tracked objects
+// have creation sites without it). Explain the cost, and offer to add PYTHONTRACEMALLOC to the
+// launch configuration or to turn on liveReferences.traceAllocations.
 import * as vscode from 'vscode';
 import type { FeatureContext } from './featureContext';
 
@@ -9,7 +10,7 @@ export async function offerTracemalloc(ctx: FeatureContext): Promise<void> {
   const always = vscode.l10n.t('Always for debug sessions');
   const launch = vscode.l10n.t('Add to launch.json');
   const choice = await vscode.window.showInformationMessage(
-    vscode.l10n.t('Allocation sites need tracemalloc in the program. Restart it with "env": {"PYTHONTRACEMALLOC": "25"} in the launch configuration.'),
+    vscode.l10n.t('Creation sites cover Scrapy\'s tracked objects only. tracemalloc also records where untracked objects (dicts, lists) were allocated, but slows the program down several times: restart it with "env": {"PYTHONTRACEMALLOC": "25"} in the launch configuration.'),
     always, launch,
   );
   if (choice === always) {

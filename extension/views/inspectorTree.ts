@@ -6,6 +6,7 @@ import type { ObjectSummary, RetainedResult, SourceInfo, SourceLocation, WhyResu
 import type { SessionEngines } from '../sessions/sessionEngines';
 import { describeError } from '../common/errors';
 import { describeLocation } from './sourceLocations';
+import { sourceLinkNodes, whyLinkNodes } from './siteLinks';
 import { retainedSentence, retainedTooltip } from '../common/retainedText';
 
 const PAGE = 100;
@@ -190,13 +191,7 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
 
   private async sourceLinks(root: InspectedRoot): Promise<InspectorNode[]> {
     const info = await this.sourceOf(root);
-    const links: InspectorNode[] = [];
-    if (info.allocation) links.push({ kind: 'link', root, label: vscode.l10n.t('Allocated at'), location: info.allocation, icon: 'go-to-file' });
-    else if (!info.tracemalloc) links.push({
-      kind: 'link', root, label: vscode.l10n.t('Allocation site unknown'), icon: 'info',
-      detail: vscode.l10n.t('turn on tracemalloc (PYTHONTRACEMALLOC=25)'),
-      command: { command: 'liveReferences.enableTracemalloc', title: vscode.l10n.t('Turn on allocation tracing') },
-    });
+    const links: InspectorNode[] = sourceLinkNodes(root, info);
     if (info.callback) links.push({ kind: 'link', root, label: vscode.l10n.t('Callback {0}', info.callback.name ?? ''), location: info.callback, icon: 'symbol-method' });
     if (info.errback) links.push({ kind: 'link', root, label: vscode.l10n.t('Errback {0}', info.errback.name ?? ''), location: info.errback, icon: 'symbol-method' });
     if (info.classDef) links.push({ kind: 'link', root, label: vscode.l10n.t('Class {0}', info.classDef.name ?? root.summary.typeName), location: info.classDef, icon: 'symbol-class' });
@@ -204,19 +199,6 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
   }
 
   private async whyChildren(root: InspectedRoot): Promise<InspectorNode[]> {
-    const why = await this.whyOf(root);
-    const nodes: InspectorNode[] = [];
-    if (why.leakSite) nodes.push({ kind: 'link', root, label: vscode.l10n.t('Leak site'), location: why.leakSite, icon: 'bug' });
-    for (const hop of why.hops) nodes.push({
-      kind: 'link', root, icon: 'arrow-left', location: hop.allocation,
-      label: `← ${hop.via}  ${hop.referrer.typeName}`,
-      detail: `${hop.referrer.url ?? hop.referrer.repr}${hop.allocation ? `  ${describeLocation(hop.allocation)}` : ''}`,
-    });
-    nodes.push({ kind: 'link', root, icon: 'debug-stackframe-dot', label: vscode.l10n.t('Root: {0}', why.rootName ?? why.rootKind) });
-    if (!why.tracemalloc) nodes.push({
-      kind: 'link', root, icon: 'info', label: vscode.l10n.t('Allocation sites need tracemalloc'),
-      command: { command: 'liveReferences.enableTracemalloc', title: vscode.l10n.t('Turn on allocation tracing') },
-    });
-    return nodes;
+    return whyLinkNodes(root, await this.whyOf(root));
   }
 }

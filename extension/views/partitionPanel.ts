@@ -99,8 +99,12 @@ export class PartitionPanel {
         { const top = this.levels[this.levels.length - 1];
           if (top?.partition) this.post({ type: 'partition', partition: top.partition, crumbs: this.crumbs(), drillable: top.request.by === 'type' }); }
         return;
-      case 'drill':
-        return this.push({ by: 'via', type: message.rowLabel, limit: 200, samples: 5 }, { label: vscode.l10n.t('{0} by via', message.rowLabel) });
+      case 'drill': {
+        // Below Heap Since Mark, drill-down stays on the objects created since the mark.
+        const sinceMark = this.levels[this.levels.length - 1]?.request.sinceMark;
+        return this.push({ by: 'via', type: message.rowLabel, limit: 200, samples: 5, ...(sinceMark && { sinceMark }) },
+          { label: sinceMark ? vscode.l10n.t('new {0} by via', message.rowLabel) : vscode.l10n.t('{0} by via', message.rowLabel) });
+      }
       case 'showSamples': {
         const row = this.levels[this.levels.length - 1]?.partition?.rows.find((r) => r.label === message.rowLabel);
         this.post({ type: 'samples', rowLabel: message.rowLabel, samples: row?.samples ?? [] });

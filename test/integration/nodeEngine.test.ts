@@ -99,11 +99,16 @@ describe('Node engine over a bare node --inspect', function () {
       assert.ok(phases.has('snapshot') && phases.has('parsing'), [...phases].join());
       assert.equal(byType.rows.find((r) => r.label === 'Response')?.count, expected.responses);
       assert.equal(byType.rows.find((r) => r.label === 'Request')?.count, expected.requests);
-      const byVia = await engine.partition({ by: 'via', className: 'Response', limit: 50, samples: 3 });
+      const byVia = await engine.partition({ by: 'via', className: 'Response', limit: 50, samples: 3, retained: true });
       assert.equal(byVia.set, 'class Response');
       const referer = byVia.rows.find((r) => r.label === 'referer');
       assert.equal(referer?.count, expected.responses, JSON.stringify(byVia.rows.map((r) => [r.label, r.count])));
-      assert.ok(referer.retainedSize! >= referer.size, 'retained covers shallow');
+      assert.ok(referer.retained!.size > referer.size && referer.retained!.count >= referer.count, 'a Response retains its body string too');
+      const freed = await engine.retained({ className: 'Response', largest: 2 });
+      assert.equal(freed.setCount, expected.responses);
+      assert.equal(freed.byType.find((r) => r.label === 'Response')?.count, expected.responses);
+      assert.ok(freed.exact && freed.largest.length === 2);
+      await engine.release(freed.largest.map((s) => s.handle!));
       assert.ok(referer.samples?.length && referer.samples.every((s) => s.typeName === 'Response' && s.handle));
       await engine.release(referer.samples.map((s) => s.handle!));
     } finally {

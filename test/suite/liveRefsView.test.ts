@@ -2,6 +2,7 @@
 // References view, Reveal oldest, Iterate all, Go to leak site and the ignore action, driven
 // through the UI (test/workbench/ui/product.mjs) where a user would click.
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { leakLine, SPIDER_FILE } from '../fixtures/fixtureSite';
 import type { LiveReferencesApi } from '../../extension/extension';
@@ -21,7 +22,9 @@ describe('Live References on the leaky Scrapy crawl', function () {
     lr = await api();
     await config().update('refreshIntervalMs', 1000, vscode.ConfigurationTarget.Global);
     await config().update('ignore', [], vscode.ConfigurationTarget.Global);
-    crawl = await startLeakyCrawl('Leaky crawl', { PYTHONTRACEMALLOC: '25' });
+    // No tracemalloc: the leak site comes from the creation-site hook the extension puts on the
+    // launch's PYTHONPATH (liveReferences.creationSites, on by default).
+    crawl = await startLeakyCrawl('Leaky crawl');
   });
 
   after(async () => {
@@ -52,13 +55,28 @@ describe('Live References on the leaky Scrapy crawl', function () {
   it('Go to leak site leaves the editor on the spider\'s meta={\'referer\': response} line', async () => {
     const root = lr.inspector.list().find((r) => r.summary.url === crawl.site.firstProductUrl)!;
     assert.ok(root, 'the oldest response is not open');
-    await ui('clickLeakSite', { url: root.summary.url });
-    const editor = await waitFor('an editor on the spider', () => {
-      const e = vscode.window.activeTextEditor;
-      return e && e.document.uri.fsPath === SPIDER_FILE && e;
-    }, 30_000);
-    assert.equal(editor.selection.active.line + 1, leakLine());
-    assert.match(editor.document.lineAt(editor.selection.active.line).text, /meta=\{'referer': response\}/);
+    const launchPath = String(crawl.session.configuration.env?.PYTHONPATH ?? '').split(path.delimiter)[0];
+    assert.equal(path.basename(launchPath), 'launch', 'the creation-site hook is not on the launch PYTHONPATH');
+    const why = await lr.inspector.whyOf(root);
+    assert.equal(why.tracemalloc, false);
+    assert.equal(why.creationSites, true);
+    assert.deepEqual([why.leakSite?.path, why.leakSite?.line, why.leakSite?.source], [SPIDER_FILE, leakLine(), 'creation']);
+    const shown = await ui<{ rows: string[] }>('clickLeakSite', { url: root.summary.url });
+    assert.ok(shown.rows.some((r) => /Leak site/.test(r) && /leaky\.py:\d+ · creation site/.test(r)), shown.rows.join('\n'));
+    const onLeakLine = async () => {
+      const editor = await waitFor('an editor on the spider', () => {
+        const e = vscode.window.activeTextEditor;
+        return e && e.document.uri.fsPath === SPIDER_FILE && e;
+      }, 30_000);
+      await waitFor('the leak line', () => editor.selection.active.line + 1 === leakLine(), 5_000).catch(() => undefined);
+      assert.equal(editor.selection.active.line + 1, leakLine());
+      assert.match(editor.document.lineAt(editor.selection.active.line).text, /meta=\{'referer': response\}/);
+    };
+    await onLeakLine();
+    // The command itself, from the oldest response, after the editor moved elsewhere.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    assert.equal(await vscode.commands.executeCommand('liveReferences.goToLeakSite', root), true);
+    await onLeakLine();
   });
 
   it('Iterate all lists the live responses and opening one works', async () => {

@@ -97,6 +97,19 @@ describe('scrapy-telnet: attach to a running crawl with no debugger', function (
     if (oldest?.handle) await engine.release([oldest.handle]);
   });
 
+  it('Why is this alive and both partitions work over telnet (agent jobs in short steps)', async () => {
+    const engine = lr.sessions.get(session)!.engine;
+    const oldest = await engine.oldest('HtmlResponse');
+    const why = await engine.why(oldest!.handle!);
+    assert.ok(why.hops.some((h) => /referer/.test(h.via)), JSON.stringify(why.hops.map((h) => h.via)));
+    await engine.release([oldest!.handle!]);
+    assert.equal(await vscode.commands.executeCommand('liveReferences.showPartition'), true);
+    const byType = await ui<{ labels: string[] }>('partitionClickRow', { label: 'dict', screenshot: 'telnet-partition-by-type' });
+    assert.ok(byType.labels.includes('dict') && byType.labels.includes('str'), byType.labels.join(', '));
+    const byVia = await ui<{ labels: string[] }>('partitionRows', { waitForText: '._meta', screenshot: 'telnet-partition-dict-by-via' });
+    assert.ok(byVia.labels.includes('._meta'), byVia.labels.slice(0, 20).join(' | '));
+  });
+
   it('the crawl finishing ends the session with a clear message; the view keeps the last rows', async () => {
     const before = lr.liveRefs.rowsOf(session.id).length;
     assert.ok(before > 0);
@@ -128,15 +141,17 @@ describe('scrapy-telnet: Attach to Scrapy Crawl… finds the crawl and remembers
     await site?.stop();
   });
 
-  it('lists the crawl, asks its password once, attaches; next time shows spider and uptime', async () => {
+  it('lists the crawl, asks its password (again after a wrong one), attaches; next time shows spider and uptime', async () => {
     const port = crawl.telnetPort!;
     assert.ok(port >= 6023 && port <= 6073, String(port));
     const started = new Promise<vscode.DebugSession>((resolve) => {
       const sub = vscode.debug.onDidStartDebugSession((s) => { if (s.type === 'scrapy-telnet') { sub.dispose(); resolve(s); } });
     });
     const attached = vscode.commands.executeCommand<vscode.DebugConfiguration | undefined>('liveReferences.attachScrapyCrawl');
-    const first = await ui<{ text: string; title: string }>('attachScrapyPicker', { port, expect: 'password needed', password: crawl.telnetPassword });
+    const first = await ui<{ text: string; title: string; retryPrompt: string }>('attachScrapyPicker',
+      { port, expect: 'password needed', wrongPassword: 'not-the-password', password: crawl.telnetPassword });
     assert.match(first.title, new RegExp(`Scrapy telnet console 127\\.0\\.0\\.1:${port}`));
+    assert.match(first.retryPrompt, /Wrong password/);
     const config = await attached;
     assert.equal(config?.port, port);
     assert.equal('password' in (config ?? {}), false);

@@ -5,13 +5,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ObjectSummary, Partition, PartitionRequest, Progress, WhyHop, WhyResult } from '../../shared/types';
+import type { ObjectSummary, Partition, PartitionRequest, Progress, RetainedRequest, RetainedResult, RetainedSize, WhyHop, WhyResult } from '../../shared/types';
 import type { CdpConnection } from '../../transports/cdpConnection';
 import { EvaluatorError } from '../../transports/evaluator';
 import { EngineError, LongCallOptions } from '../liveRefsEngine';
 import type { TrackedClass } from './classTracker';
 import type { FromHeapWorker, HeapQuery, ToHeapWorker } from './heap/heapRpc';
-import type { GraphPartition, GraphWhy } from './heap/heapGraph';
+import type { GraphPartition, GraphRetained, GraphWhy } from './heap/heapGraph';
 import type { PageCalls, RemoteObject } from './pageCalls';
 import { summarize } from './remoteObjects';
 import type { ScriptCatalog } from './scriptCatalog';
@@ -135,10 +135,13 @@ export class HeapAnalysis {
     const drill = request.by === 'via' && !!className;
     const snapshot = drill && this.fresh() ? this.last! : await this.take(options);
     snapshot.onProgress = options.onProgress;
-    const result = await this.race(snapshot.request<GraphPartition>({ type: 'partition', by: drill ? 'via' : 'type', className, limit: request.limit ?? 50, samples: request.samples ?? 0 }), options);
+    const result = await this.race(snapshot.request<GraphPartition & { retained: RetainedSize[] }>({
+      type: 'partition', by: drill ? 'via' : 'type', className, limit: request.limit ?? 50, samples: request.samples ?? 0,
+      retainedRows: request.retained ? request.retainedRows ?? 10 : 0,
+    }), options);
     const set = tracked ? `class ${tracked.label}` : request.type ? `type ${request.type}` : 'heap';
     const rows = await Promise.all(result.rows.map(async (row, i) => ({
-      label: row.label, count: row.count, size: row.size, retainedSize: row.retainedSize,
+      label: row.label, count: row.count, size: row.size, retained: result.retained[i],
       samples: i < SAMPLE_ROWS && row.sampleIds.length ? await this.samples(row.sampleIds.slice(0, SAMPLES_PER_ROW)) : undefined,
     })));
     return { by: drill ? 'via' : 'type', set, totalCount: result.totalCount, totalSize: result.totalSize, rows, elapsedMs: Date.now() - started };
@@ -155,7 +158,7 @@ export class HeapAnalysis {
     if (!graph.found) graph = await this.race((await this.take(options)).request<GraphWhy>({ type: 'why', nodeId: await idOf() }), options);
     this.log(`why: retainer chain of ${graph.hops.length} hops after ${Date.now() - started} ms`);
     const target = await this.summaryOf(handle, graph.className);
-    if (!graph.found) return { target, hops: [], rootKind: 'none', tracemalloc: false };
+    if (!graph.found) return { target, hops: [], rootKind: 'none', tracemalloc: false, allocationSitesSupported: false };
     const hops: WhyHop[] = [];
     let leakSite: WhyResult['leakSite'];
     for (const hop of graph.hops) {
@@ -170,7 +173,26 @@ export class HeapAnalysis {
     }
     this.log(`why: summaries and leak site after ${Date.now() - started} ms`);
     const rootKind = graph.hops.length >= 12 ? 'depth' : graph.rootName ? 'root' : 'none';
-    return { target, hops, rootKind, rootName: graph.rootName || undefined, leakSite, tracemalloc: false };
+    return { target, hops, rootKind, rootName: graph.rootName || undefined, leakSite, tracemalloc: false, allocationSitesSupported: false };
+  }
+
+  /** Exact: everything no longer reachable once the set may not be entered (the set included). */
+  async retained(request: RetainedRequest, tracked: TrackedClass | undefined, options: LongCallOptions = {}): Promise<RetainedResult> {
+    const started = Date.now();
+    const snapshot = this.fresh() ? this.last! : await this.take(options);
+    snapshot.onProgress = options.onProgress;
+    const className = tracked?.name ?? request.type;
+    const id = request.handle
+      ? Number((await this.cdp.send<{ heapSnapshotObjectId: string }>('HeapProfiler.getHeapObjectId', { objectId: request.handle }, options)).heapSnapshotObjectId)
+      : undefined;
+    const result = await this.race(snapshot.request<GraphRetained>({ type: 'retained', set: { className, via: request.via, id }, largest: request.largest ?? 5 }), options);
+    const set = request.handle ? 'one object' : `${tracked ? `class ${tracked.label}` : `type ${request.type}`}${request.via !== undefined ? ` via ${request.via}` : ''}`;
+    const largest: ObjectSummary[] = [];
+    for (const heapId of result.largestIds) {
+      const remote = await this.byHeapId(heapId);
+      if (remote?.objectId) largest.push(await this.summaryOf(remote.objectId, remote.className ?? 'Object', remote));
+    }
+    return { set, setCount: result.setCount, count: result.count, size: result.size, exact: true, byType: result.byType.slice(0, 20), largest, elapsedMs: Date.now() - started };
   }
 
   private locate(location: { scriptId: number; line: number; column: number }, name: string) {

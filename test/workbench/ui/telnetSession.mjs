@@ -54,9 +54,18 @@ export default [
       const box = widget.locator('input[type="password"]');
       await box.waitFor({ state: 'visible', timeout: 15_000 });
       const title = (await widget.locator('.quick-input-title').innerText().catch(() => '')).trim();
+      let retryPrompt = '';
+      if (ctx.args.wrongPassword) {
+        // A wrong one first: the adapter must ask again, saying so.
+        await box.fill(ctx.args.wrongPassword);
+        await box.press('Enter');
+        await widget.getByText('Wrong password', { exact: false }).first().waitFor({ state: 'visible', timeout: 15_000 });
+        retryPrompt = (await widget.innerText()).replace(/\s+/g, ' ').trim();
+        await box.waitFor({ state: 'visible', timeout: 5_000 });
+      }
       await box.fill(ctx.args.password);
       await box.press('Enter');
-      return { text, title };
+      return { text, title, retryPrompt };
     },
   },
 ];
