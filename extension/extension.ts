@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
     new TelnetSessionFactory(agentDir, telnetAdapters, logger),
     new NodeSessionFactory(logger),
   ], logger);
-  const liveRefs = new LiveRefsTree(sessions);
+  const liveRefs = new LiveRefsTree();
   const inspector = new InspectorTree(sessions);
   const inspectorView = vscode.window.createTreeView<InspectorNode>(INSPECTED_VIEW, { treeDataProvider: inspector, showCollapseAll: true });
   const refresher = new LiveRefsRefresher(sessions, liveRefs, logger);

@@ -59,10 +59,6 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
     await this.sessions.list().find((e) => e.session.id === root.sessionId)?.engine.release([...root.handles]).catch(() => undefined);
   }
 
-  async closeSession(sessionId: string): Promise<void> {
-    for (const root of this.roots.filter((r) => r.sessionId === sessionId)) await this.close(root);
-  }
-
   sourceOf(root: InspectedRoot): Promise<SourceInfo> {
     root.source ??= this.engineFor(root).sourceOf(root.summary.handle!);
     root.source.catch(() => { root.source = undefined; });

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { LiveRefRow } from '../shared/types';
 import { formatAge } from '../shared/prefsFormat';
-import type { SessionEngine, SessionEngines } from '../sessions/sessionEngines';
+import type { SessionEngine } from '../sessions/sessionEngines';
 import { formatDelta, SessionViewState, SortKey, visibleRows } from './liveRefsModel';
 import { GrowthHistories } from './growthHistory';
 import { RetainedStore } from './retainedStore';
@@ -25,8 +25,6 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
   readonly histories = new GrowthHistories();
   /** The "Retained" column, filled on demand (Compute Retained Size). */
   readonly retained = new RetainedStore(() => this.refreshView());
-
-  constructor(private readonly sessions: SessionEngines) {}
 
   setState(entry: SessionEngine, state: SessionViewState): void {
     this.names.set(entry.session.id, entry.session.name);
