@@ -23,6 +23,8 @@ import { registerInspectorCommands } from './commands/inspectorCommands';
 import { registerPartitionCommands } from './commands/partitionCommands';
 import { registerTimeCommands } from './commands/timeCommands';
 import { registerAttachScrapyCrawl } from './commands/attachScrapyCrawl';
+import { registerRetainedCommands } from './commands/retainedCommands';
+import { registerLeakSuspects } from './commands/leakSuspects';
 
 /** What the extension exports: used by tests and by other extensions. */
 export interface LiveReferencesApi {
@@ -66,6 +68,8 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
     ...registerNodeAttach(),
     ...registerScrapyTelnetDebugType(telnetAdapters, telnetPasswords),
     ...registerAttachScrapyCrawl(ctx, telnetPasswords),
+    ...registerRetainedCommands(ctx),
+    ...registerLeakSuspects(ctx),
   );
   return { sessions, liveRefs, inspector, partitionMetrics: () => PartitionPanel.lastMetrics };
 }

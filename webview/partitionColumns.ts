@@ -7,7 +7,7 @@ export type OptionalColumn = 'countDelta' | 'sizeDelta' | 'newCount';
 export const OPTIONAL_COLUMNS: ReadonlyArray<{ key: OptionalColumn; signed: boolean }> = [
   { key: 'countDelta', signed: true }, { key: 'sizeDelta', signed: true }, { key: 'newCount', signed: false },
 ];
-export type Column = 'label' | 'count' | 'size' | OptionalColumn;
+export type Column = 'label' | 'count' | 'size' | OptionalColumn | 'retained';
 
 /** The optional columns present in these rows, in display order. */
 export function optionalColumns(rows: readonly PartitionRow[]): Array<{ key: OptionalColumn; signed: boolean }> {
@@ -24,7 +24,12 @@ export function formatCell(value: number | undefined, signed: boolean): string {
 export function sortRows(rows: readonly PartitionRow[], column: Column, descending: boolean): PartitionRow[] {
   const sign = descending ? -1 : 1;
   return [...rows].sort((a, b) => {
-    const by = column === 'label' ? a.label.localeCompare(b.label) : (a[column] ?? 0) - (b[column] ?? 0);
+    const by = column === 'label' ? a.label.localeCompare(b.label) : valueOf(a, column) - valueOf(b, column);
     return sign * by || b.size - a.size;
   });
+}
+
+/** Rows without a computed retained size sort below every computed one. */
+function valueOf(row: PartitionRow, column: Exclude<Column, 'label'>): number {
+  return column === 'retained' ? row.retained?.size ?? -1 : row[column] ?? 0;
 }

@@ -31,6 +31,8 @@ export function renderTable(container: HTMLElement, o: TableOptions): void {
   const extra = optionalColumns(o.rows);
   const columns: Array<[Column | null, string]> = [[null, '#'], ['count', o.strings.count], [null, o.strings.percent], ['size', o.strings.size], [null, o.strings.percent],
     ...extra.map((c): [Column, string] => [c.key, o.strings[c.key] ?? c.key]), ['label', o.labelHeader]];
+  const withRetained = o.rows.some((r) => r.retained);
+  if (withRetained) columns.splice(columns.length - 1, 0, ['retained', o.strings.retained]);
   for (const [column, title] of columns) {
     const th = header.append('th').attr('scope', 'col').text(title);
     if (!column) continue;
@@ -59,6 +61,8 @@ export function renderTable(container: HTMLElement, o: TableOptions): void {
   rows.append('td').attr('class', 'num').text((d) => d.size.toLocaleString());
   rows.append('td').attr('class', 'num').text((d) => pct(d.size, o.totalSize));
   for (const c of extra) rows.append('td').attr('class', `num ${c.key}`).text((d) => formatCell(d[c.key], c.signed));
+  if (withRetained) rows.append('td').attr('class', 'num retained').attr('title', (d) => (d.retained ? o.strings.retainedObjects.replace('{0}', d.retained.count.toLocaleString()) : ''))
+    .text((d) => (d.retained ? d.retained.size.toLocaleString() : ''));
   rows.append('td').attr('class', 'label').text((d) => d.label || o.strings.none);
   if (o.rows.length > shown.length) {
     root.append('p').attr('class', 'more').text(o.strings.moreRows.replace('{0}', String(o.rows.length - shown.length)));
