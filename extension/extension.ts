@@ -23,6 +23,8 @@ import { registerInspectorCommands } from './commands/inspectorCommands';
 import { registerPartitionCommands } from './commands/partitionCommands';
 import { registerTimeCommands } from './commands/timeCommands';
 import { registerAttachScrapyCrawl } from './commands/attachScrapyCrawl';
+import { registerRetainedCommands } from './commands/retainedCommands';
+import { registerLeakSuspects } from './commands/leakSuspects';
 
 /** What the extension exports: used by tests and by other extensions. */
 export interface LiveReferencesApi {
@@ -42,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
     new TelnetSessionFactory(agentDir, telnetAdapters, logger),
     new NodeSessionFactory(logger),
   ], logger);
-  const liveRefs = new LiveRefsTree(sessions);
+  const liveRefs = new LiveRefsTree();
   const inspector = new InspectorTree(sessions);
   const inspectorView = vscode.window.createTreeView<InspectorNode>(INSPECTED_VIEW, { treeDataProvider: inspector, showCollapseAll: true });
   const refresher = new LiveRefsRefresher(sessions, liveRefs, logger);
@@ -66,6 +68,8 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
     ...registerNodeAttach(),
     ...registerScrapyTelnetDebugType(telnetAdapters, telnetPasswords),
     ...registerAttachScrapyCrawl(ctx, telnetPasswords),
+    ...registerRetainedCommands(ctx),
+    ...registerLeakSuspects(ctx),
   );
   return { sessions, liveRefs, inspector, partitionMetrics: () => PartitionPanel.lastMetrics };
 }

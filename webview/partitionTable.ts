@@ -8,7 +8,7 @@ export type OptionalColumn = 'countDelta' | 'sizeDelta' | 'newCount';
 export const OPTIONAL_COLUMNS: ReadonlyArray<{ key: OptionalColumn; signed: boolean }> = [
   { key: 'countDelta', signed: true }, { key: 'sizeDelta', signed: true }, { key: 'newCount', signed: false },
 ];
-export type Column = 'label' | 'count' | 'size' | OptionalColumn;
+export type Column = 'label' | 'count' | 'size' | OptionalColumn | 'retained';
 
 /** The optional columns present in these rows, in display order. */
 export function optionalColumns(rows: readonly PartitionRow[]): Array<{ key: OptionalColumn; signed: boolean }> {
@@ -40,9 +40,14 @@ const pct = (part: number, whole: number) => (whole ? ((100 * part) / whole).toF
 export function sortRows(rows: readonly PartitionRow[], column: Column, descending: boolean): PartitionRow[] {
   const sign = descending ? -1 : 1;
   return [...rows].sort((a, b) => {
-    const by = column === 'label' ? a.label.localeCompare(b.label) : (a[column] ?? 0) - (b[column] ?? 0);
+    const by = column === 'label' ? a.label.localeCompare(b.label) : valueOf(a, column) - valueOf(b, column);
     return sign * by || b.size - a.size;
   });
+}
+
+/** Rows without a computed retained size sort below every computed one. */
+function valueOf(row: PartitionRow, column: Exclude<Column, 'label'>): number {
+  return column === 'retained' ? row.retained?.size ?? -1 : row[column] ?? 0;
 }
 
 export function renderTable(container: HTMLElement, o: TableOptions): void {
@@ -53,6 +58,8 @@ export function renderTable(container: HTMLElement, o: TableOptions): void {
   const extra = optionalColumns(o.rows);
   const columns: Array<[Column | null, string]> = [[null, '#'], ['count', o.strings.count], [null, o.strings.percent], ['size', o.strings.size], [null, o.strings.percent],
     ...extra.map((c): [Column, string] => [c.key, o.strings[c.key] ?? c.key]), ['label', o.labelHeader]];
+  const withRetained = o.rows.some((r) => r.retained);
+  if (withRetained) columns.splice(columns.length - 1, 0, ['retained', o.strings.retained]);
   for (const [column, title] of columns) {
     const th = header.append('th').attr('scope', 'col').text(title);
     if (!column) continue;
@@ -81,6 +88,8 @@ export function renderTable(container: HTMLElement, o: TableOptions): void {
   rows.append('td').attr('class', 'num').text((d) => d.size.toLocaleString());
   rows.append('td').attr('class', 'num').text((d) => pct(d.size, o.totalSize));
   for (const c of extra) rows.append('td').attr('class', `num ${c.key}`).text((d) => formatCell(d[c.key], c.signed));
+  if (withRetained) rows.append('td').attr('class', 'num retained').attr('title', (d) => (d.retained ? o.strings.retainedObjects.replace('{0}', d.retained.count.toLocaleString()) : ''))
+    .text((d) => (d.retained ? d.retained.size.toLocaleString() : ''));
   rows.append('td').attr('class', 'label').text((d) => d.label || o.strings.none);
   if (o.rows.length > shown.length) {
     root.append('p').attr('class', 'more').text(o.strings.moreRows.replace('{0}', String(o.rows.length - shown.length)));

@@ -45,6 +45,14 @@ function renderToolbar(): void {
         render();
       });
   }
+  renderRetainedButton(bar);
+}
+
+/** On demand: retained sizes cost about a heap pass per row, so they are never computed unasked. */
+function renderRetainedButton(bar: ReturnType<typeof select<HTMLElement, unknown>>): void {
+  if (state.partition?.rows.some((r) => r.retained)) return;
+  bar.append('button').attr('class', 'toggle retained-button').attr('title', t('computeRetainedHint')).text(t('computeRetained'))
+    .on('click', () => send({ type: 'computeRetained' }));
 }
 
 function activate(row: PartitionRow): void {

@@ -25,6 +25,10 @@ export const Commands = {
   exportGrowthCsv: 'liveReferences.exportGrowthCsv',
   markHeap: 'liveReferences.markHeap',
   heapSinceMark: 'liveReferences.heapSinceMark',
+  computeRetained: 'liveReferences.computeRetained',
+  computeAllRetained: 'liveReferences.computeAllRetained',
+  computeRetainedOfObject: 'liveReferences.computeRetainedOfObject',
+  leakSuspects: 'liveReferences.leakSuspects',
   // Internal: used by tree items and the webview, hidden from the palette.
   iterateAges: 'liveReferences.iterateAges',
   openLocation: 'liveReferences.openLocation',

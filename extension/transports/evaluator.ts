@@ -52,7 +52,7 @@ export class EvaluatorError extends Error {
   }
 }
 
-/** Custom DAP event the agent sends through pydevd's writer (see DESIGN.md). */
+/** Custom DAP event the agent sends through pydevd's writer (agent/protocol.py, agent/README.md). */
 export const AGENT_REPLY_EVENT = 'liveReferences.reply';
 
 /**

@@ -3,9 +3,11 @@
 import * as vscode from 'vscode';
 import type { LiveRefRow } from '../shared/types';
 import { formatAge } from '../shared/prefsFormat';
-import type { SessionEngine, SessionEngines } from '../sessions/sessionEngines';
+import type { SessionEngine } from '../sessions/sessionEngines';
 import { formatDelta, SessionViewState, SortKey, visibleRows } from './liveRefsModel';
 import { GrowthHistories } from './growthHistory';
+import { RetainedStore } from './retainedStore';
+import { retainedShort, retainedTooltip } from '../common/retainedText';
 
 export type LiveRefsNode =
   | { kind: 'session'; sessionId: string; name: string }
@@ -21,8 +23,8 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
   filter = '';
   /** Every refresh of every session, for the trend marker, the growth chart and CSV export. */
   readonly histories = new GrowthHistories();
-
-  constructor(private readonly sessions: SessionEngines) {}
+  /** The "Retained" column, filled on demand (Compute Retained Size). */
+  readonly retained = new RetainedStore(() => this.refreshView());
 
   setState(entry: SessionEngine, state: SessionViewState): void {
     this.names.set(entry.session.id, entry.session.name);
@@ -55,6 +57,7 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
   }
 
   forget(sessionId: string): void {
+    this.retained.forget(sessionId);
     this.states.delete(sessionId);
     this.names.delete(sessionId);
     this.histories.forget(sessionId);
@@ -133,9 +136,22 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
         : new vscode.ThemeIcon('symbol-class');
     item.tooltip = vscode.l10n.t('{0}: {1} live objects, oldest created {2} ago, {3} since the previous refresh',
       row.className, row.count, formatAge(row.oldestAgeS) || '?', delta || '0');
+    this.addRetained(item, parts, sessionId, row.className);
     item.contextValue = 'liveRefRow';
     item.id = `${sessionId}/${row.className}`;
     item.command = { command: 'liveReferences.revealOldest', title: vscode.l10n.t('Reveal Oldest Object'), arguments: [{ kind: 'row', sessionId, row }] };
     return item;
+  }
+
+  /** The Retained column: appended to the description once computed (never by a refresh). */
+  private addRetained(item: vscode.TreeItem, parts: string[], sessionId: string, className: string): void {
+    const entry = this.retained.get(sessionId, className);
+    if (!entry) return;
+    if (entry.kind === 'computing') parts.push(vscode.l10n.t('retained: computing…'));
+    else if (entry.kind === 'error') parts.push(vscode.l10n.t('retained: failed'));
+    else parts.push(retainedShort(entry.result));
+    item.description = parts.join('  ');
+    if (entry.kind === 'done') item.tooltip = `${String(item.tooltip)}\n${retainedTooltip(entry.result)}`;
+    else if (entry.kind === 'error') item.tooltip = `${String(item.tooltip)}\n${entry.message}`;
   }
 }

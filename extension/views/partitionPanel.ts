@@ -122,6 +122,14 @@ export class PartitionPanel {
       case 'cancel':
         this.abort?.abort();
         return;
+      case 'computeRetained': {
+        // On demand: the same level again, with retained sizes for its first rows.
+        const top = this.levels[this.levels.length - 1];
+        if (!top) return;
+        top.request = { ...top.request, retained: true, retainedRows: top.request.by === 'via' ? 50 : 10 };
+        await this.run(top);
+        return;
+      }
       case 'metrics':
         PartitionPanel.lastMetrics = { firstPaintMs: message.firstPaintMs, rows: message.rows };
         return;

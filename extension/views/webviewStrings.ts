@@ -22,5 +22,9 @@ export function webviewStrings(): Record<string, string> {
     countDelta: vscode.l10n.t('Δ Count'),
     sizeDelta: vscode.l10n.t('Δ Size'),
     newCount: vscode.l10n.t('New'),
+    retained: vscode.l10n.t('Retained'),
+    computeRetained: vscode.l10n.t('Compute retained sizes'),
+    retainedObjects: vscode.l10n.t('{0} objects would be freed'),
+    computeRetainedHint: vscode.l10n.t('What releasing each row\'s objects would free (first rows only; about one heap pass each)'),
   };
 }

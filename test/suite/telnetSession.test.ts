@@ -166,5 +166,15 @@ describe('scrapy-telnet: Attach to Scrapy Crawl… finds the crawl and remembers
     const second = await ui<{ text: string }>('attachScrapyPicker', { port, expect: 'spider leaky · up \\d+', screenshot: 'attach-scrapy-crawl' });
     assert.match(second.text, /pid \d+/);
     assert.equal(await again, undefined, 'dismissed');
+    // The same crawl is offered in Run and Debug's dropdown (dynamic configurations); picking it
+    // attaches with the remembered password, no question asked.
+    const dynamic = new Promise<vscode.DebugSession>((resolve) => {
+      const sub = vscode.debug.onDidStartDebugSession((s) => { if (s.type === 'scrapy-telnet') { sub.dispose(); resolve(s); } });
+    });
+    const offered = await ui<{ text: string }>('selectAndStartScrapy', { port, screenshot: 'select-and-start-scrapy' });
+    assert.match(offered.text, new RegExp(`Scrapy crawl leaky \\(127\\.0\\.0\\.1:${port}\\)`));
+    const third = await Promise.race([dynamic, sleep(20_000).then(() => { throw new Error('no session from the dynamic configuration'); })]);
+    await waitFor('rows over the dynamic session', () => lr.liveRefs.rowsOf(third.id).length > 0, 30_000);
+    await vscode.debug.stopDebugging(third);
   });
 });

@@ -68,4 +68,21 @@ export default [
       return { text, title, retryPrompt };
     },
   },
+  {
+    // Run and Debug's "Select and Start Debugging": the debug type's dynamic configurations are
+    // the crawls running now; picks the one on ctx.args.port.
+    name: 'selectAndStartScrapy',
+    onDemand: true,
+    async run(page, ctx) {
+      await runPaletteCommand(page, 'Debug: Select and Start Debugging');
+      const widget = page.locator('.quick-input-widget');
+      await widget.locator('.monaco-list-row', { hasText: 'Scrapy crawl (telnet console)' }).first().click({ timeout: 15_000 });
+      const row = widget.locator('.monaco-list-row', { hasText: `127.0.0.1:${ctx.args.port}` }).first();
+      await row.waitFor({ state: 'visible', timeout: 20_000 });
+      const text = (await row.innerText()).replace(/\s+/g, ' ').trim();
+      if (ctx.args.screenshot) await ctx.screenshot(ctx.args.screenshot);
+      await row.click();
+      return { text };
+    },
+  },
 ];
