@@ -1,5 +1,5 @@
-// The partition table's columns without the DOM: which optional columns rows carry, how a cell
-// reads, and the sort order. Shared by the webview and the unit tests (which have no DOM).
+// The partition table's columns and sorting, without the DOM: shared by the table and its unit
+// tests (which compile with Node's types, not the DOM's).
 import type { PartitionRow } from '../extension/shared/types';
 
 /** Numeric columns only some partitions carry (Heap Since Mark: the change since the mark). */

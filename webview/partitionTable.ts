@@ -4,8 +4,8 @@ import { select, Selection } from 'd3-selection';
 import type { PartitionRow } from '../extension/shared/types';
 import { Column, formatCell, optionalColumns } from './partitionColumns';
 
-export { optionalColumns, sortRows } from './partitionColumns';
-export type { Column } from './partitionColumns';
+export { formatCell, optionalColumns, sortRows, OPTIONAL_COLUMNS } from './partitionColumns';
+export type { Column, OptionalColumn } from './partitionColumns';
 
 export const MAX_TABLE_ROWS = 500;
 
