@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Crawl, Site, startCrawl, startSite } from '../fixtures/fixtureSite';
 import { parsePrefs } from '../shared/expectations';
+import { TelnetEvaluator } from '../../extension/transports/telnetEvaluator';
 import type { LiveReferencesApi } from '../../extension/extension';
 import { api, sleep, waitFor } from './leakyCrawl';
 import { ui } from './uiBridge';
@@ -157,9 +158,20 @@ describe('scrapy-telnet: Attach to Scrapy Crawl… finds the crawl and remembers
     assert.equal('password' in (config ?? {}), false);
     const session = await Promise.race([started, sleep(20_000).then(() => { throw new Error('no session'); })]);
     await waitFor('Live References rows over the discovered session', () => lr.liveRefs.rowsOf(session.id).some((r) => r.className === 'HtmlResponse'), 60_000);
+    // Hold a handle and a cursor in the crawl, as the views do; disconnecting must release them.
+    const engine = lr.sessions.get(session)!.engine;
+    assert.ok((await engine.oldest('HtmlResponse'))?.handle);
+    await engine.iterAll({ className: 'HtmlResponse', offset: 0, limit: 5 });
     const ended = new Promise<void>((resolve) => { const sub = vscode.debug.onDidTerminateDebugSession((s) => { if (s.id === session.id) { sub.dispose(); resolve(); } }); });
     await vscode.debug.stopDebugging(session);
     await ended;
+    const check = await TelnetEvaluator.connect({ host: '127.0.0.1', port, password: crawl.telnetPassword! });
+    try {
+      const held = await check.run("[(a.handles.counts(), len(a.liverefs._cursors), len(a.jobs._jobs)) for n, a in list(__import__('sys').modules.items()) if n.startswith('_liveref_agent_') and '.' not in n]");
+      assert.equal(held, "[({'weak': 0, 'strong': 0}, 0, 0)]", 'the agent still holds objects of the crawl after disconnect');
+    } finally {
+      check.dispose();
+    }
     assert.equal(crawl.output().includes('Spider closed'), false, 'disconnecting left the crawl running');
     // The password is remembered in SecretStorage: the picker logs in and shows what runs there.
     const again = vscode.commands.executeCommand('liveReferences.attachScrapyCrawl');
