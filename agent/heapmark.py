@@ -294,6 +294,18 @@ def _exact_tracked(by_label, labels, since, samples, sized):
         objs = None
 
 
+def tracked_class_name(label):
+    """The __name__ of the trackref class whose by-type label is `label`, when that name finds
+    exactly that class (tracked.find goes by __name__); else None."""
+    labels = {}
+    for cls, _wdict in tracked.classes():
+        if partition._label_of(cls, labels) == label:
+            name = getattr(cls, '__name__', None)
+            found = tracked.find(name) if isinstance(name, str) else None
+            return name if found is not None and found[0] is cls else None
+    return None
+
+
 def new_refs(wdict, since):
     """Weakrefs to the live objects of a trackref class created at or after `since`."""
     return [ref for ref, created in ages.created_times(wdict) if created >= since]

@@ -91,6 +91,10 @@ def partition_start(params):
             raise protocol.AgentError('unknownClass', 'No tracked class named %r.' % class_name)
         type_label = type_label if isinstance(type_label, str) else None
         class_name = class_name if isinstance(class_name, str) else None
+        if mark is not None and type_label is not None and class_name is None:
+            # New objects of a trackref class: by creation time (exact), not by address.
+            class_name = heapmark.tracked_class_name(type_label)
+            type_label = None if class_name is not None else type_label
         if params.get('retained'):
             gen = retained.partition('via', None, type_label, class_name, limit, samples,
                                      _int(params, 'retainedRows', 50, 0, 10000), mark)

@@ -26,6 +26,10 @@ const builds = [
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
     entryPoints: ['webview/partitionView.ts'], outfile: 'dist/webview.js', logLevel: 'warning',
   },
+  {
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
+    entryPoints: ['webview/timeView.ts'], outfile: 'dist/timeWebview.js', logLevel: 'warning',
+  },
   // Suites run by mocha in plain Node (unit, integration) and inside the extension host (workbench).
   ...['unit', 'integration', 'suite'].map((kind) => ({
     ...node, entryPoints: testEntries(`test/${kind}`), outdir: `out/test/${kind}`, bundle: true,
