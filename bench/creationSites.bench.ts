@@ -20,7 +20,7 @@ import { creationSitesEnv, TRACEMALLOC_ENV } from '../extension/common/launchEnv
 import { connectDebugpy } from '../extension/transports/dapSocketClient';
 import { freePort, LEAKY_DIR, PYTHON, startSite, Site } from '../test/fixtures/fixtureSite';
 
-const PAGES = Number(process.env.BENCH_PAGES ?? 800);
+const PAGES = Number(process.env.BENCH_PAGES ?? 1200);
 const TRACEMALLOC_PAGES = Number(process.env.BENCH_TRACEMALLOC_PAGES ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 100_000);
