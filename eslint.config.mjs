@@ -11,7 +11,7 @@ export default tseslint.config(
   },
   {
     // Only the extension UI layer (and tests that run inside VS Code) may import vscode.
-    files: ['extension/extension.ts', 'extension/views/**', 'extension/commands/**', 'extension/sessions/**', 'extension/logger.ts', 'extension/transports/debugSessionEvaluator.ts', 'extension/common/**', 'extension/telnet/**', 'test/suite/**'],
+    files: ['extension/extension.ts', 'extension/views/**', 'extension/commands/**', 'extension/sessions/**', 'extension/logger.ts', 'extension/transports/debugSessionEvaluator.ts', 'extension/common/**', 'test/suite/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

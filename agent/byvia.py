@@ -224,7 +224,7 @@ def by_via(type_label=None, class_name=None, limit=200, samples=5, mark=None, gr
         del targets[:]
         result = {'by': 'via', 'set': set_name, 'totalCount': count,
                   'totalSize': sum(r[1] for r in rows.values()),
-                  'rows': partition._sample_rows(rows, limit, samples),
+                  'rows': partition._sample_rows(rows, limit, samples), 'rowCount': len(rows),
                   'elapsedMs': int((time.time() - t0) * 1000)}
         return result
     finally:

@@ -118,5 +118,11 @@ def owns(obj):
     return obj is _weak or obj is _strong or obj is _by_id or obj is _id_of
 
 
+def strong_ids():
+    """{id(obj): 1} for the objects this table holds strongly (retained.py subtracts them)."""
+    with _lock:
+        return {id(o): 1 for o in _strong.values()}
+
+
 def counts():
     return {'weak': len(_weak), 'strong': len(_strong)}

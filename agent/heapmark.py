@@ -244,7 +244,7 @@ def diff_gen(limit=200, samples=5):
     counts.clear()
     rows.sort(key=lambda r: (-r['countDelta'], -r['sizeDelta'], r['label']))
     result = {'by': 'type', 'set': 'heap since mark', 'totalCount': sum(r['count'] for r in rows),
-              'totalSize': sum(r['size'] for r in rows), 'rows': rows[:limit],
+              'totalSize': sum(r['size'] for r in rows), 'rows': rows[:limit], 'rowCount': len(rows),
               'markedAt': mark.time, 'elapsedMs': int((time.time() - t0) * 1000)}
     return result
 
@@ -292,6 +292,18 @@ def _exact_tracked(by_label, labels, since, samples, sized):
         row[3] = sum(map(sys.getsizeof, objs)) if sized(cls) else 0
         row[4] = objs[:samples]
         objs = None
+
+
+def tracked_class_name(label):
+    """The __name__ of the trackref class whose by-type label is `label`, when that name finds
+    exactly that class (tracked.find goes by __name__); else None."""
+    labels = {}
+    for cls, _wdict in tracked.classes():
+        if partition._label_of(cls, labels) == label:
+            name = getattr(cls, '__name__', None)
+            found = tracked.find(name) if isinstance(name, str) else None
+            return name if found is not None and found[0] is cls else None
+    return None
 
 
 def new_refs(wdict, since):

@@ -65,7 +65,8 @@ CHUNK_FAST, CHUNK_TRACED = 5000, 1000
 def partition_start(params):
     by = params.get('by') or 'type'
     _chunking()
-    limit = _int(params, 'limit', 200, 1, 10000)
+    # limit 0: every row (the CLI's --limit 0); the totals always count every object.
+    limit = _int(params, 'limit', 200, 0, 10 ** 9) or None
     samples = _int(params, 'samples', 5, 0, 50)
     mark = None
     if params.get('sinceMark'):
@@ -90,6 +91,10 @@ def partition_start(params):
             raise protocol.AgentError('unknownClass', 'No tracked class named %r.' % class_name)
         type_label = type_label if isinstance(type_label, str) else None
         class_name = class_name if isinstance(class_name, str) else None
+        if mark is not None and type_label is not None and class_name is None:
+            # New objects of a trackref class: by creation time (exact), not by address.
+            class_name = heapmark.tracked_class_name(type_label)
+            type_label = None if class_name is not None else type_label
         if params.get('retained'):
             gen = retained.partition('via', None, type_label, class_name, limit, samples,
                                      _int(params, 'retainedRows', 50, 0, 10000), mark)
@@ -102,7 +107,7 @@ def partition_start(params):
 
 def mark_start(params):
     """Mark Heap as a job (a walk of the whole heap, stepped like a partition)."""
-    partition.CHUNK = CHUNK_TRACED if source.tracing() else CHUNK_FAST
+    _chunking()
     return start(heapmark.mark_gen())
 
 

@@ -66,7 +66,7 @@ BASE = SOLE - 1              # local + argument
 
 class _Walk(object):
     """State of one retained computation (all dropped by clear())."""
-    __slots__ = ('freed', 'done', 'held', 'pending', 'pobj', 'kinds', 'set_count', 'exact')
+    __slots__ = ('freed', 'done', 'held', 'pending', 'pobj', 'kinds', 'set_count', 'exact', 'ours')
 
     def __init__(self, held=None):
         self.freed = []                    # S, then every object found freed (strong)
@@ -77,6 +77,9 @@ class _Walk(object):
         self.kinds = {}                    # type -> never freed?
         self.set_count = 0
         self.exact = True
+        # Objects the handle table holds strongly (inspected dicts, lists…): the agent's own
+        # references, so they do not make what the user looked at count as kept.
+        self.ours = handles.strong_ids()
 
     def never(self, tp):
         k = self.kinds.get(tp)
@@ -99,12 +102,13 @@ class _Walk(object):
         self.pending.clear()
         self.pobj.clear()
         self.kinds.clear()
+        self.ours.clear()
 
 
 def _peel(w):
     """Phase 1: expands freed objects in chunks; yields the number expanded so far."""
     freed, done, pending, pobj, held = w.freed, w.done, w.pending, w.pobj, w.held
-    kinds = w.kinds
+    kinds, ours = w.kinds, w.ours
     getrefcount = sys.getrefcount
     append = freed.append
     sole, base = SOLE, BASE
@@ -134,6 +138,8 @@ def _peel(w):
             extra = base
             if held is not None and i in held:
                 extra += 1
+            if ours and i in ours:
+                extra += ours[i]
             c = pending.get(i)
             if c is None:
                 c = 1
@@ -199,6 +205,7 @@ def _cycles(w):
             n -= 1
         if held is not None and i in held:
             n -= 1
+        n -= w.ours.get(i, 0)
         refs.append(n)
     o = None
     for out in edges:

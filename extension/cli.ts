@@ -9,12 +9,13 @@ import { connectDebugpy } from './transports/dapSocketClient';
 import { TelnetEvaluator } from './transports/telnetEvaluator';
 import { runStdioAdapter } from './telnet/stdioAdapter';
 import { formatLiveRefs } from './shared/prefsFormat';
-import type { ObjectSummary, Partition, RetainedResult, WhyResult } from './shared/types';
+import type { ObjectSummary, RetainedResult, WhyResult } from './shared/types';
 import { describeUserCodeRule, formatSite, missingLeakSiteHint } from './shared/siteFormat';
 import { creationSitesEnv } from './common/launchEnv';
 import { findAgentDir } from './engines/python/agentBundle';
 import type { CreationSitesOptions } from './engines/python/pythonEngine';
 import { runTimeCommand, TIME_COMMANDS, TIME_USAGE } from './cliTime';
+import { formatPartition, LimitError, parseLimit, partitionJson, PARTITION_USAGE } from './cliPartition';
 
 const USAGE = `usage: liveref <command> [options]
 
@@ -38,7 +39,7 @@ connection (one of):
 options:
   --json                      machine-readable output
   --ignore CLASS              hide CLASS and its subclasses (repeatable), like prefs(ignore=…)
-  --limit N  --filter TEXT    for iter
+${PARTITION_USAGE}  --filter TEXT               iter: only objects whose url or repr contains TEXT
   --type NAME | --class NAME  the set to partition by via
   --retained                  partition: add a retained {count, size} to the rows
   --via LABEL                 retained: only the objects of CLASS in this by-via row
@@ -115,14 +116,6 @@ function formatWhy(why: WhyResult): string {
   return lines.join('\n');
 }
 
-function formatPartition(p: Partition): string {
-  const head = `Partition of a set of ${p.totalCount} objects (${p.set}). Total size = ${p.totalSize} bytes.`;
-  const withRetained = p.rows.some((r) => r.retained);
-  const retainedCell = (r: Partition['rows'][number]) => (withRetained ? ` ${String(r.retained?.size ?? '').padStart(12)}` : '');
-  const rows = p.rows.map((r, i) => `${String(i).padStart(6)} ${String(r.count).padStart(8)} ${String(Math.round((100 * r.count) / (p.totalCount || 1))).padStart(3)} ${String(r.size).padStart(10)} ${String(Math.round((100 * r.size) / (p.totalSize || 1))).padStart(3)}${retainedCell(r)} ${r.label}`);
-  return [head, ' Index    Count   %       Size   %' + (withRetained ? '     Retained' : '') + ' ' + (p.by === 'type' ? 'Type' : 'Referred Via:'), ...rows].join('\n');
-}
-
 function formatRetained(r: RetainedResult): string {
   const head = `Releasing ${r.set} (${r.setCount} objects) would free ${r.count} objects, ${r.size} bytes${r.exact ? '' : ' (at least: the cycle search hit its budget)'}.`;
   const rows = r.byType.map((t) => `${String(t.count).padStart(8)} ${String(t.size).padStart(12)} ${t.label}`);
@@ -189,7 +182,7 @@ async function runCommand(engine: LiveRefsEngine, command: string, className: st
       return 0;
     }
     case 'iter': {
-      const limit = values.limit ? Number(values.limit) : Infinity;
+      const limit = parseLimit(values.limit, 0) || Infinity;
       const items: ObjectSummary[] = [];
       let cursor: string | undefined;
       for (let offset = 0; items.length < limit;) {
@@ -216,8 +209,8 @@ async function runCommand(engine: LiveRefsEngine, command: string, className: st
     }
     default: {
       const by = values.by === 'via' ? 'via' : 'type';
-      const partition = await engine.partition({ by, type: values.type as string | undefined, className: values.class as string | undefined, limit: values.limit ? Number(values.limit) : 50, samples: 0, retained: values.retained === true || undefined });
-      out(formatPartition(partition), partition);
+      const partition = await engine.partition({ by, type: values.type as string | undefined, className: values.class as string | undefined, limit: parseLimit(values.limit, 50), samples: 0, retained: values.retained === true || undefined });
+      out(formatPartition(partition), partitionJson(partition));
       return 0;
     }
   }
@@ -225,6 +218,6 @@ async function runCommand(engine: LiveRefsEngine, command: string, className: st
 
 run(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: Error) => {
   process.stderr.write(`liveref: ${error.message}\n`);
-  if (error instanceof UsageError) process.stderr.write(USAGE);
+  if (error instanceof UsageError || error instanceof LimitError) process.stderr.write(USAGE);
   process.exitCode = 2;
 });

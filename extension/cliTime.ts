@@ -2,6 +2,7 @@
 // lives in the program, so `mark` and `diff` can be separate runs.
 import type { LiveRefsEngine } from './engines/liveRefsEngine';
 import type { AgeHistogram, HeapMarkInfo, Partition } from './shared/types';
+import { omitted, omittedLine, parseLimit } from './cliPartition';
 
 export const TIME_COMMANDS = ['ages', 'mark', 'diff'];
 
@@ -32,7 +33,7 @@ export function formatDiff(p: Partition, nowS = Date.now() / 1000): string {
   const since = p.markedAt === undefined ? '' : ` (mark taken ${seconds(Math.max(0, nowS - p.markedAt))}s ago)`;
   const head = `Heap since mark${since}: ${num(p.totalCount)} objects, ${num(p.totalSize)} bytes.`;
   const columns = `${'Count'.padStart(10)} ${'ΔCount'.padStart(10)} ${'Size'.padStart(12)} ${'ΔSize'.padStart(12)} ${'New'.padStart(9)}  Type`;
-  const rows = p.rows.map((r) => `${num(r.count).padStart(10)} ${signed(r.countDelta ?? 0).padStart(10)} ${num(r.size).padStart(12)} ${signed(r.sizeDelta ?? 0).padStart(12)} ${num(r.newCount ?? 0).padStart(9)}  ${r.label}`);
+  const rows = p.rows.map((r) => `${num(r.count).padStart(10)} ${signed(r.countDelta ?? 0).padStart(10)} ${num(r.size).padStart(12)} ${signed(r.sizeDelta ?? 0).padStart(12)} ${(r.newCount === undefined ? '?' : num(r.newCount)).padStart(9)}  ${r.label}`);
   return [head, columns, ...rows].join('\n');
 }
 
@@ -50,10 +51,11 @@ export async function runTimeCommand(engine: LiveRefsEngine, command: string, cl
       return 0;
     }
     default: {
-      const limit = values.limit ? Number(values.limit) : 30;
+      const limit = parseLimit(values.limit, 30);
       const p = await engine.partition({ by: 'type', sinceMark: true, limit, samples: 0 });
       const rows = p.rows.map(({ label, count, size, countDelta, sizeDelta, newCount, newSize }) => ({ label, count, size, countDelta, sizeDelta, newCount, newSize }));
-      out(formatDiff(p), { markedAt: p.markedAt, totalCount: p.totalCount, totalSize: p.totalSize, elapsedMs: p.elapsedMs, rows });
+      const more = omittedLine(p);
+      out(formatDiff(p) + (more ? `\n${more}` : ''), { markedAt: p.markedAt, totalCount: p.totalCount, totalSize: p.totalSize, elapsedMs: p.elapsedMs, rows, ...omitted(p) });
       return 0;
     }
   }

@@ -21,7 +21,10 @@ import { registerLiveRefsCommands } from './commands/liveRefsCommands';
 import { registerObjectCommands } from './commands/objectCommands';
 import { registerInspectorCommands } from './commands/inspectorCommands';
 import { registerPartitionCommands } from './commands/partitionCommands';
+import { registerTimeCommands } from './commands/timeCommands';
 import { registerAttachScrapyCrawl } from './commands/attachScrapyCrawl';
+import { registerRetainedCommands } from './commands/retainedCommands';
+import { registerLeakSuspects } from './commands/leakSuspects';
 
 /** What the extension exports: used by tests and by other extensions. */
 export interface LiveReferencesApi {
@@ -41,8 +44,9 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
     new TelnetSessionFactory(agentDir, telnetAdapters, logger),
     new NodeSessionFactory(logger),
   ], logger);
-  const liveRefs = new LiveRefsTree(sessions);
+  const liveRefs = new LiveRefsTree();
   const inspector = new InspectorTree(sessions);
+  PartitionPanel.heldElsewhere = (sessionId, handle) => inspector.holds(sessionId, handle);
   const inspectorView = vscode.window.createTreeView<InspectorNode>(INSPECTED_VIEW, { treeDataProvider: inspector, showCollapseAll: true });
   const refresher = new LiveRefsRefresher(sessions, liveRefs, logger);
   const ctx: FeatureContext = { extension: context, logger, sessions, liveRefs, refresher, inspector, inspectorView };
@@ -61,9 +65,12 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
     ...registerObjectCommands(ctx),
     ...registerInspectorCommands(ctx),
     ...registerPartitionCommands(ctx),
+    ...registerTimeCommands(ctx),
     ...registerNodeAttach(),
     ...registerScrapyTelnetDebugType(telnetAdapters, telnetPasswords),
     ...registerAttachScrapyCrawl(ctx, telnetPasswords),
+    ...registerRetainedCommands(ctx),
+    ...registerLeakSuspects(ctx),
   );
   return { sessions, liveRefs, inspector, partitionMetrics: () => PartitionPanel.lastMetrics };
 }

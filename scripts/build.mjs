@@ -26,12 +26,17 @@ const builds = [
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
     entryPoints: ['webview/partitionView.ts'], outfile: 'dist/webview.js', logLevel: 'warning',
   },
+  {
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
+    entryPoints: ['webview/timeView.ts'], outfile: 'dist/timeWebview.js', logLevel: 'warning',
+  },
   // Suites run by mocha in plain Node (unit, integration) and inside the extension host (workbench).
   ...['unit', 'integration', 'suite'].map((kind) => ({
     ...node, entryPoints: testEntries(`test/${kind}`), outdir: `out/test/${kind}`, bundle: true,
   })),
   { ...node, entryPoints: testEntries('bench/inhost'), outdir: 'out/bench/inhost' },
-  { ...node, entryPoints: existsSync('bench') ? readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).map((f) => join('bench', f)) : [], outdir: 'out/bench' },
+  // Benches load @vscode/v8-heap-parser (the baseline) from node_modules: its wasm sits next to its JS.
+  { ...node, entryPoints: existsSync('bench') ? readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).map((f) => join('bench', f)) : [], outdir: 'out/bench', external: [...node.external, '@vscode/v8-heap-parser'] },
 ].filter((b) => b.entryPoints.length);
 
 const existing = builds.filter((b) => b.entryPoints.every((e) => existsSync(e)));

@@ -2,8 +2,11 @@
 // set with textContent (via d3's .text()), never parsed as HTML.
 import { select, Selection } from 'd3-selection';
 import type { PartitionRow } from '../extension/shared/types';
+import { Column, formatCell, optionalColumns } from './partitionColumns';
 
-export type Column = 'label' | 'count' | 'size';
+export { formatCell, optionalColumns, sortRows, OPTIONAL_COLUMNS } from './partitionColumns';
+export type { Column, OptionalColumn } from './partitionColumns';
+
 export const MAX_TABLE_ROWS = 500;
 
 export interface TableOptions {
@@ -20,20 +23,16 @@ export interface TableOptions {
 
 const pct = (part: number, whole: number) => (whole ? ((100 * part) / whole).toFixed(1) : '0.0');
 
-export function sortRows(rows: readonly PartitionRow[], column: Column, descending: boolean): PartitionRow[] {
-  const sign = descending ? -1 : 1;
-  return [...rows].sort((a, b) => {
-    const by = column === 'label' ? a.label.localeCompare(b.label) : a[column] - b[column];
-    return sign * by || b.size - a.size;
-  });
-}
-
 export function renderTable(container: HTMLElement, o: TableOptions): void {
   const root = select(container);
   root.selectAll('*').remove();
   const table = root.append('table').attr('class', 'partition-table').attr('role', 'grid');
   const header = table.append('thead').append('tr');
-  const columns: Array<[Column | null, string]> = [[null, '#'], ['count', o.strings.count], [null, o.strings.percent], ['size', o.strings.size], [null, o.strings.percent], ['label', o.labelHeader]];
+  const extra = optionalColumns(o.rows);
+  const columns: Array<[Column | null, string]> = [[null, '#'], ['count', o.strings.count], [null, o.strings.percent], ['size', o.strings.size], [null, o.strings.percent],
+    ...extra.map((c): [Column, string] => [c.key, o.strings[c.key] ?? c.key]), ['label', o.labelHeader]];
+  const withRetained = o.rows.some((r) => r.retained);
+  if (withRetained) columns.splice(columns.length - 1, 0, ['retained', o.strings.retained]);
   for (const [column, title] of columns) {
     const th = header.append('th').attr('scope', 'col').text(title);
     if (!column) continue;
@@ -61,6 +60,9 @@ export function renderTable(container: HTMLElement, o: TableOptions): void {
   rows.append('td').attr('class', 'num').text((d) => pct(d.count, o.totalCount));
   rows.append('td').attr('class', 'num').text((d) => d.size.toLocaleString());
   rows.append('td').attr('class', 'num').text((d) => pct(d.size, o.totalSize));
+  for (const c of extra) rows.append('td').attr('class', `num ${c.key}`).text((d) => formatCell(d[c.key], c.signed));
+  if (withRetained) rows.append('td').attr('class', 'num retained').attr('title', (d) => (d.retained ? o.strings.retainedObjects.replace('{0}', d.retained.count.toLocaleString()) : ''))
+    .text((d) => (d.retained ? d.retained.size.toLocaleString() : ''));
   rows.append('td').attr('class', 'label').text((d) => d.label || o.strings.none);
   if (o.rows.length > shown.length) {
     root.append('p').attr('class', 'more').text(o.strings.moreRows.replace('{0}', String(o.rows.length - shown.length)));

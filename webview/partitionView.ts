@@ -3,14 +3,14 @@
 import { select } from 'd3-selection';
 import type { ToWebview } from '../extension/shared/messages';
 import type { ObjectSummary, Partition, PartitionRow } from '../extension/shared/types';
-import { renderChart } from './partitionChart';
-import { Column, renderTable, sortRows } from './partitionTable';
+import { Measure, renderChart } from './partitionChart';
+import { Column, optionalColumns, renderTable, sortRows } from './partitionTable';
 import { send } from './vscodeApi';
 
 interface State {
   partition?: Partition;
   drillable: boolean;
-  measure: 'size' | 'count';
+  measure: Measure;
   sort: { column: Column; descending: boolean };
 }
 
@@ -36,7 +36,8 @@ function renderToolbar(): void {
   const bar = select(el('toolbar'));
   bar.selectAll('*').remove();
   bar.append('span').text(`${t('sortBy')}: `);
-  for (const measure of ['size', 'count'] as const) {
+  const changes = optionalColumns(state.partition?.rows ?? []).some((c) => c.key === 'countDelta') ? ['countDelta', 'sizeDelta'] as const : [];
+  for (const measure of ['size', 'count', ...changes] as const) {
     bar.append('button').attr('class', 'toggle').attr('aria-pressed', String(state.measure === measure)).text(t(measure))
       .on('click', () => {
         state.measure = measure;
@@ -44,6 +45,14 @@ function renderToolbar(): void {
         render();
       });
   }
+  renderRetainedButton(bar);
+}
+
+/** On demand: retained sizes cost about a heap pass per row, so they are never computed unasked. */
+function renderRetainedButton(bar: ReturnType<typeof select<HTMLElement, unknown>>): void {
+  if (state.partition?.rows.some((r) => r.retained)) return;
+  bar.append('button').attr('class', 'toggle retained-button').attr('title', t('computeRetainedHint')).text(t('computeRetained'))
+    .on('click', () => send({ type: 'computeRetained' }));
 }
 
 function activate(row: PartitionRow): void {
@@ -105,6 +114,9 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       const started = performance.now();
       state.partition = message.partition;
       state.drillable = message.drillable;
+      // Heap since mark opens on growth; other partitions keep the measure the user chose.
+      if (message.partition.rows.some((r) => r.countDelta !== undefined)) state.measure = 'countDelta';
+      else if (state.measure === 'countDelta' || state.measure === 'sizeDelta') state.measure = 'size';
       state.sort = { column: state.measure, descending: true };
       renderCrumbs(message.crumbs);
       select(el('samples')).selectAll('*').remove();

@@ -1,7 +1,8 @@
 // "Attach to Scrapy Crawl…": lists the telnet consoles listening on 127.0.0.1:6023–6073 (Scrapy's
 // port range) plus any HOST:PORT typed in, shows spider and uptime for those whose password VS
 // Code remembers (read through the console after login), and starts a scrapy-telnet session on
-// the pick. The adapter asks for a password it does not know.
+// the pick. The adapter asks for a password it does not know. The same crawls appear in Run and
+// Debug's configuration dropdown (a dynamic configuration provider).
 import * as vscode from 'vscode';
 import { Commands } from '../common/commandIds';
 import { DEFAULT_HOST, parseHostPort, Target, targetLabel } from '../telnet/attachTarget';
@@ -78,6 +79,20 @@ async function pickAndAttach(passwords: TelnetPasswordStore): Promise<vscode.Deb
   return started ? config : undefined;
 }
 
+/** The crawls running now, offered in Run and Debug's configuration dropdown (no launch.json needed). */
+class RunningCrawlsProvider implements vscode.DebugConfigurationProvider {
+  constructor(private readonly passwords: TelnetPasswordStore) {}
+
+  async provideDebugConfigurations(): Promise<vscode.DebugConfiguration[]> {
+    const targets = await scanTelnetConsoles();
+    const items = await Promise.all(targets.map((t) => describeCrawl(t, this.passwords)));
+    return items.map(attachConfig);
+  }
+}
+
 export function registerAttachScrapyCrawl(_ctx: FeatureContext, passwords: TelnetPasswordStore): vscode.Disposable[] {
-  return [vscode.commands.registerCommand(Commands.attachScrapyCrawl, () => pickAndAttach(passwords))];
+  return [
+    vscode.commands.registerCommand(Commands.attachScrapyCrawl, () => pickAndAttach(passwords)),
+    vscode.debug.registerDebugConfigurationProvider(SCRAPY_TELNET_TYPE, new RunningCrawlsProvider(passwords), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+  ];
 }

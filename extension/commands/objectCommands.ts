@@ -7,7 +7,7 @@ import type { LiveRefsNode } from '../views/liveRefsTree';
 import { Commands } from '../common/commandIds';
 import { describeError } from '../common/errors';
 import type { FeatureContext } from './featureContext';
-import { ClassTarget, pickClass } from './pickTarget';
+import { ClassTarget, pickClass, pickSession } from './pickTarget';
 
 const PAGE = 200;
 
@@ -35,6 +35,14 @@ export function registerObjectCommands(ctx: FeatureContext): vscode.Disposable[]
         return undefined;
       }
     }),
+    // Internal: a bar of the age histogram (time webview) was clicked.
+    vscode.commands.registerCommand(Commands.iterateAges, async (args: { sessionId: string; className: string } & AgeRange) => {
+      const entry = pickSession(ctx, args.sessionId);
+      if (!entry) return undefined;
+      const picked = await iteratePick({ entry, className: args.className }, { minAgeS: args.minAgeS, maxAgeS: args.maxAgeS, ageAt: args.ageAt });
+      if (picked) await open(entry.session.id, picked);
+      return picked;
+    }),
     vscode.commands.registerCommand(Commands.iterateAll, async (node?: LiveRefsNode) => {
       const target = await pickClass(ctx, node, vscode.l10n.t('Class whose live objects to list'));
       if (!target) return undefined;
@@ -54,8 +62,15 @@ function toItem(summary: ObjectSummary): Item {
   return { label: text, description: age, detail: summary.url ? summary.repr.replace(/\$\(/g, '$\u200b(') : undefined, summary, alwaysShow: true };
 }
 
+/** Iterate All restricted to one bar of an age histogram (ages as of the histogram's `ageAt`). */
+export interface AgeRange {
+  minAgeS: number;
+  maxAgeS: number;
+  ageAt: number;
+}
+
 /** A quick pick that pages lazily through every live object of the class, filtered by the agent. */
-function iteratePick(target: ClassTarget): Promise<ObjectSummary | undefined> {
+export function iteratePick(target: ClassTarget, range?: AgeRange): Promise<ObjectSummary | undefined> {
   const pick = vscode.window.createQuickPick<Item>();
   pick.title = vscode.l10n.t('Live {0} objects', target.className);
   pick.placeholder = vscode.l10n.t('Filter by url or repr');
@@ -71,14 +86,16 @@ function iteratePick(target: ClassTarget): Promise<ObjectSummary | undefined> {
     if (reset) { items = []; cursor = undefined; offset = 0; }
     pick.busy = true;
     try {
-      const page = await target.entry.engine.iterAll({ className: target.className, cursor, offset, limit: PAGE, filter: pick.value || undefined });
+      const page = await target.entry.engine.iterAll({ className: target.className, cursor, offset, limit: PAGE, filter: pick.value || undefined, ...range });
       if (mine !== generation) return;
       cursor = page.cursor;
       offset += page.items.length;
       items = [...items.filter((i) => !i.more), ...page.items.map(toItem)];
       if (!page.done) items.push({ label: vscode.l10n.t('$(ellipsis) Load more ({0} of {1})', offset, page.total), more: true, alwaysShow: true });
       pick.items = items;
-      pick.title = vscode.l10n.t('Live {0} objects: {1}', target.className, page.total);
+      pick.title = range
+        ? vscode.l10n.t('Live {0} objects created {1} – {2} ago: {3}', target.className, formatAge(range.minAgeS), formatAge(range.maxAgeS), page.total)
+        : vscode.l10n.t('Live {0} objects: {1}', target.className, page.total);
     } catch (error) {
       if (mine === generation) pick.items = [{ label: describeError(error), alwaysShow: true }];
     } finally {

@@ -7,7 +7,7 @@ import type * as vscode from 'vscode';
 import { PythonEngine } from '../engines/python/pythonEngine';
 import { AgentBundle, loadAgentBundle } from '../engines/python/agentBundle';
 import { DeferredEvaluator } from '../transports/deferredEvaluator';
-import { TelnetEvaluator } from '../transports/telnetEvaluator';
+import { TELNET_JOB_STEP_BUDGET_MS, TelnetEvaluator } from '../transports/telnetEvaluator';
 import { SCRAPY_TELNET_TYPE } from '../telnet/scrapyTelnetSession';
 import type { Logger } from '../logger';
 import type { SessionEngineFactory, SessionEngineHandle } from './engineFactory';
@@ -23,7 +23,8 @@ export class TelnetSessionFactory implements SessionEngineFactory {
   create(session: vscode.DebugSession): SessionEngineHandle {
     this.bundle ??= loadAgentBundle(this.agentDir);
     const adapter = this.adapters.get(session.id);
-    const evaluator = new DeferredEvaluator(adapter.then((a) => a.whenConnected()).then((client) => TelnetEvaluator.over(client)), `Scrapy telnet console (${session.name})`);
+    const evaluator = new DeferredEvaluator(adapter.then((a) => a.whenConnected()).then((client) => TelnetEvaluator.over(client)),
+      `Scrapy telnet console (${session.name})`, TELNET_JOB_STEP_BUDGET_MS);
     const engine = new PythonEngine(evaluator, this.bundle, (line) => this.logger.trace(`[${session.name}] ${line}`), creationSitesSettings());
     // Release the agent's handles in the crawl before the adapter closes the connection.
     void adapter.then((a) => a.onWillDisconnect(() => engine.releaseAll()));

@@ -100,6 +100,8 @@ export interface IterPage {
 export interface SourceInfo {
   /** False when tracemalloc is not tracing in the debuggee: no allocation sites then. */
   tracemalloc: boolean;
+  /** False when the runtime cannot record allocation sites at all: nothing to turn on. */
+  allocationSitesSupported?: boolean;
   /** First frame of the allocation stack that is in user code (not stdlib / site-packages). */
   allocation?: SourceLocation;
   /** Full allocation stack, most recent call last. */
@@ -136,6 +138,8 @@ export interface WhyResult {
   /** The allocation site of the nearest referrer created in user code: where the leak is. */
   leakSite?: SourceLocation;
   tracemalloc: boolean;
+  /** False when the runtime cannot record allocation sites at all: nothing to turn on. */
+  allocationSitesSupported?: boolean;
   /** True when the creation-site hook is recording in the debuggee. */
   creationSites?: boolean;
   userCode?: UserCodeRule;
@@ -151,8 +155,6 @@ export interface PartitionRow {
   size: number;
   /** A few example objects, for drill-down. */
   samples?: ObjectSummary[];
-  /** Bytes freed if the row's objects went (not counting those inside another of them), when known. */
-  retainedSize?: number;
   /** Heap since mark only: change of count / size since the mark. */
   countDelta?: number;
   sizeDelta?: number;
@@ -171,6 +173,8 @@ export interface Partition {
   totalSize: number;
   /** Sorted by size, then count, descending. */
   rows: PartitionRow[];
+  /** How many rows there are in all; `rows` holds the first `limit` of them. Absent: unknown. */
+  rowCount?: number;
   elapsedMs: number;
   /** Heap since mark only: when the mark was taken (epoch seconds, the program's clock). */
   markedAt?: number;

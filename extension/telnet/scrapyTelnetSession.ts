@@ -98,9 +98,9 @@ export class ScrapyTelnetSession extends DebugSession {
     this.client = client;
     client.onClose((reason) => void this.consoleClosed(reason));
     this.info = await client.run(CRAWL_INFO_LINE, { timeoutMs: 10_000 }).then((out) => parseJsonReply<CrawlInfo>(out)).catch(() => undefined);
+    this.sendEvent(new OutputEvent(`${this.banner()}\n`, 'console'));
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
-    this.sendEvent(new OutputEvent(`${this.banner()}\n`, 'console'));
     this.settleConnected.resolve(client);
   }
 

@@ -1,9 +1,9 @@
 // Evaluates agent calls over the Debug Adapter Protocol against debugpy, whatever carries the
 // messages (a VS Code debug session or a raw socket). Runtime: never pauses the program.
 //
-// Reply paths (DESIGN.md): while the program runs, the call is a frameless `evaluate`; debugpy
-// >= 1.8.21 puts the value in the response body, older versions answer with an empty body and the
-// agent sends the reply as a custom DAP event instead. When the user has paused, the top frame is
+// Reply paths (agent/README.md, "Protocol"): while the program runs, the call is a frameless
+// `evaluate`; debugpy >= 1.8.21 puts the value in the response body, older versions answer with
+// an empty body and the agent sends the reply as a custom DAP event instead. When the user has paused, the top frame is
 // used with the `clipboard` context, which is not cut at 65,540 characters.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
@@ -38,14 +38,6 @@ export class DapEvaluator implements Evaluator {
     const waiter = reply && typeof reply.id === 'number' ? this.waiters.get(reply.id) : undefined;
     waiter?.resolve(String(reply.payload ?? ''));
     return true;
-  }
-
-  markStopped(threadId: number | undefined): void {
-    this.stoppedThreadId = threadId;
-  }
-
-  markContinued(): void {
-    this.stoppedThreadId = undefined;
   }
 
   async evaluate(build: CallBuilder, requestId: number, options: EvaluateOptions = {}): Promise<string> {

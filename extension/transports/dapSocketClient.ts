@@ -1,24 +1,27 @@
 // A minimal DAP client over TCP for the CLI: attaches to `python -m debugpy --listen HOST:PORT`
-// (initialize → attach → configurationDone) and hands events to a DapEvaluator. Framing is the
-// standard `Content-Length` header protocol.
+// (initialize → attach → configurationDone) and hands events to a DapEvaluator. Whatever the
+// peer sends — a malformed frame, a frame in many pieces, a multi-MB reply, a connection closed
+// mid-message — ends in a clear EvaluatorError for the pending calls, never an uncaught exception.
 import * as net from 'node:net';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DapChannel, DapEvaluator } from './dapEvaluator';
-import { EvaluatorError } from './evaluator';
+import { DapFrameReader } from './dapFraming';
+import { EvaluatorError, EvaluatorErrorCode } from './evaluator';
 
 type Pending = { resolve(body: unknown): void; reject(error: Error): void };
 
 export class DapSocketClient implements DapChannel {
   private seq = 1;
-  private buffer = Buffer.alloc(0);
+  private readonly reader = new DapFrameReader((message) => this.dispatch(message));
   private readonly pending = new Map<number, Pending>();
   private readonly eventListeners: Array<(event: string, body: unknown) => void> = [];
   private closedReason: string | undefined;
+  private closedCode: EvaluatorErrorCode = 'disconnected';
 
   private constructor(private readonly socket: net.Socket) {
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
-    socket.on('close', () => this.fail('The debuggee closed the debugpy connection.'));
+    socket.on('close', () => this.fail(this.closedMessage()));
     socket.on('error', (error) => this.fail(`debugpy connection error: ${error.message}`));
   }
 
@@ -45,7 +48,7 @@ export class DapSocketClient implements DapChannel {
   }
 
   request<T extends DebugProtocol.Response>(command: string, args: unknown): Promise<T['body']> {
-    if (this.closedReason) return Promise.reject(new EvaluatorError('disconnected', this.closedReason));
+    if (this.closedReason) return Promise.reject(new EvaluatorError(this.closedCode, this.closedReason));
     const seq = this.seq++;
     const message: DebugProtocol.Request = { seq, type: 'request', command, arguments: args };
     const json = Buffer.from(JSON.stringify(message), 'utf8');
@@ -79,19 +82,20 @@ export class DapSocketClient implements DapChannel {
   }
 
   private onData(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const headerEnd = this.buffer.indexOf('\r\n\r\n');
-      if (headerEnd < 0) return;
-      const match = /Content-Length: *(\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString('ascii'));
-      if (!match) return this.fail('debugpy sent a message without Content-Length.');
-      const length = Number(match[1]);
-      const start = headerEnd + 4;
-      if (this.buffer.length < start + length) return;
-      const body = this.buffer.subarray(start, start + length).toString('utf8');
-      this.buffer = this.buffer.subarray(start + length);
-      this.dispatch(JSON.parse(body) as DebugProtocol.ProtocolMessage);
+    if (this.closedReason) return;
+    try {
+      this.reader.push(chunk);
+    } catch (error) {
+      this.fail(`debugpy sent something that is not a DAP message (${(error as Error).message}); the connection was closed.`, 'protocol');
+      this.socket.destroy();
     }
+  }
+
+  private closedMessage(): string {
+    const partial = this.reader.partial();
+    if (!partial) return 'The debuggee closed the debugpy connection.';
+    const of = partial.expected === undefined ? 'of a header' : `of ${partial.expected}`;
+    return `The debuggee closed the debugpy connection in the middle of a message (${partial.received} bytes ${of}).`;
   }
 
   private dispatch(message: DebugProtocol.ProtocolMessage): void {
@@ -104,16 +108,28 @@ export class DapSocketClient implements DapChannel {
       else pending.reject(new Error(response.message ?? `${response.command} failed`));
     } else if (message.type === 'event') {
       const event = message as DebugProtocol.Event;
-      for (const listener of this.eventListeners) listener(event.event, event.body);
+      this.emit(event.event, event.body);
     }
   }
 
-  private fail(reason: string): void {
+  /** A listener that throws must not break the reading of the next messages. */
+  private emit(event: string, body: unknown): void {
+    for (const listener of this.eventListeners) {
+      try {
+        listener(event, body);
+      } catch {
+        // The listener's own failure; the connection is fine.
+      }
+    }
+  }
+
+  private fail(reason: string, code: EvaluatorErrorCode = 'disconnected'): void {
     if (this.closedReason) return;
     this.closedReason = reason;
-    for (const pending of this.pending.values()) pending.reject(new EvaluatorError('disconnected', reason));
+    this.closedCode = code;
+    for (const pending of this.pending.values()) pending.reject(new EvaluatorError(code, reason));
     this.pending.clear();
-    for (const listener of this.eventListeners) listener('liveReferences.closed', { reason });
+    this.emit('liveReferences.closed', { reason });
   }
 }
 

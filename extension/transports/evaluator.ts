@@ -19,6 +19,12 @@ export type CallBuilder = (mode: ReplyMode) => string;
 export interface Evaluator {
   readonly description: string;
   /**
+   * Longest time one step of a chunked agent job (partitions) may run, in ms; 250 when unset.
+   * Lower where calls run on the program's own main loop (Scrapy's telnet console runs them on
+   * the crawl's reactor thread, which then serves nothing else).
+   */
+  readonly jobStepBudgetMs?: number;
+  /**
    * Runs the call and returns text that contains the agent's marked reply. `requestId` is the
    * id the builder embeds, so event replies can be matched to their request.
    */
@@ -46,7 +52,7 @@ export class EvaluatorError extends Error {
   }
 }
 
-/** Custom DAP event the agent sends through pydevd's writer (see DESIGN.md). */
+/** Custom DAP event the agent sends through pydevd's writer (agent/protocol.py, agent/README.md). */
 export const AGENT_REPLY_EVENT = 'liveReferences.reply';
 
 /**

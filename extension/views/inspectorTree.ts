@@ -2,11 +2,12 @@
 // expandable trees. Attributes load lazily one level at a time; source links and the "why is this
 // alive?" chain load when expanded. Closing an object releases every handle under it.
 import * as vscode from 'vscode';
-import type { ObjectSummary, SourceInfo, SourceLocation, WhyResult } from '../shared/types';
+import type { ObjectSummary, RetainedResult, SourceInfo, SourceLocation, WhyResult } from '../shared/types';
 import type { SessionEngines } from '../sessions/sessionEngines';
 import { describeError } from '../common/errors';
 import { describeLocation } from './sourceLocations';
 import { sourceLinkNodes, whyLinkNodes } from './siteLinks';
+import { retainedSentence, retainedTooltip } from '../common/retainedText';
 
 const PAGE = 100;
 
@@ -18,6 +19,8 @@ export interface InspectedRoot {
   handles: Set<string>;
   source?: Promise<SourceInfo>;
   why?: Promise<WhyResult>;
+  /** Computed on demand (Compute Retained Size): what closing the object's referrers would free. */
+  retained?: { result?: RetainedResult; error?: string };
 }
 
 export type InspectorNode =
@@ -48,16 +51,17 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
     return this.roots;
   }
 
+  /** True while an inspected object of that session still uses the handle. */
+  holds(sessionId: string, handle: string): boolean {
+    return this.roots.some((r) => r.sessionId === sessionId && r.handles.has(handle));
+  }
+
   async close(root: InspectedRoot): Promise<void> {
     const index = this.roots.indexOf(root);
     if (index >= 0) this.roots.splice(index, 1);
     this.emitter.fire(undefined);
     // Releasing is best effort: if the session ended, the agent's table went with it.
     await this.sessions.list().find((e) => e.session.id === root.sessionId)?.engine.release([...root.handles]).catch(() => undefined);
-  }
-
-  async closeSession(sessionId: string): Promise<void> {
-    for (const root of this.roots.filter((r) => r.sessionId === sessionId)) await this.close(root);
   }
 
   sourceOf(root: InspectedRoot): Promise<SourceInfo> {
@@ -114,7 +118,7 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
     if (!node) return this.roots;
     try {
       switch (node.kind) {
-        case 'root': return [...(await this.sourceLinks(node)), { kind: 'whyGroup', root: node }, ...(await this.attributes(node, node.summary, `r${node.id}`))];
+        case 'root': return [...(await this.sourceLinks(node)), this.retainedLink(node), { kind: 'whyGroup', root: node }, ...(await this.attributes(node, node.summary, `r${node.id}`))];
         case 'value': return this.attributes(node.root, node.summary, node.path);
         case 'whyGroup': return this.whyChildren(node.root);
         default: return [];
@@ -123,6 +127,31 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
       const root = node.kind === 'root' ? node : (node as { root: InspectedRoot }).root;
       return [{ kind: 'link', root, label: describeError(error), icon: 'warning' }];
     }
+  }
+
+  /** Computes the retained size of an inspected object and shows it under the object. */
+  async computeRetained(root: InspectedRoot): Promise<RetainedResult> {
+    root.retained = {};
+    this.emitter.fire(undefined);
+    try {
+      const result = await this.engineFor(root).retained({ handle: root.summary.handle!, largest: 0 });
+      root.retained = { result };
+      return result;
+    } catch (error) {
+      root.retained = { error: describeError(error) };
+      throw error;
+    } finally {
+      this.emitter.fire(undefined);
+    }
+  }
+
+  private retainedLink(root: InspectedRoot): InspectorNode {
+    const compute = { command: 'liveReferences.computeRetainedOfObject', title: vscode.l10n.t('Compute Retained Size'), arguments: [root] };
+    const r = root.retained;
+    if (r?.result) return { kind: 'link', root, label: vscode.l10n.t('Retained'), icon: 'database', detail: retainedSentence(r.result), tooltip: retainedTooltip(r.result), command: compute };
+    if (r?.error) return { kind: 'link', root, label: vscode.l10n.t('Retained'), icon: 'warning', detail: r.error, command: compute };
+    if (r) return { kind: 'link', root, label: vscode.l10n.t('Retained'), icon: 'loading~spin', detail: vscode.l10n.t('computing…') };
+    return { kind: 'link', root, label: vscode.l10n.t('Retained'), icon: 'database', detail: vscode.l10n.t('click to compute what this object keeps alive'), command: compute };
   }
 
   loadMore(node: Extract<InspectorNode, { kind: 'more' }>): void {

@@ -27,10 +27,6 @@ export class LiveRefsRefresher implements vscode.Disposable {
     setContext(ContextKeys.refreshPaused, false);
   }
 
-  get isPaused(): boolean {
-    return this.paused;
-  }
-
   setPaused(paused: boolean): void {
     this.paused = paused;
     setContext(ContextKeys.refreshPaused, paused);

@@ -3,8 +3,11 @@
 import * as vscode from 'vscode';
 import type { LiveRefRow } from '../shared/types';
 import { formatAge } from '../shared/prefsFormat';
-import type { SessionEngine, SessionEngines } from '../sessions/sessionEngines';
+import type { SessionEngine } from '../sessions/sessionEngines';
 import { formatDelta, SessionViewState, SortKey, visibleRows } from './liveRefsModel';
+import { GrowthHistories } from './growthHistory';
+import { RetainedStore } from './retainedStore';
+import { retainedShort, retainedTooltip } from '../common/retainedText';
 
 export type LiveRefsNode =
   | { kind: 'session'; sessionId: string; name: string }
@@ -18,13 +21,22 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
   readonly onDidChangeTreeData = this.emitter.event;
   sort: SortKey = 'count';
   filter = '';
-
-  constructor(private readonly sessions: SessionEngines) {}
+  /** Every refresh of every session, for the trend marker, the growth chart and CSV export. */
+  readonly histories = new GrowthHistories();
+  /** The "Retained" column, filled on demand (Compute Retained Size). */
+  readonly retained = new RetainedStore(() => this.refreshView());
 
   setState(entry: SessionEngine, state: SessionViewState): void {
     this.names.set(entry.session.id, entry.session.name);
     this.states.set(entry.session.id, state);
+    if (state.kind === 'rows') this.histories.of(entry.session.id).record(state.snapshot);
     this.emitter.fire(undefined);
+  }
+
+  /** True when the class's count rose in each of the last `liveReferences.stillGrowingAfter` refreshes. */
+  isStillGrowing(sessionId: string, className: string): boolean {
+    const after = Math.max(1, vscode.workspace.getConfiguration('liveReferences').get<number>('stillGrowingAfter', 5));
+    return this.histories.has(sessionId) && this.histories.of(sessionId).risingStreak(className) >= after;
   }
 
   sessionIds(): string[] {
@@ -45,8 +57,10 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
   }
 
   forget(sessionId: string): void {
+    this.retained.forget(sessionId);
     this.states.delete(sessionId);
     this.names.delete(sessionId);
+    this.histories.forget(sessionId);
     this.emitter.fire(undefined);
   }
 
@@ -113,15 +127,31 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
     const delta = formatDelta(row.delta);
     if (delta) parts.push(`(${delta})`);
     if (row.oldestAgeS !== null) parts.push(vscode.l10n.t('oldest: {0} ago', formatAge(row.oldestAgeS)));
-    item.description = parts.join('  ');
-    item.iconPath = row.delta > 0
-      ? new vscode.ThemeIcon('arrow-up', new vscode.ThemeColor('charts.red'))
-      : new vscode.ThemeIcon('symbol-class');
+    const growing = this.isStillGrowing(sessionId, row.className);
+    parts.push(this.histories.of(sessionId).sparkline(row.className));
+    if (growing) parts.push(vscode.l10n.t('still growing'));
+    item.description = parts.filter(Boolean).join('  ');
+    item.iconPath = growing ? new vscode.ThemeIcon('flame', new vscode.ThemeColor('charts.red'))
+      : row.delta > 0 ? new vscode.ThemeIcon('arrow-up', new vscode.ThemeColor('charts.red'))
+        : new vscode.ThemeIcon('symbol-class');
     item.tooltip = vscode.l10n.t('{0}: {1} live objects, oldest created {2} ago, {3} since the previous refresh',
       row.className, row.count, formatAge(row.oldestAgeS) || '?', delta || '0');
+    this.addRetained(item, parts, sessionId, row.className);
     item.contextValue = 'liveRefRow';
     item.id = `${sessionId}/${row.className}`;
     item.command = { command: 'liveReferences.revealOldest', title: vscode.l10n.t('Reveal Oldest Object'), arguments: [{ kind: 'row', sessionId, row }] };
     return item;
+  }
+
+  /** The Retained column: appended to the description once computed (never by a refresh). */
+  private addRetained(item: vscode.TreeItem, parts: string[], sessionId: string, className: string): void {
+    const entry = this.retained.get(sessionId, className);
+    if (!entry) return;
+    if (entry.kind === 'computing') parts.push(vscode.l10n.t('retained: computing…'));
+    else if (entry.kind === 'error') parts.push(vscode.l10n.t('retained: failed'));
+    else parts.push(retainedShort(entry.result));
+    item.description = parts.join('  ');
+    if (entry.kind === 'done') item.tooltip = `${String(item.tooltip)}\n${retainedTooltip(entry.result)}`;
+    else if (entry.kind === 'error') item.tooltip = `${String(item.tooltip)}\n${entry.message}`;
   }
 }

@@ -21,6 +21,8 @@ export class PartitionPanel {
   private static current: PartitionPanel | undefined;
   /** The webview's last reported first paint, for the benchmark and tests. */
   static lastMetrics: { firstPaintMs: number; rows: number } | undefined;
+  /** Handles another view still shows (Inspected Objects): the panel does not release those. */
+  static heldElsewhere: (sessionId: string, handle: string) => boolean = () => false;
   private readonly levels: Level[] = [];
   private abort: AbortController | undefined;
 
@@ -32,6 +34,7 @@ export class PartitionPanel {
       PartitionPanel.current = new PartitionPanel(extensionUri, entry);
     }
     const panel = PartitionPanel.current;
+    panel.releaseSamples();
     panel.levels.length = 0;
     void panel.push(request, crumb);
     return panel;
@@ -46,8 +49,17 @@ export class PartitionPanel {
     panel.webview.onDidReceiveMessage((m: unknown) => { if (isFromWebview(m)) void this.onMessage(m); });
     panel.onDidDispose(() => {
       this.abort?.abort();
+      this.releaseSamples();
       if (PartitionPanel.current === this) PartitionPanel.current = undefined;
     });
+  }
+
+  /** The agent made a handle per sample object (dicts are held strongly): let go of those not opened. */
+  private releaseSamples(levels: readonly Level[] = this.levels): void {
+    const sessionId = this.entry.session.id;
+    const handles = levels.flatMap((l) => l.partition?.rows ?? []).flatMap((r) => r.samples ?? [])
+      .map((s) => s.handle).filter((h): h is string => !!h && !PartitionPanel.heldElsewhere(sessionId, h));
+    if (handles.length) void this.entry.engine.release([...new Set(handles)]).catch(() => undefined);
   }
 
   private post(message: ToWebview): void {
@@ -99,8 +111,12 @@ export class PartitionPanel {
         { const top = this.levels[this.levels.length - 1];
           if (top?.partition) this.post({ type: 'partition', partition: top.partition, crumbs: this.crumbs(), drillable: top.request.by === 'type' }); }
         return;
-      case 'drill':
-        return this.push({ by: 'via', type: message.rowLabel, limit: 200, samples: 5 }, { label: vscode.l10n.t('{0} by via', message.rowLabel) });
+      case 'drill': {
+        // Below Heap Since Mark, drill-down stays on the objects created since the mark.
+        const sinceMark = this.levels[this.levels.length - 1]?.request.sinceMark;
+        return this.push({ by: 'via', type: message.rowLabel, limit: 200, samples: 5, ...(sinceMark && { sinceMark }) },
+          { label: sinceMark ? vscode.l10n.t('new {0} by via', message.rowLabel) : vscode.l10n.t('{0} by via', message.rowLabel) });
+      }
       case 'showSamples': {
         const row = this.levels[this.levels.length - 1]?.partition?.rows.find((r) => r.label === message.rowLabel);
         this.post({ type: 'samples', rowLabel: message.rowLabel, samples: row?.samples ?? [] });
@@ -109,7 +125,7 @@ export class PartitionPanel {
       case 'openObject':
         return this.openObject(message.handle);
       case 'crumb': {
-        this.levels.length = Math.max(1, message.index + 1);
+        this.releaseSamples(this.levels.splice(Math.max(1, message.index + 1)));
         const top = this.levels[this.levels.length - 1];
         if (top.partition) this.post({ type: 'partition', partition: top.partition, crumbs: this.crumbs(), drillable: top.request.by === 'type' });
         else await this.run(top);
@@ -118,6 +134,14 @@ export class PartitionPanel {
       case 'cancel':
         this.abort?.abort();
         return;
+      case 'computeRetained': {
+        // On demand: the same level again, with retained sizes for its first rows.
+        const top = this.levels[this.levels.length - 1];
+        if (!top) return;
+        top.request = { ...top.request, retained: true, retainedRows: top.request.by === 'via' ? 50 : 10 };
+        await this.run(top);
+        return;
+      }
       case 'metrics':
         PartitionPanel.lastMetrics = { firstPaintMs: message.firstPaintMs, rows: message.rows };
         return;

@@ -47,7 +47,7 @@ export function sourceLinkNodes(root: InspectedRoot, info: SourceInfo): Inspecto
     // Recorded, but every frame is library code (a Response made by Scrapy's downloader).
     return [{ kind: 'link', root, label: vscode.l10n.t('Created in library code'), location: inner, icon: 'library', detail: describeSite(inner), tooltip: siteTooltip(inner, info.userCode) }];
   }
-  if (info.tracemalloc) return [];
+  if (info.tracemalloc || info.allocationSitesSupported === false) return [];
   return [{
     kind: 'link', root, label: vscode.l10n.t('Allocation site unknown'), icon: 'info', command: ENABLE_TRACEMALLOC,
     detail: vscode.l10n.t('untracked object: tracemalloc (PYTHONTRACEMALLOC=25) records it'),
@@ -70,7 +70,7 @@ function missingLeakSite(root: InspectedRoot, why: WhyResult): InspectorNode | u
     return { kind: 'link', root, icon: 'info', label: vscode.l10n.t('Leak site unknown: created before Live References attached'),
       detail: vscode.l10n.t('restart the program under the debugger to record it') };
   }
-  if (why.tracemalloc) return undefined;
+  if (why.tracemalloc || why.allocationSitesSupported === false) return undefined;
   return { kind: 'link', root, icon: 'info', label: vscode.l10n.t('No referrer was created in user code'), command: ENABLE_TRACEMALLOC,
     detail: vscode.l10n.t('tracemalloc also knows where untracked objects (dicts, lists) were allocated') };
 }

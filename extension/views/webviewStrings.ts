@@ -19,5 +19,12 @@ export function webviewStrings(): Record<string, string> {
     moreRows: vscode.l10n.t('{0} more rows not shown'),
     drillHint: vscode.l10n.t('Enter: partition this type by via'),
     samplesHint: vscode.l10n.t('Enter: show example objects'),
+    countDelta: vscode.l10n.t('Δ Count'),
+    sizeDelta: vscode.l10n.t('Δ Size'),
+    newCount: vscode.l10n.t('New'),
+    retained: vscode.l10n.t('Retained'),
+    computeRetained: vscode.l10n.t('Compute retained sizes'),
+    retainedObjects: vscode.l10n.t('{0} objects would be freed'),
+    computeRetainedHint: vscode.l10n.t('What releasing each row\'s objects would free (first rows only; about one heap pass each)'),
   };
 }

@@ -161,16 +161,21 @@ class RetainedTest(AgentTest):
         resp.module = types.ModuleType('only_here')
         holder['r'] = resp
         handle = self.agent.handles.register(resp)
+        # An inspected dict is held strongly by the handle table: still counted as freed.
+        payload_id = id(resp.tree.payload)
+        self.agent.handles.register(resp.tree.payload)
         resp = None
 
         def cut():
             holder.clear()
+            self.result('releaseAll')
         known = {id(holder['r'].module.__dict__): 'the namespace of a module (modules are never freed)'}
         result, predicted, _ = self.check_exact({'handle': handle}, cut, known)
         labels = {r['label'] for r in result['byType']}
         self.assertIn('bytes', labels)
         self.assertNotIn('module', labels)
         self.assertNotIn(id(SHARED), predicted)
+        self.assertIn(payload_id, predicted)
         self.assertGreater(result['size'], 5000)
 
     def test_job_holds_nothing_afterwards_and_can_be_cancelled(self):

@@ -103,6 +103,9 @@ class TimeTest(AgentTest):
         self.assertEqual({r['label']: r['count'] for r in via['rows']}.get('._meta'), 45)
         byclass = self.run_job('partitionStart', {'by': 'via', 'className': 'Request', 'sinceMark': True, 'samples': 0})
         self.assertEqual(byclass['totalCount'], 45)
+        # Drill-down from the diff's Request row (a type label) also goes by creation time.
+        bylabel = self.run_job('partitionStart', {'by': 'via', 'type': 'scrapy.http.request.Request', 'sinceMark': True, 'samples': 0})
+        self.assertEqual(bylabel['totalCount'], 45)
         del fresh, reqs
 
     def test_the_mark_survives_release_all_until_the_next_mark(self):

@@ -99,13 +99,40 @@ describe('Node engine over a bare node --inspect', function () {
       assert.ok(phases.has('snapshot') && phases.has('parsing'), [...phases].join());
       assert.equal(byType.rows.find((r) => r.label === 'Response')?.count, expected.responses);
       assert.equal(byType.rows.find((r) => r.label === 'Request')?.count, expected.requests);
-      const byVia = await engine.partition({ by: 'via', className: 'Response', limit: 50, samples: 3 });
+      const byVia = await engine.partition({ by: 'via', className: 'Response', limit: 50, samples: 3, retained: true });
       assert.equal(byVia.set, 'class Response');
       const referer = byVia.rows.find((r) => r.label === 'referer');
       assert.equal(referer?.count, expected.responses, JSON.stringify(byVia.rows.map((r) => [r.label, r.count])));
-      assert.ok(referer.retainedSize! >= referer.size, 'retained covers shallow');
+      assert.ok(referer.retained!.size > referer.size && referer.retained!.count >= referer.count, 'a Response retains its body string too');
+      const freed = await engine.retained({ className: 'Response', largest: 2 });
+      assert.equal(freed.setCount, expected.responses);
+      assert.equal(freed.byType.find((r) => r.label === 'Response')?.count, expected.responses);
+      assert.ok(freed.exact && freed.largest.length === 2);
+      await engine.release(freed.largest.map((s) => s.handle!));
       assert.ok(referer.samples?.length && referer.samples.every((s) => s.typeName === 'Response' && s.handle));
       await engine.release(referer.samples.map((s) => s.handle!));
+    } finally {
+      program.send('resume');
+    }
+  });
+
+  it('marks the heap and partitions what was created since: exactly the Responses crawled after', async () => {
+    const atMark = await quietCounts();
+    const mark = await engine.markHeap().finally(() => program.send('resume'));
+    assert.deepEqual(await engine.heapMark(), mark);
+    await sleep(800);
+    const now = await quietCounts();
+    try {
+      const since = await engine.partition({ by: 'type', sinceMark: true, limit: 1000, samples: 2 });
+      assert.equal(since.set, 'heap since mark');
+      const responses = since.rows.find((r) => r.label === 'Response')!;
+      assert.equal(responses.count, now.responses);
+      assert.equal(responses.countDelta, now.responses - atMark.responses);
+      assert.equal(responses.newCount, now.responses - atMark.responses);
+      assert.ok(responses.samples?.every((s) => s.typeName === 'Response'));
+      const requests = since.rows.find((r) => r.label === 'Request')!;
+      assert.deepEqual([requests.count, requests.countDelta, requests.newCount], [now.requests, now.requests - atMark.requests, now.requests]);
+      await engine.release(since.rows.flatMap((r) => r.samples ?? []).map((s) => s.handle!));
     } finally {
       program.send('resume');
     }

@@ -50,6 +50,7 @@ describe('liveref dap: the scrapy-telnet adapter on stdio, raw DAP, real crawl',
 
   it('attaches: initialized, a banner with the spider, one thread named after it', async () => {
     await dap.waitForEvent('initialized', 5000);
+    await dap.waitForEvent('output', 5000);
     assert.match(dap.output(), /Attached to the Scrapy crawl "leaky" \(pid \d+, up \d+s\) at 127\.0\.0\.1:\d+\./);
     const threads = await dap.request<DebugProtocol.ThreadsResponse>('threads');
     assert.deepEqual(threads.body.threads.map((t) => t.name), ['Spider leaky']);
@@ -164,9 +165,16 @@ describe('liveref dap: the scrapy-telnet adapter on stdio, raw DAP, real crawl',
     await assert.rejects(readCrawlInfo({ host: '127.0.0.1', port }, 'wrong'), (e: Error) => /Authentication failed/.test(e.message));
   });
 
-  it("leaves the crawl's log clean: no tracebacks from our logins, probes or failed attaches", () => {
-    const bad = crawl.output().split('\n').filter((l) => /Traceback|Unhandled|CRITICAL|AlreadyNegotiating|Error do/.test(l));
-    assert.deepEqual(bad, []);
+  it('a dropped connection ends the session with a message to attach again; the crawl runs on', async () => {
+    const { dap: other, attach } = await attached(crawl);
+    adapters.push(other);
+    assert.equal(attach.success, true);
+    // The crawl side drops this console connection (as a network failure would).
+    void evaluate(other, "__import__('sys').displayhook.__self__.handler.terminal.loseConnection()");
+    await other.waitForEvent('terminated', 10_000);
+    const lost = other.events.find((e) => e.event === 'output' && (e as DebugProtocol.OutputEvent).body.category === 'important') as DebugProtocol.OutputEvent;
+    assert.match(lost.body.output, /The connection to the Scrapy telnet console at 127\.0\.0\.1:\d+ was lost; the crawl is still listening there\. Attach again to continue\./);
+    assert.equal((await evaluate(dap, '5+5')).body.result, '10', 'the crawl and the other session go on');
   });
 
   it('disconnect ends the adapter and leaves the crawl running', async () => {
@@ -179,6 +187,11 @@ describe('liveref dap: the scrapy-telnet adapter on stdio, raw DAP, real crawl',
     adapters.push(again);
     assert.equal(attach.success, true);
     assert.equal((await evaluate(again, '1+1')).body.result, '2');
+  });
+
+  it("leaves the crawl's log clean: no tracebacks from our logins, probes, failed attaches or dropped connections", () => {
+    const bad = crawl.output().split('\n').filter((l) => /Traceback|Unhandled|CRITICAL|AlreadyNegotiating|Error do/.test(l));
+    assert.deepEqual(bad, []);
   });
 });
 

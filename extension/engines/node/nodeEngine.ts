@@ -3,8 +3,7 @@
 // remote objects in our own object groups, partitions and "why" come from a heap snapshot parsed
 // in a worker. Knows CDP; knows nothing of VS Code.
 import type {
-  AgeHistogram, AgesRequest, EngineInfo, HeapMarkInfo, InspectResult, IterPage, LiveRefRow, LiveRefsSnapshot, ObjectHandle, ObjectSummary, Partition,
-  PartitionRequest, RetainedResult, SourceInfo, WhyResult,
+  AgeHistogram, AgesRequest, EngineInfo, HeapMarkInfo, InspectResult, IterPage, LiveRefRow, LiveRefsSnapshot, ObjectHandle, ObjectSummary, Partition, PartitionRequest, RetainedRequest, RetainedResult, SourceInfo, WhyResult,
 } from '../../shared/types';
 import { CallOptions, EngineError, IterRequest, LiveRefsEngine, LongCallOptions } from '../liveRefsEngine';
 import type { CdpConnection } from '../../transports/cdpConnection';
@@ -56,7 +55,7 @@ export class NodeEngine implements LiveRefsEngine {
     await this.connect(options);
     const v = await this.guard(() => this.page.evaluate('JSON.stringify([process.version, process.pid])', { ...options, byValue: true }));
     const [version, pid] = JSON.parse(String(v.value)) as [string, number];
-    return { runtime: 'node', version, trackref: true, tracemalloc: false, pid, unsupported: ['markHeap', 'heapMark', 'retained'] };
+    return { runtime: 'node', version, trackref: true, tracemalloc: false, pid };
   }
 
   async liveRefs(ignore: readonly string[], options?: CallOptions): Promise<LiveRefsSnapshot> {
@@ -126,11 +125,11 @@ export class NodeEngine implements LiveRefsEngine {
       const group = this.group();
       try {
         const ctor = await this.page.callOn(handle, 'function() { const p = Object.getPrototypeOf(this); return p && Object.prototype.hasOwnProperty.call(p, "constructor") ? p.constructor : undefined; }', [], { ...options, group });
-        if (!ctor.objectId) return { tracemalloc: false };
+        if (!ctor.objectId) return { tracemalloc: false, allocationSitesSupported: false };
         const location = await this.tracker.functionLocation(ctor.objectId);
         const name = String((await this.page.callOn(ctor.objectId, 'function() { return this.name; }', [], { byValue: true })).value ?? '');
         const classDef = location ? await this.scripts.locate(await this.classLine(location, name), name) : undefined;
-        return { tracemalloc: false, classDef };
+        return { tracemalloc: false, allocationSitesSupported: false, classDef };
       } finally {
         await this.releaseGroup(group);
       }
@@ -155,16 +154,19 @@ export class NodeEngine implements LiveRefsEngine {
     return { className: request.className, scale, ...(JSON.parse(json) as Omit<AgeHistogram, 'className' | 'scale'>) };
   }
 
-  async markHeap(): Promise<HeapMarkInfo> {
-    throw new EngineError('unavailable', 'Mark Heap is not available for Node.js programs yet.');
+  async markHeap(options?: LongCallOptions): Promise<HeapMarkInfo> {
+    await this.connect(options);
+    return this.guard(() => this.heap.markHeap(options));
   }
 
-  async heapMark(): Promise<HeapMarkInfo | null> {
-    throw new EngineError('unavailable', 'Mark Heap is not available for Node.js programs yet.');
+  async heapMark(options?: CallOptions): Promise<HeapMarkInfo | null> {
+    return this.guard(async () => (await this.heap.currentMark(options))?.info ?? null);
   }
 
-  async retained(): Promise<RetainedResult> {
-    throw new EngineError('unavailable', 'Retained size is not available for Node.js programs yet.');
+  async retained(request: RetainedRequest, options?: LongCallOptions): Promise<RetainedResult> {
+    await this.connect(options);
+    const tracked = request.className ? await this.trackedOrThrow(request.className) : undefined;
+    return this.guard(() => this.heap.retained(request, tracked, options));
   }
 
   async release(handles: readonly ObjectHandle[]): Promise<void> {
@@ -192,7 +194,9 @@ export class NodeEngine implements LiveRefsEngine {
    */
   private async collectGarbageIfSmall(options?: CallOptions): Promise<void> {
     const { usedSize } = await this.cdp.send<{ usedSize: number }>('Runtime.getHeapUsage', {}, options);
-    if (usedSize <= (this.options.exactGcBelowBytes ?? 64 * 1024 * 1024)) await this.cdp.send('HeapProfiler.collectGarbage', {}, options);
+    if (usedSize > (this.options.exactGcBelowBytes ?? 64 * 1024 * 1024)) return;
+    await this.page.settle(300);
+    await this.cdp.send('HeapProfiler.collectGarbage', {}, options);
   }
 
   /** [[FunctionLocation]] of a class is its constructor; the class is declared a few lines up. */

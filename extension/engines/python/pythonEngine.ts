@@ -110,13 +110,13 @@ export class PythonEngine implements LiveRefsEngine {
     return this.runJob<RetainedResult>('retainedStart', request, options);
   }
 
-  /** Starts an agent job and steps it in 250 ms budgets until it ends (progress, cancel). */
+  /** Starts an agent job and steps it in budgets of 250 ms (or the evaluator's) until it ends (progress, cancel). */
   private async runJob<T>(method: string, params: unknown, options: LongCallOptions): Promise<T> {
     const { job } = await this.call<{ job: string }>(method, params, options);
     try {
       for (;;) {
         if (options.signal?.aborted) throw new EvaluatorError('cancelled', 'Cancelled.');
-        const step = await this.call<JobStep<T>>('jobStep', { job, budgetMs: 250 }, { timeoutMs: 60_000, signal: options.signal });
+        const step = await this.call<JobStep<T>>('jobStep', { job, budgetMs: this.evaluator.jobStepBudgetMs ?? 250 }, { timeoutMs: 60_000, signal: options.signal });
         options.onProgress?.(step.progress);
         if (step.done && step.result) return step.result;
       }

@@ -7,7 +7,13 @@ let started = false;
 exports.activate = (context) => {
   const python = process.env.LIVEREF_PYTHON || '/usr/bin/python3';
   context.subscriptions.push(vscode.debug.registerDebugAdapterDescriptorFactory('debugpy', {
-    createDebugAdapterDescriptor: () => new vscode.DebugAdapterExecutable(python, ['-m', 'debugpy.adapter']),
+    // As the Python Debugger extension does: an attach with `connect` talks straight to the
+    // adapter that `python -m debugpy --listen HOST:PORT` runs; everything else gets a local one.
+    createDebugAdapterDescriptor: (session) => {
+      const { request, connect } = session.configuration;
+      if (request === 'attach' && connect && connect.port) return new vscode.DebugAdapterServer(Number(connect.port), connect.host || '127.0.0.1');
+      return new vscode.DebugAdapterExecutable(python, ['-m', 'debugpy.adapter']);
+    },
   }));
   const results = process.env.LIVEREF_TEST_RESULTS;
   if (!results || started) return;

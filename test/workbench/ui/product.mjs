@@ -97,6 +97,10 @@ export default [
       const rows = await rowTexts(view);
       await ctx.screenshot('why-is-this-alive');
       await leak.click();
+      // The editor opens on the leak line next to the chain that led there (the README's picture).
+      await page.locator('.editor-group-container .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 }).catch(() => undefined);
+      await sleep(800);
+      await ctx.screenshot('leak-site');
       return { rows };
     },
   },

@@ -54,9 +54,35 @@ export default [
       const box = widget.locator('input[type="password"]');
       await box.waitFor({ state: 'visible', timeout: 15_000 });
       const title = (await widget.locator('.quick-input-title').innerText().catch(() => '')).trim();
+      let retryPrompt = '';
+      if (ctx.args.wrongPassword) {
+        // A wrong one first: the adapter must ask again, saying so.
+        await box.fill(ctx.args.wrongPassword);
+        await box.press('Enter');
+        await widget.getByText('Wrong password', { exact: false }).first().waitFor({ state: 'visible', timeout: 15_000 });
+        retryPrompt = (await widget.innerText()).replace(/\s+/g, ' ').trim();
+        await box.waitFor({ state: 'visible', timeout: 5_000 });
+      }
       await box.fill(ctx.args.password);
       await box.press('Enter');
-      return { text, title };
+      return { text, title, retryPrompt };
+    },
+  },
+  {
+    // Run and Debug's "Select and Start Debugging": the debug type's dynamic configurations are
+    // the crawls running now; picks the one on ctx.args.port.
+    name: 'selectAndStartScrapy',
+    onDemand: true,
+    async run(page, ctx) {
+      await runPaletteCommand(page, 'Debug: Select and Start Debugging');
+      const widget = page.locator('.quick-input-widget');
+      await widget.locator('.monaco-list-row', { hasText: 'Scrapy crawl (telnet console)' }).first().click({ timeout: 15_000 });
+      const row = widget.locator('.monaco-list-row', { hasText: `127.0.0.1:${ctx.args.port}` }).first();
+      await row.waitFor({ state: 'visible', timeout: 20_000 });
+      const text = (await row.innerText()).replace(/\s+/g, ' ').trim();
+      if (ctx.args.screenshot) await ctx.screenshot(ctx.args.screenshot);
+      await row.click();
+      return { text };
     },
   },
 ];

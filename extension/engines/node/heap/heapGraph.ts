@@ -1,6 +1,7 @@
-// The heap snapshot as a graph over typed arrays: class names, reachability, dominators and
-// retained sizes (Cooper–Harvey–Kennedy on the postorder), and the two partitions the views
-// show — by type (constructor name) and, for one type, by via (names of the incoming edges).
+// The heap snapshot as a graph over typed arrays: class names, reachability from the root over
+// the edges the program holds, the two partitions the views show — by type (constructor name)
+// and, for one type, by via (names of the incoming edges) — exact retained sets (a second walk
+// that may not enter the set), and retainer chains.
 import type { ParsedSnapshot } from './snapshotParser';
 
 const NONE = 0xffffffff;
@@ -9,7 +10,6 @@ export interface GraphRow {
   label: string;
   count: number;
   size: number;
-  retainedSize: number;
   /** Snapshot ids of a few members, for drill-down. */
   sampleIds: number[];
 }
@@ -17,8 +17,32 @@ export interface GraphRow {
 export interface GraphPartition {
   totalCount: number;
   totalSize: number;
-  totalRetained: number;
   rows: GraphRow[];
+}
+
+export interface HeapMarkData {
+  maxId: number;
+  count: number;
+  size: number;
+  /** [label, count, size] per type at the mark. */
+  types: Array<[string, number, number]>;
+}
+
+export interface SinceMarkFields {
+  countDelta: number;
+  sizeDelta: number;
+  newCount: number;
+  newSize: number;
+}
+
+export type SinceMarkPartition = Omit<GraphPartition, 'rows'> & { rows: Array<GraphRow & SinceMarkFields> };
+
+export interface GraphRetained {
+  count: number;
+  size: number;
+  setCount: number;
+  byType: Array<{ label: string; count: number; size: number }>;
+  largestIds: number[];
 }
 
 export interface GraphHop {
@@ -67,11 +91,6 @@ export class HeapGraph {
   private retainerStart?: Uint32Array;
   private retainerEdge?: Uint32Array;
   private retainerFrom?: Uint32Array;
-  private post?: Uint32Array;
-  private dom?: Uint32Array;
-  private retained?: Float64Array;
-  private topOfClass?: Uint8Array;
-  private classRetained?: Float64Array;
   private byId?: Map<number, number>;
 
   constructor(snapshot: ParsedSnapshot, private readonly progress: Progress = () => undefined) {
@@ -129,6 +148,12 @@ export class HeapGraph {
     }
   }
 
+  /** Embedder (native) and synthetic nodes get hashed or fixed ids, not V8's increasing ones. */
+  private sequentialId(n: number): boolean {
+    const type = this.nodeTypes[this.nodes[n * this.F + this.typeField]];
+    return type !== 'native' && type !== 'synthetic';
+  }
+
   idOf(n: number): number {
     return this.nodes[n * this.F + this.idField];
   }
@@ -182,119 +207,77 @@ export class HeapGraph {
     this.retainerStart = counts;
   }
 
-  /** Postorder from the root over non-weak edges, dominators, retained sizes. */
-  analyze(): void {
-    if (this.retained) return;
-    this.buildRetainers();
-    const N = this.nodeCount;
-    this.progress('ordering', 0, 3);
-    const post = new Uint32Array(N).fill(NONE);
-    const order = new Uint32Array(N);
-    const visited = new Uint8Array(N);
-    const stack = new Uint32Array(N);
-    const cursor = new Uint32Array(N);
-    let top = 0, count = 0;
-    stack[top++] = 0; visited[0] = 1; cursor[0] = this.firstEdge[0];
-    while (top) {
-      const n = stack[top - 1];
-      let pushed = false;
-      while (cursor[n] < this.firstEdge[n + 1]) {
-        const e = cursor[n]++;
-        if (this.isWeak(e)) continue;
-        const t = this.target(e);
-        if (visited[t]) continue;
-        visited[t] = 1;
-        cursor[t] = this.firstEdge[t];
-        stack[top++] = t;
-        pushed = true;
-        break;
-      }
-      if (!pushed) { top--; post[n] = count; order[count++] = n; }
-    }
-    this.progress('dominators', 1, 3);
-    const dom = new Uint32Array(count).fill(NONE);
-    const root = count - 1;
-    dom[root] = root;
-    const rs = this.retainerStart!, rf = this.retainerFrom!;
-    for (let changed = true; changed;) {
-      changed = false;
-      for (let p = root - 1; p >= 0; p--) {
-        const n = order[p];
-        let idom = NONE;
-        for (let r = rs[n]; r < rs[n + 1]; r++) {
-          let a = post[rf[r]];
-          if (a === NONE || dom[a] === NONE) continue;
-          if (idom === NONE) { idom = a; continue; }
-          let b = idom;
-          while (a !== b) {
-            while (a < b) a = dom[a];
-            while (b < a) b = dom[b];
-          }
-          idom = a;
-        }
-        if (idom !== NONE && dom[p] !== idom) { dom[p] = idom; changed = true; }
-      }
-    }
-    this.progress('retained sizes', 2, 3);
-    const retained = new Float64Array(count);
-    for (let p = 0; p < count; p++) retained[p] = this.selfSize(order[p]);
-    for (let p = 0; p < root; p++) if (dom[p] !== NONE) retained[dom[p]] += retained[p];
-    this.post = post;
-    this.dom = dom;
-    this.retained = retained;
-    this.classTops(order, count);
-    this.progress('done', 3, 3);
-  }
-
-  /** A node is its class's "top" when no dominator above it has the same class (DevTools' rule). */
-  private classTops(order: Uint32Array, count: number): void {
-    const dom = this.dom!;
-    const root = count - 1;
-    const childCount = new Uint32Array(count + 1);
-    for (let p = 0; p < root; p++) if (dom[p] !== NONE) childCount[dom[p] + 1]++;
-    for (let p = 0; p < count; p++) childCount[p + 1] += childCount[p];
-    const fill = childCount.slice(0, count);
-    const children = new Uint32Array(childCount[count]);
-    for (let p = 0; p < root; p++) if (dom[p] !== NONE) children[fill[dom[p]]++] = p;
-    const onPath = new Uint32Array(this.classNames.length);
-    const top = new Uint8Array(this.nodeCount);
-    const classRetained = new Float64Array(this.classNames.length);
-    const stack = new Uint32Array(count);
-    const next = new Uint32Array(count);
-    let depth = 0;
-    stack[depth++] = root;
-    next[root] = childCount[root];
-    const enter = (p: number) => {
-      const c = this.classOf[order[p]];
-      if (onPath[c]++ === 0) { top[order[p]] = 1; classRetained[c] += this.retained![p]; }
-    };
-    enter(root);
-    while (depth) {
-      const p = stack[depth - 1];
-      if (next[p] < childCount[p + 1]) {
-        const child = children[next[p]++];
-        next[child] = childCount[child];
-        stack[depth++] = child;
-        enter(child);
-      } else {
-        depth--;
-        onPath[this.classOf[order[p]]]--;
-      }
-    }
-    this.topOfClass = top;
-    this.classRetained = classRetained;
-  }
-
+  /** Reachable from the root over strong edges the program holds (not the debugger's handles). */
   private reachable(n: number): boolean {
-    return this.post![n] !== NONE;
+    return this.distances()[n] !== NONE;
   }
 
-  retainedSize(n: number): number {
-    return this.reachable(n) ? this.retained![this.post![n]] : 0;
+  /**
+   * What releasing `members` would free, exactly: everything reachable now that is no longer
+   * reachable when the walk from the root may not enter a member (the members included).
+   */
+  retainedBy(isMember: (n: number) => boolean, largest = 0): GraphRetained {
+    const distance = this.distances();
+    const seen = new Uint8Array(this.nodeCount);
+    const queue = new Uint32Array(this.nodeCount);
+    let head = 0, tail = 0;
+    seen[0] = 1;
+    queue[tail++] = 0;
+    while (head < tail) {
+      const n = queue[head++];
+      for (let e = this.firstEdge[n]; e < this.firstEdge[n + 1]; e++) {
+        if (this.isWeak(e) || isDebuggerEdge(this.edgeLabel(e))) continue;
+        const t = this.target(e);
+        if (seen[t] || isMember(t)) continue;
+        seen[t] = 1;
+        queue[tail++] = t;
+      }
+    }
+    let count = 0, size = 0, setCount = 0;
+    const byClass = new Map<number, { count: number; size: number }>();
+    const freed: number[] = [];
+    for (let n = 0; n < this.nodeCount; n++) {
+      if (seen[n] || distance[n] === NONE) continue;
+      const s = this.selfSize(n);
+      count++; size += s;
+      if (isMember(n)) setCount++;
+      const row = byClass.get(this.classOf[n]) ?? { count: 0, size: 0 };
+      row.count++; row.size += s;
+      byClass.set(this.classOf[n], row);
+      // Only JS objects can be handed to the views as handles.
+      if (largest && this.nodeTypes[this.nodes[n * this.F + this.typeField]] === 'object' && !this.classNames[this.classOf[n]].startsWith('system /')) freed.push(n);
+    }
+    const largestIds = freed.sort((a, b) => this.selfSize(b) - this.selfSize(a)).slice(0, largest).map((n) => this.idOf(n));
+    const byType = [...byClass].map(([c, r]) => ({ label: this.classNames[c], ...r })).sort((a, b) => b.size - a.size || b.count - a.count);
+    return { count, size, setCount, byType, largestIds };
+  }
+
+  /** Members of a set the views name: a class (type row), optionally one of its via rows, or one object. */
+  memberTest(set: { className?: string; via?: string; id?: number }): (n: number) => boolean {
+    if (set.id !== undefined) {
+      const node = this.nodeById(set.id);
+      return (n) => n === node;
+    }
+    const c = this.classNames.indexOf(set.className ?? '');
+    if (set.via === undefined) return (n) => this.classOf[n] === c;
+    const mask = new Uint8Array(this.nodeCount);
+    for (let n = 0; n < this.nodeCount; n++) if (this.classOf[n] === c && this.viaLabel(n) === set.via) mask[n] = 1;
+    return (n) => mask[n] === 1;
+  }
+
+  /** The via label of an object: the names it is held under, sorted, at most four. */
+  private viaLabel(n: number): string {
+    this.buildRetainers();
+    const rs = this.retainerStart!, re = this.retainerEdge!, rf = this.retainerFrom!;
+    const labels = new Set<string>();
+    for (let r = rs[n]; r < rs[n + 1]; r++) {
+      const label = this.edgeLabel(re[r]);
+      if (this.reachable(rf[r]) && !isDebuggerEdge(label)) labels.add(label);
+    }
+    return [...labels].sort().slice(0, 4).join(', ');
   }
 
   byType(limit: number, samples: number): GraphPartition {
-    this.analyze();
     const k = this.classNames.length;
     const counts = new Float64Array(k), sizes = new Float64Array(k);
     const sampleIds: number[][] = Array.from({ length: k }, () => []);
@@ -308,41 +291,76 @@ export class HeapGraph {
     }
     const rows: GraphRow[] = [];
     for (let c = 0; c < k; c++) {
-      if (counts[c]) rows.push({ label: this.classNames[c], count: counts[c], size: sizes[c], retainedSize: this.classRetained![c], sampleIds: sampleIds[c] });
+      if (counts[c]) rows.push({ label: this.classNames[c], count: counts[c], size: sizes[c], sampleIds: sampleIds[c] });
     }
-    return { totalCount, totalSize, totalRetained: this.retainedSize(0), rows: sortRows(rows).slice(0, limit) };
+    return { totalCount, totalSize, rows: sortRows(rows).slice(0, limit) };
+  }
+
+  /** What a heap mark keeps: the largest object id so far and the live count and size per type. */
+  mark(): HeapMarkData {
+    let maxId = 0;
+    for (let n = 0; n < this.nodeCount; n++) if (this.sequentialId(n) && this.idOf(n) > maxId) maxId = this.idOf(n);
+    const { rows, totalCount, totalSize } = this.byType(Infinity, 0);
+    return { maxId, count: totalCount, size: totalSize, types: rows.map((r) => [r.label, r.count, r.size]) };
+  }
+
+  /**
+   * The heap by type against a mark: V8 hands out object ids in increasing order, so an id above
+   * the mark's largest is an object created after it — exact, whatever reuses the memory.
+   */
+  sinceMark(mark: HeapMarkData, limit: number, samples: number): SinceMarkPartition {
+    const k = this.classNames.length;
+    const count = new Float64Array(k), size = new Float64Array(k), fresh = new Float64Array(k), freshSize = new Float64Array(k);
+    const sampleIds: number[][] = Array.from({ length: k }, () => []);
+    let totalCount = 0, totalSize = 0;
+    for (let n = 0; n < this.nodeCount; n++) {
+      if (!this.reachable(n)) continue;
+      const c = this.classOf[n], s = this.selfSize(n);
+      count[c]++; size[c] += s; totalCount++; totalSize += s;
+      if (this.sequentialId(n) && this.idOf(n) > mark.maxId) {
+        fresh[c]++; freshSize[c] += s;
+        if (sampleIds[c].length < samples) sampleIds[c].push(this.idOf(n));
+      }
+    }
+    const before = new Map(mark.types.map(([label, n, s]) => [label, [n, s]]));
+    const rows: Array<GraphRow & SinceMarkFields> = [];
+    const seen = new Set<string>();
+    for (let c = 0; c < k; c++) {
+      const label = this.classNames[c];
+      const [n0, s0] = before.get(label) ?? [0, 0];
+      if (!count[c] && !n0) continue;
+      seen.add(label);
+      rows.push({ label, count: count[c], size: size[c], countDelta: count[c] - n0, sizeDelta: size[c] - s0, newCount: fresh[c], newSize: freshSize[c], sampleIds: sampleIds[c] });
+    }
+    for (const [label, n0, s0] of mark.types) {
+      if (!seen.has(label)) rows.push({ label, count: 0, size: 0, countDelta: -n0, sizeDelta: -s0, newCount: 0, newSize: 0, sampleIds: [] });
+    }
+    rows.sort((a, b) => b.countDelta - a.countDelta || b.sizeDelta - a.sizeDelta || (a.label < b.label ? -1 : 1));
+    return { totalCount, totalSize, rows: rows.slice(0, limit) };
   }
 
   /** The members of one class, grouped by the set of names their referrers hold them under. */
   byVia(className: string, limit: number, samples: number): GraphPartition {
-    this.analyze();
     const c = this.classNames.indexOf(className);
     const groups = new Map<string, GraphRow>();
-    let totalCount = 0, totalSize = 0, totalRetained = 0;
-    if (c < 0) return { totalCount, totalSize, totalRetained, rows: [] };
-    const rs = this.retainerStart!, re = this.retainerEdge!, rf = this.retainerFrom!;
+    let totalCount = 0, totalSize = 0;
+    if (c < 0) return { totalCount, totalSize, rows: [] };
     for (let n = 0; n < this.nodeCount; n++) {
       if (this.classOf[n] !== c || !this.reachable(n)) continue;
-      const labels = new Set<string>();
-      for (let r = rs[n]; r < rs[n + 1]; r++) {
-        const label = this.edgeLabel(re[r]);
-        if (this.reachable(rf[r]) && !isDebuggerEdge(label)) labels.add(label);
-      }
-      const label = [...labels].sort().slice(0, 4).join(', ');
+      const label = this.viaLabel(n);
       let row = groups.get(label);
-      if (!row) { row = { label, count: 0, size: 0, retainedSize: 0, sampleIds: [] }; groups.set(label, row); }
+      if (!row) { row = { label, count: 0, size: 0, sampleIds: [] }; groups.set(label, row); }
       const size = this.selfSize(n);
-      const retained = this.topOfClass![n] ? this.retainedSize(n) : 0;
-      row.count++; row.size += size; row.retainedSize += retained;
-      totalCount++; totalSize += size; totalRetained += retained;
+      row.count++; row.size += size;
+      totalCount++; totalSize += size;
       if (row.sampleIds.length < samples) row.sampleIds.push(this.idOf(n));
     }
-    return { totalCount, totalSize, totalRetained, rows: sortRows([...groups.values()]).slice(0, limit) };
+    return { totalCount, totalSize, rows: sortRows([...groups.values()]).slice(0, limit) };
   }
 
   /** A shortest retainer chain from the root to the object, preferring named edges. */
   why(id: number, maxDepth = 12): GraphWhy {
-    this.analyze();
+    this.buildRetainers();
     const target = this.nodeById(id);
     if (target === undefined || !this.reachable(target)) return { found: false, className: '', hops: [], rootName: '' };
     const distance = this.distances();
@@ -388,6 +406,7 @@ export class HeapGraph {
   /** BFS distance from the root over non-weak edges (the root's children are the GC roots). */
   private distances(): Uint32Array {
     if (this.distanceCache) return this.distanceCache;
+    this.progress('reachability', 0, 1);
     const distance = new Uint32Array(this.nodeCount).fill(NONE);
     const queue = new Uint32Array(this.nodeCount);
     let head = 0, tail = 0;
@@ -405,6 +424,7 @@ export class HeapGraph {
       }
     }
     this.distanceCache = distance;
+    this.progress('reachability', 1, 1);
     return distance;
   }
 }

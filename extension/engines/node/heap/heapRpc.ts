@@ -1,16 +1,26 @@
 // Messages between the Node engine and its heap worker (heapWorker.ts): one declaration each.
-import type { GraphPartition, GraphWhy } from './heapGraph';
+import type { GraphPartition, GraphRetained, GraphWhy, HeapMarkData } from './heapGraph';
+
+export interface HeapSet {
+  className?: string;
+  via?: string;
+  id?: number;
+}
 
 export type ToHeapWorker =
   | { type: 'chunk'; text: string }
   | { type: 'end' }
-  | { type: 'partition'; id: number; by: 'type' | 'via'; className?: string; limit: number; samples: number }
+  | { type: 'partition'; id: number; by: 'type' | 'via'; className?: string; limit: number; samples: number; retainedRows: number; sinceMark?: HeapMarkData }
+  | { type: 'mark'; id: number }
+  | { type: 'retained'; id: number; set: HeapSet; largest: number }
   | { type: 'why'; id: number; nodeId: number };
 
 export type FromHeapWorker =
   | { type: 'parsed'; nodeCount: number; edgeCount: number; parseMs: number }
   | { type: 'progress'; phase: string; done: number; total: number }
-  | { type: 'partition'; id: number; result: GraphPartition; ms: number }
+  | { type: 'partition'; id: number; result: GraphPartition & { retained: Array<{ count: number; size: number }> }; ms: number }
+  | { type: 'retained'; id: number; result: GraphRetained }
+  | { type: 'mark'; id: number; result: HeapMarkData }
   | { type: 'why'; id: number; result: GraphWhy }
   | { type: 'error'; id?: number; message: string };
 

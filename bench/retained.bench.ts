@@ -1,0 +1,115 @@
+// Retained size against the reachability floor, in the same run, over a real debugpy socket:
+//  1. the 100,000 Requests of bench/programs_heap.py (about 3 M objects);
+//  2. the HtmlResponse set of a leaky crawl grown to 5,000 live responses (BENCH_PAGES).
+// The floor is partition.bench's pure-Python reachability pass (gc.get_objects() then
+// gc.get_referents in batches, de-duplicated by id), run in the program. Peak extra memory is
+// measured in a second retained run with tracemalloc started just before it (only allocations
+// made from then on are traced), against the program's resident size. Asserts nothing.
+import * as path from 'node:path';
+import { PythonEngine } from '../extension/engines/python/pythonEngine';
+import { findAgentDir, loadAgentBundle } from '../extension/engines/python/agentBundle';
+import { connectDebugpy } from '../extension/transports/dapSocketClient';
+import type { DapEvaluator } from '../extension/transports/dapEvaluator';
+import type { RetainedRequest } from '../extension/shared/types';
+import { evalJson, startDebuggee } from '../test/integration/debuggee';
+import { startCrawl, startSite } from '../test/fixtures/fixtureSite';
+
+const FLOOR = `
+import gc, time
+def walk():
+    t0 = time.perf_counter()
+    objs = gc.get_objects()
+    seen = set(map(id, objs))
+    seen.update((id(objs), id(seen)))
+    frontier = objs
+    while frontier:
+        nxt = []
+        seen.add(id(nxt))
+        for i in range(0, len(frontier), 5000):
+            part = frontier[i:i + 5000]
+            seen.add(id(part))
+            for o in gc.get_referents(*part):
+                if id(o) not in seen:
+                    seen.add(id(o))
+                    nxt.append(o)
+        frontier = nxt
+    return {'objects': len(seen), 'seconds': time.perf_counter() - t0}
+result = walk()
+`;
+const RSS = `
+import os
+with open('/proc/self/statm') as f:
+    result = int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
+`;
+const TRACE_START = `
+import tracemalloc
+tracemalloc.start(1)
+result = True
+`;
+const TRACE_STOP = `
+import tracemalloc
+result = tracemalloc.get_traced_memory()[1]
+tracemalloc.stop()
+`;
+
+const run = (code: string) => `(lambda ns: (exec(${JSON.stringify(code)}, ns), ns['result'])[1])({})`;
+const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+
+async function measure(name: string, evaluator: DapEvaluator, request: RetainedRequest): Promise<void> {
+  const engine = new PythonEngine(evaluator, loadAgentBundle(findAgentDir(__dirname)));
+  await engine.info();
+  const t0 = performance.now();
+  const r = await engine.retained(request);
+  const seconds = (performance.now() - t0) / 1000;
+  const floor = await evalJson<{ objects: number; seconds: number }>(evaluator, run(FLOOR));
+  const rss = await evalJson<number>(evaluator, run(RSS));
+  await evalJson(evaluator, run(TRACE_START));
+  await engine.retained(request);
+  const peak = await evalJson<number>(evaluator, run(TRACE_STOP));
+  await engine.releaseAll();
+  console.log(`${name}: set ${r.setCount.toLocaleString()}, frees ${r.count.toLocaleString()} objects / ${mb(r.size)}${r.exact ? '' : ' (cycle budget hit)'}; agent ${r.elapsedMs} ms`);
+  console.log(`  heap: ${floor.objects.toLocaleString()} reachable objects, RSS ${mb(rss)}`);
+  console.log(`  floor (reachability pass, in-process): ${floor.seconds.toFixed(2)} s`);
+  console.log(`  retained (round trip):                 ${seconds.toFixed(2)} s   ${(seconds / floor.seconds).toFixed(2)}× floor`);
+  console.log(`  peak extra memory (tracemalloc run):   ${mb(peak)}   ${((100 * peak) / rss).toFixed(1)} % of RSS`);
+  console.log(`  top types: ${r.byType.slice(0, 5).map((t) => `${t.label} ${t.count}`).join(' | ')}`);
+}
+
+async function requestsHeap(): Promise<void> {
+  const program = path.join(__dirname, '../../bench/programs_heap.py');
+  const debuggee = await startDebuggee([program, process.env.BENCH_REQUESTS ?? '100000', process.env.BENCH_BULK ?? '1000000'], { waitForLine: /READY/, startTimeoutMs: 300_000 });
+  try {
+    await measure('Request (bench/programs_heap.py)', debuggee.evaluator, { className: 'Request', largest: 0 });
+  } finally {
+    await debuggee.stop();
+  }
+}
+
+async function crawlHeap(): Promise<void> {
+  const pages = Number(process.env.BENCH_PAGES ?? '5000');
+  const site = await startSite({ products: pages + 500, delayMs: 0 });
+  const crawl = await startCrawl({ site, mode: 'debugpy', telnet: false, timeoutS: 600, env: { LEAKY_CONCURRENCY: '16' }, startTimeoutMs: 60_000 });
+  const { evaluator, client } = await connectDebugpy('127.0.0.1', crawl.debugpyPort!);
+  try {
+    const engine = new PythonEngine(evaluator, loadAgentBundle(findAgentDir(__dirname)));
+    const deadline = Date.now() + 15 * 60_000;
+    for (;;) {
+      const row = (await engine.liveRefs([])).rows.find((r) => r.className === 'HtmlResponse');
+      if ((row?.count ?? 0) >= pages) break;
+      if (Date.now() > deadline) throw new Error(`the crawl reached only ${row?.count ?? 0} responses`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    await measure(`HtmlResponse (leaky crawl, ${pages} pages)`, evaluator, { className: 'HtmlResponse', largest: 0 });
+  } finally {
+    await client.close();
+    await crawl.stop();
+    await site.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY !== 'crawl') await requestsHeap();
+  if (process.env.BENCH_ONLY !== 'requests') await crawlHeap();
+}
+
+main().catch((e) => { console.error(e); process.exitCode = 1; });
