@@ -116,6 +116,28 @@ describe('Node engine over a bare node --inspect', function () {
     }
   });
 
+  it('marks the heap and partitions what was created since: exactly the Responses crawled after', async () => {
+    const atMark = await quietCounts();
+    const mark = await engine.markHeap().finally(() => program.send('resume'));
+    assert.deepEqual(await engine.heapMark(), mark);
+    await sleep(800);
+    const now = await quietCounts();
+    try {
+      const since = await engine.partition({ by: 'type', sinceMark: true, limit: 1000, samples: 2 });
+      assert.equal(since.set, 'heap since mark');
+      const responses = since.rows.find((r) => r.label === 'Response')!;
+      assert.equal(responses.count, now.responses);
+      assert.equal(responses.countDelta, now.responses - atMark.responses);
+      assert.equal(responses.newCount, now.responses - atMark.responses);
+      assert.ok(responses.samples?.every((s) => s.typeName === 'Response'));
+      const requests = since.rows.find((r) => r.label === 'Request')!;
+      assert.deepEqual([requests.count, requests.countDelta, requests.newCount], [now.requests, now.requests - atMark.requests, now.requests]);
+      await engine.release(since.rows.flatMap((r) => r.samples ?? []).map((s) => s.handle!));
+    } finally {
+      program.send('resume');
+    }
+  });
+
   it('explains why the oldest Response is alive: referer ← meta ← seenMeta, kept by crawl()', async () => {
     const oldest = await engine.oldest('Response');
     const why = await engine.why(oldest!.handle!);
