@@ -58,6 +58,8 @@ export const SETTINGS = {
   'window.restoreWindows': 'none',
   'window.confirmBeforeClose': 'never',
   'debug.internalConsoleOptions': 'neverOpen',
+  // code-server offers every port a program opens (the shop, Scrapy's telnet console) in a toast.
+  'remote.autoForwardPorts': false,
   'debug.openDebug': 'neverOpen',
   'debug.showSubSessionsInToolBar': false,
   'terminal.integrated.enablePersistentSessions': false,
