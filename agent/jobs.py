@@ -107,7 +107,7 @@ def partition_start(params):
 
 def mark_start(params):
     """Mark Heap as a job (a walk of the whole heap, stepped like a partition)."""
-    partition.CHUNK = CHUNK_TRACED if source.tracing() else CHUNK_FAST
+    _chunking()
     return start(heapmark.mark_gen())
 
 

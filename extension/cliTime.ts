@@ -33,7 +33,7 @@ export function formatDiff(p: Partition, nowS = Date.now() / 1000): string {
   const since = p.markedAt === undefined ? '' : ` (mark taken ${seconds(Math.max(0, nowS - p.markedAt))}s ago)`;
   const head = `Heap since mark${since}: ${num(p.totalCount)} objects, ${num(p.totalSize)} bytes.`;
   const columns = `${'Count'.padStart(10)} ${'ΔCount'.padStart(10)} ${'Size'.padStart(12)} ${'ΔSize'.padStart(12)} ${'New'.padStart(9)}  Type`;
-  const rows = p.rows.map((r) => `${num(r.count).padStart(10)} ${signed(r.countDelta ?? 0).padStart(10)} ${num(r.size).padStart(12)} ${signed(r.sizeDelta ?? 0).padStart(12)} ${num(r.newCount ?? 0).padStart(9)}  ${r.label}`);
+  const rows = p.rows.map((r) => `${num(r.count).padStart(10)} ${signed(r.countDelta ?? 0).padStart(10)} ${num(r.size).padStart(12)} ${signed(r.sizeDelta ?? 0).padStart(12)} ${(r.newCount === undefined ? '?' : num(r.newCount)).padStart(9)}  ${r.label}`);
   return [head, columns, ...rows].join('\n');
 }
 

@@ -46,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
   ], logger);
   const liveRefs = new LiveRefsTree();
   const inspector = new InspectorTree(sessions);
+  PartitionPanel.heldElsewhere = (sessionId, handle) => inspector.holds(sessionId, handle);
   const inspectorView = vscode.window.createTreeView<InspectorNode>(INSPECTED_VIEW, { treeDataProvider: inspector, showCollapseAll: true });
   const refresher = new LiveRefsRefresher(sessions, liveRefs, logger);
   const ctx: FeatureContext = { extension: context, logger, sessions, liveRefs, refresher, inspector, inspectorView };

@@ -102,11 +102,11 @@ async function main() {
   console.log(`
   Live References demo is ready:  ${url}
 
-  1. Open the URL, press F5 ("Leaky crawl") in Run and Debug.
-  2. Watch Live References: HtmlResponse grows and stays old.
-  3. Click the HtmlResponse row (Reveal Oldest Object), expand "Why is this alive?",
-     click "Leak site": the editor lands on meta={'referer': response}.
-  4. The graph icon in the view title opens the heap partition.
+  1. Open the URL, press F5 ("Leaky crawl"): the Live References panel opens at the bottom.
+  2. Live References (left): HtmlResponse grows and stays old.
+  3. Click the HtmlResponse row: its oldest object opens in Inspected Objects (right). Expand
+     "Why is this alive?", click "Leak site": the editor lands on meta={'referer': response}.
+  4. The graph icon in the Live References title bar opens the heap partition.
 
   The shop serves ${siteUrl}. Ctrl-C stops everything.`);
   await new Promise((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve); server.once('exit', resolve); });

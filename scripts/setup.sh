@@ -30,9 +30,20 @@ ensure_apt() {
 }
 
 ensure_npm() {
-  if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  # Keyed on the lock file's content, not on mtimes: editing package.json's contributions (or a
+  # fresh checkout's timestamps) must not trigger a reinstall.
+  local stamp=node_modules/.liveref-lock.sha256 want
+  want=$(sha256sum package-lock.json package.json | sha256sum | cut -d' ' -f1)
+  if [ ! -d node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    if [ -d node_modules ] && [ -f "$stamp" ] && node -e "
+      const a = require('./package.json'), l = require('./package-lock.json').packages[''];
+      const k = (o) => JSON.stringify([o.dependencies || {}, o.devDependencies || {}]);
+      process.exit(k(a) === k(l) ? 0 : 1)"; then
+      echo "$want" > "$stamp"; return 0
+    fi
     log "installing npm packages"
     if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+    echo "$want" > "$stamp"
   fi
 }
 

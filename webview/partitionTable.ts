@@ -2,25 +2,11 @@
 // set with textContent (via d3's .text()), never parsed as HTML.
 import { select, Selection } from 'd3-selection';
 import type { PartitionRow } from '../extension/shared/types';
+import { Column, formatCell, optionalColumns } from './partitionColumns';
 
-/** Numeric columns only some partitions carry (Heap Since Mark: the change since the mark). */
-export type OptionalColumn = 'countDelta' | 'sizeDelta' | 'newCount';
-export const OPTIONAL_COLUMNS: ReadonlyArray<{ key: OptionalColumn; signed: boolean }> = [
-  { key: 'countDelta', signed: true }, { key: 'sizeDelta', signed: true }, { key: 'newCount', signed: false },
-];
-export type Column = 'label' | 'count' | 'size' | OptionalColumn | 'retained';
+export { formatCell, optionalColumns, sortRows, OPTIONAL_COLUMNS } from './partitionColumns';
+export type { Column, OptionalColumn } from './partitionColumns';
 
-/** The optional columns present in these rows, in display order. */
-export function optionalColumns(rows: readonly PartitionRow[]): Array<{ key: OptionalColumn; signed: boolean }> {
-  return OPTIONAL_COLUMNS.filter((c) => rows.some((r) => r[c.key] !== undefined));
-}
-
-/** A number as the table shows it; signed columns get + / − (a change). */
-export function formatCell(value: number | undefined, signed: boolean): string {
-  const v = value ?? 0;
-  if (!signed || v === 0) return v.toLocaleString();
-  return v > 0 ? `+${v.toLocaleString()}` : `−${(-v).toLocaleString()}`;
-}
 export const MAX_TABLE_ROWS = 500;
 
 export interface TableOptions {
@@ -36,19 +22,6 @@ export interface TableOptions {
 }
 
 const pct = (part: number, whole: number) => (whole ? ((100 * part) / whole).toFixed(1) : '0.0');
-
-export function sortRows(rows: readonly PartitionRow[], column: Column, descending: boolean): PartitionRow[] {
-  const sign = descending ? -1 : 1;
-  return [...rows].sort((a, b) => {
-    const by = column === 'label' ? a.label.localeCompare(b.label) : valueOf(a, column) - valueOf(b, column);
-    return sign * by || b.size - a.size;
-  });
-}
-
-/** Rows without a computed retained size sort below every computed one. */
-function valueOf(row: PartitionRow, column: Exclude<Column, 'label'>): number {
-  return column === 'retained' ? row.retained?.size ?? -1 : row[column] ?? 0;
-}
 
 export function renderTable(container: HTMLElement, o: TableOptions): void {
   const root = select(container);

@@ -1,6 +1,7 @@
 // The `scrapy-telnet` debug type inside VS Code: the adapter (extension/telnet, no vscode) runs
 // inline in the extension host, with SecretStorage for passwords and vscode.l10n for its
 // messages; a configuration provider fills defaults and refuses passwords in launch.json.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../common/commandIds';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../telnet/attachTarget';
@@ -41,7 +42,7 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     return [{ type: SCRAPY_TELNET_TYPE, request: 'attach', name: vscode.l10n.t('Attach to Scrapy crawl (telnet)'), host: DEFAULT_HOST, port: DEFAULT_PORT }];
   }
 
-  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+  resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
     if (!config.type && !config.request && !config.name) {
       // F5 with no launch.json: offer the running crawls instead.
       void vscode.commands.executeCommand(Commands.attachScrapyCrawl);
@@ -56,6 +57,9 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     if (!resolved.logFile) {
       resolved.host ||= DEFAULT_HOST;
       resolved.port ??= DEFAULT_PORT;
+    } else if (typeof resolved.logFile === 'string' && !path.isAbsolute(resolved.logFile) && folder?.uri.scheme === 'file') {
+      // The adapter runs in the extension host, whose working directory is not the workspace.
+      resolved.logFile = path.join(folder.uri.fsPath, resolved.logFile);
     }
     return resolved;
   }

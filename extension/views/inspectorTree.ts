@@ -51,6 +51,11 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
     return this.roots;
   }
 
+  /** True while an inspected object of that session still uses the handle. */
+  holds(sessionId: string, handle: string): boolean {
+    return this.roots.some((r) => r.sessionId === sessionId && r.handles.has(handle));
+  }
+
   async close(root: InspectedRoot): Promise<void> {
     const index = this.roots.indexOf(root);
     if (index >= 0) this.roots.splice(index, 1);

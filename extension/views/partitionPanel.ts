@@ -21,6 +21,8 @@ export class PartitionPanel {
   private static current: PartitionPanel | undefined;
   /** The webview's last reported first paint, for the benchmark and tests. */
   static lastMetrics: { firstPaintMs: number; rows: number } | undefined;
+  /** Handles another view still shows (Inspected Objects): the panel does not release those. */
+  static heldElsewhere: (sessionId: string, handle: string) => boolean = () => false;
   private readonly levels: Level[] = [];
   private abort: AbortController | undefined;
 
@@ -32,6 +34,7 @@ export class PartitionPanel {
       PartitionPanel.current = new PartitionPanel(extensionUri, entry);
     }
     const panel = PartitionPanel.current;
+    panel.releaseSamples();
     panel.levels.length = 0;
     void panel.push(request, crumb);
     return panel;
@@ -46,8 +49,17 @@ export class PartitionPanel {
     panel.webview.onDidReceiveMessage((m: unknown) => { if (isFromWebview(m)) void this.onMessage(m); });
     panel.onDidDispose(() => {
       this.abort?.abort();
+      this.releaseSamples();
       if (PartitionPanel.current === this) PartitionPanel.current = undefined;
     });
+  }
+
+  /** The agent made a handle per sample object (dicts are held strongly): let go of those not opened. */
+  private releaseSamples(levels: readonly Level[] = this.levels): void {
+    const sessionId = this.entry.session.id;
+    const handles = levels.flatMap((l) => l.partition?.rows ?? []).flatMap((r) => r.samples ?? [])
+      .map((s) => s.handle).filter((h): h is string => !!h && !PartitionPanel.heldElsewhere(sessionId, h));
+    if (handles.length) void this.entry.engine.release([...new Set(handles)]).catch(() => undefined);
   }
 
   private post(message: ToWebview): void {
@@ -113,7 +125,7 @@ export class PartitionPanel {
       case 'openObject':
         return this.openObject(message.handle);
       case 'crumb': {
-        this.levels.length = Math.max(1, message.index + 1);
+        this.releaseSamples(this.levels.splice(Math.max(1, message.index + 1)));
         const top = this.levels[this.levels.length - 1];
         if (top.partition) this.post({ type: 'partition', partition: top.partition, crumbs: this.crumbs(), drillable: top.request.by === 'type' });
         else await this.run(top);

@@ -83,6 +83,20 @@ describe('Nothing left behind after a debugpy attach session (real workbench)', 
     assert.deepEqual(after.handles, { weak: 0, strong: 0 });
   });
 
+  it('closing the heap partition releases the handles of its sample objects', async () => {
+    const before = lr.partitionMetrics();
+    const row = { className: 'Request', count: 40, oldestAgeS: 0, delta: 0 };
+    assert.equal(await vscode.commands.executeCommand('liveReferences.partitionByVia', { kind: 'row', sessionId: session.id, row }), true);
+    await waitFor('the partition to be drawn', () => lr.partitionMetrics() !== before, 60_000);
+    const shown = await stateThroughSession();
+    assert.ok(shown.handles!.weak + shown.handles!.strong > 0, `the samples should have handles: ${JSON.stringify(shown)}`);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await waitFor('the sample handles to go', async () => {
+      const state = await stateThroughSession();
+      return state.handles!.weak + state.handles!.strong === 0;
+    }, 10_000, 300);
+  });
+
   it('after the attach session disconnects, nothing of the agent remains in the still-running program', async () => {
     await openOldestRequest();
     const entry = lr.sessions.get(session)!;

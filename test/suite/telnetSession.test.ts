@@ -1,16 +1,20 @@
 // The scrapy-telnet debug type in a real VS Code: a real Scrapy crawl of the fixture shop runs on
 // its own (no debugger) with its telnet console on; the test attaches through the debug type as a
-// launch configuration would, compares the Live References rows with Scrapy's own prefs() at the
-// same moment, types prefs() into the Debug Console, and lets the crawl finish while attached.
+// launch configuration naming the crawl's log would, compares the Live References rows with
+// Scrapy's own prefs() at the same moment, types prefs() into the Debug Console, and lets the
+// crawl finish while attached. A second crawl on Scrapy's port range goes through discovery.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Crawl, Site, startCrawl, startSite } from '../fixtures/fixtureSite';
 import { parsePrefs } from '../shared/expectations';
+import { TelnetEvaluator } from '../../extension/transports/telnetEvaluator';
 import type { LiveReferencesApi } from '../../extension/extension';
 import { api, sleep, waitFor } from './leakyCrawl';
 import { ui } from './uiBridge';
 
-const PASSWORD_VAR = 'LIVEREF_WB_TELNET_PASSWORD';
+const LOG_NAME = 'telnet-crawl.log';
 const NAME = 'Scrapy telnet crawl';
 
 describe('scrapy-telnet: attach to a running crawl with no debugger', function () {
@@ -22,6 +26,7 @@ describe('scrapy-telnet: attach to a running crawl with no debugger', function (
   const outputs: Array<{ category?: string; output: string }> = [];
   let tracker: vscode.Disposable;
   let terminated: Promise<void>;
+  let logFile: string | undefined;
   const config = () => vscode.workspace.getConfiguration('liveReferences');
   const repl = async (expression: string) => (await session.customRequest('evaluate', { expression, context: 'repl' })) as { result: string };
 
@@ -31,8 +36,11 @@ describe('scrapy-telnet: attach to a running crawl with no debugger', function (
     await config().update('ignore', [], vscode.ConfigurationTarget.Global);
     site = await startSite({ products: 4000, delayMs: 30 });
     crawl = await startCrawl({ site, timeoutS: 110, env: { LEAKY_CONCURRENCY: '4' } });
-    // The inline adapter runs in this extension host: passwordEnv is read from its environment.
-    process.env[PASSWORD_VAR] = crawl.telnetPassword!;
+    // The crawl's log in the workspace, named relative to it in the configuration as a user would
+    // (LOG_FILE); the adapter reads the address and the password from it.
+    const folder = vscode.workspace.workspaceFolders![0];
+    logFile = path.join(folder.uri.fsPath, LOG_NAME);
+    fs.writeFileSync(logFile, crawl.output());
     tracker = vscode.debug.registerDebugAdapterTrackerFactory('scrapy-telnet', {
       createDebugAdapterTracker: () => ({
         onDidSendMessage: (m: { type?: string; event?: string; body?: { category?: string; output: string } }) => {
@@ -43,7 +51,7 @@ describe('scrapy-telnet: attach to a running crawl with no debugger', function (
     const started = new Promise<vscode.DebugSession>((resolve) => {
       const sub = vscode.debug.onDidStartDebugSession((s) => { if (s.name === NAME) { sub.dispose(); resolve(s); } });
     });
-    const ok = await vscode.debug.startDebugging(undefined, { type: 'scrapy-telnet', request: 'attach', name: NAME, host: '127.0.0.1', port: crawl.telnetPort, passwordEnv: PASSWORD_VAR });
+    const ok = await vscode.debug.startDebugging(folder, { type: 'scrapy-telnet', request: 'attach', name: NAME, logFile: LOG_NAME });
     assert.ok(ok, 'startDebugging returned false');
     session = await Promise.race([started, sleep(30_000).then(() => { throw new Error('no scrapy-telnet session within 30 s'); })]);
     terminated = new Promise<void>((resolve) => {
@@ -52,7 +60,7 @@ describe('scrapy-telnet: attach to a running crawl with no debugger', function (
   });
 
   after(async () => {
-    delete process.env[PASSWORD_VAR];
+    if (logFile) fs.rmSync(logFile, { force: true });
     tracker?.dispose();
     if (session) await Promise.race([vscode.debug.stopDebugging(session), sleep(5000)]);
     await crawl?.stop();
@@ -157,9 +165,20 @@ describe('scrapy-telnet: Attach to Scrapy Crawl… finds the crawl and remembers
     assert.equal('password' in (config ?? {}), false);
     const session = await Promise.race([started, sleep(20_000).then(() => { throw new Error('no session'); })]);
     await waitFor('Live References rows over the discovered session', () => lr.liveRefs.rowsOf(session.id).some((r) => r.className === 'HtmlResponse'), 60_000);
+    // Hold a handle and a cursor in the crawl, as the views do; disconnecting must release them.
+    const engine = lr.sessions.get(session)!.engine;
+    assert.ok((await engine.oldest('HtmlResponse'))?.handle);
+    await engine.iterAll({ className: 'HtmlResponse', offset: 0, limit: 5 });
     const ended = new Promise<void>((resolve) => { const sub = vscode.debug.onDidTerminateDebugSession((s) => { if (s.id === session.id) { sub.dispose(); resolve(); } }); });
     await vscode.debug.stopDebugging(session);
     await ended;
+    const check = await TelnetEvaluator.connect({ host: '127.0.0.1', port, password: crawl.telnetPassword! });
+    try {
+      const held = await check.run("[(a.handles.counts(), len(a.liverefs._cursors), len(a.jobs._jobs)) for n, a in list(__import__('sys').modules.items()) if n.startswith('_liveref_agent_') and '.' not in n]");
+      assert.equal(held, "[({'weak': 0, 'strong': 0}, 0, 0)]", 'the agent still holds objects of the crawl after disconnect');
+    } finally {
+      check.dispose();
+    }
     assert.equal(crawl.output().includes('Spider closed'), false, 'disconnecting left the crawl running');
     // The password is remembered in SecretStorage: the picker logs in and shows what runs there.
     const again = vscode.commands.executeCommand('liveReferences.attachScrapyCrawl');

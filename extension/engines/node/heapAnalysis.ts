@@ -5,13 +5,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ObjectSummary, Partition, PartitionRequest, Progress, RetainedRequest, RetainedResult, RetainedSize, WhyHop, WhyResult } from '../../shared/types';
+import type { HeapMarkInfo, ObjectSummary, Partition, PartitionRequest, Progress, RetainedRequest, RetainedResult, RetainedSize, WhyHop, WhyResult } from '../../shared/types';
 import type { CdpConnection } from '../../transports/cdpConnection';
 import { EvaluatorError } from '../../transports/evaluator';
 import { EngineError, LongCallOptions } from '../liveRefsEngine';
 import type { TrackedClass } from './classTracker';
 import type { FromHeapWorker, HeapQuery, ToHeapWorker } from './heap/heapRpc';
-import type { GraphPartition, GraphRetained, GraphWhy } from './heap/heapGraph';
+import type { GraphPartition, GraphRetained, GraphWhy, HeapMarkData, SinceMarkPartition } from './heap/heapGraph';
 import type { PageCalls, RemoteObject } from './pageCalls';
 import { summarize } from './remoteObjects';
 import type { ScriptCatalog } from './scriptCatalog';
@@ -120,6 +120,8 @@ class SnapshotWorker {
 export class HeapAnalysis {
   private last: SnapshotWorker | undefined;
   private nextGroup = 1;
+  /** V8 forgets its object ids when an inspector session closes: a mark's ids hold for this client only. */
+  private readonly owner = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
   constructor(
     private readonly cdp: CdpConnection,
@@ -129,8 +131,29 @@ export class HeapAnalysis {
     private readonly workerPath: () => string = () => findHeapWorker(),
   ) {}
 
+  /**
+   * A fresh snapshot's largest object id and per-type totals. Kept in the page hook as one JSON
+   * string (a few kB), so the mark outlives this client: `liveref mark` then `liveref diff`.
+   */
+  async markHeap(options: LongCallOptions = {}): Promise<HeapMarkInfo> {
+    const started = Date.now();
+    const snapshot = await this.take(options);
+    const data = await this.race(snapshot.request<HeapMarkData>({ type: 'mark' }), options);
+    const info: HeapMarkInfo = { markedAt: snapshot.takenAt / 1000, count: data.count, size: data.size, elapsedMs: Date.now() - started, markBytes: 0 };
+    const json = JSON.stringify({ info, data, owner: this.owner });
+    info.markBytes = 2 * json.length;
+    await this.page.value('this.heapMark = args[0]; return true;', [{ value: JSON.stringify({ info, data, owner: this.owner }) }], options);
+    return info;
+  }
+
+  async currentMark(options?: LongCallOptions): Promise<{ info: HeapMarkInfo; data: HeapMarkData; owner: string } | null> {
+    const json = await this.page.value<string | undefined>('return this.heapMark;', [], options);
+    return json ? JSON.parse(json) as { info: HeapMarkInfo; data: HeapMarkData; owner: string } : null;
+  }
+
   async partition(request: PartitionRequest, tracked: TrackedClass | undefined, options: LongCallOptions = {}): Promise<Partition> {
     const started = Date.now();
+    if (request.sinceMark) return this.sinceMark(request, options);
     const className = tracked?.name ?? request.type;
     const drill = request.by === 'via' && !!className;
     const snapshot = drill && this.fresh() ? this.last! : await this.take(options);
@@ -174,6 +197,25 @@ export class HeapAnalysis {
     this.log(`why: summaries and leak site after ${Date.now() - started} ms`);
     const rootKind = graph.hops.length >= 12 ? 'depth' : graph.rootName ? 'root' : 'none';
     return { target, hops, rootKind, rootName: graph.rootName || undefined, leakSite, tracemalloc: false, allocationSitesSupported: false };
+  }
+
+  private async sinceMark(request: PartitionRequest, options: LongCallOptions): Promise<Partition> {
+    const started = Date.now();
+    const mark = await this.currentMark(options);
+    if (!mark) throw new EngineError('unavailable', 'No heap mark in this program: run Mark Heap first.');
+    const snapshot = await this.take(options);
+    const result = await this.race(snapshot.request<SinceMarkPartition>({
+      type: 'partition', by: 'type', limit: request.limit ?? 200, samples: request.samples ?? 0, retainedRows: 0, sinceMark: mark.data,
+    }), options);
+    // Counts per type compare across clients; which objects are new only within the client that
+    // marked (V8 renumbers objects when an inspector session closes).
+    const ownIds = mark.owner === this.owner;
+    const rows = await Promise.all(result.rows.map(async (row, i) => ({
+      label: row.label, count: row.count, size: row.size, countDelta: row.countDelta, sizeDelta: row.sizeDelta,
+      ...(ownIds ? { newCount: row.newCount, newSize: row.newSize } : {}),
+      samples: ownIds && i < SAMPLE_ROWS && row.sampleIds.length ? await this.samples(row.sampleIds.slice(0, SAMPLES_PER_ROW)) : undefined,
+    })));
+    return { by: 'type', set: 'heap since mark', totalCount: result.totalCount, totalSize: result.totalSize, rows, elapsedMs: Date.now() - started, markedAt: mark.info.markedAt };
   }
 
   /** Exact: everything no longer reachable once the set may not be entered (the set included). */
@@ -247,6 +289,7 @@ export class HeapAnalysis {
     const offProgress = this.cdp.on('HeapProfiler.reportHeapSnapshotProgress', (p) => options.onProgress?.({ phase: 'snapshot', done: Number(p.done), total: Number(p.total) }));
     const started = Date.now();
     try {
+      await this.page.settle(1000);
       await this.cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true, captureNumericValue: false }, { timeoutMs: 30 * 60_000, signal: options.signal });
       options.onProgress?.({ phase: 'parsing', done: 0, total: 1 });
       const parsed = snapshot.parsed();
@@ -270,8 +313,8 @@ export class HeapAnalysis {
       const onAbort = () => reject(new EvaluatorError('cancelled', 'Cancelled.'));
       if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.cdp.onClose((reason) => reject(new EvaluatorError('disconnected', reason)));
-      work.then(resolve, reject).finally(() => options.signal?.removeEventListener('abort', onAbort));
+      const offClose = this.cdp.onClose((reason) => reject(new EvaluatorError('disconnected', reason)));
+      work.then(resolve, reject).finally(() => { options.signal?.removeEventListener('abort', onAbort); offClose(); });
     });
   }
 

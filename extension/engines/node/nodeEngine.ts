@@ -55,7 +55,7 @@ export class NodeEngine implements LiveRefsEngine {
     await this.connect(options);
     const v = await this.guard(() => this.page.evaluate('JSON.stringify([process.version, process.pid])', { ...options, byValue: true }));
     const [version, pid] = JSON.parse(String(v.value)) as [string, number];
-    return { runtime: 'node', version, trackref: true, tracemalloc: false, pid, unsupported: ['markHeap', 'heapMark'] };
+    return { runtime: 'node', version, trackref: true, tracemalloc: false, pid };
   }
 
   async liveRefs(ignore: readonly string[], options?: CallOptions): Promise<LiveRefsSnapshot> {
@@ -154,12 +154,13 @@ export class NodeEngine implements LiveRefsEngine {
     return { className: request.className, scale, ...(JSON.parse(json) as Omit<AgeHistogram, 'className' | 'scale'>) };
   }
 
-  async markHeap(): Promise<HeapMarkInfo> {
-    throw new EngineError('unavailable', 'Mark Heap is not available for Node.js programs yet.');
+  async markHeap(options?: LongCallOptions): Promise<HeapMarkInfo> {
+    await this.connect(options);
+    return this.guard(() => this.heap.markHeap(options));
   }
 
-  async heapMark(): Promise<HeapMarkInfo | null> {
-    throw new EngineError('unavailable', 'Mark Heap is not available for Node.js programs yet.');
+  async heapMark(options?: CallOptions): Promise<HeapMarkInfo | null> {
+    return this.guard(async () => (await this.heap.currentMark(options))?.info ?? null);
   }
 
   async retained(request: RetainedRequest, options?: LongCallOptions): Promise<RetainedResult> {
@@ -193,7 +194,9 @@ export class NodeEngine implements LiveRefsEngine {
    */
   private async collectGarbageIfSmall(options?: CallOptions): Promise<void> {
     const { usedSize } = await this.cdp.send<{ usedSize: number }>('Runtime.getHeapUsage', {}, options);
-    if (usedSize <= (this.options.exactGcBelowBytes ?? 64 * 1024 * 1024)) await this.cdp.send('HeapProfiler.collectGarbage', {}, options);
+    if (usedSize > (this.options.exactGcBelowBytes ?? 64 * 1024 * 1024)) return;
+    await this.page.settle(300);
+    await this.cdp.send('HeapProfiler.collectGarbage', {}, options);
   }
 
   /** [[FunctionLocation]] of a class is its constructor; the class is declared a few lines up. */

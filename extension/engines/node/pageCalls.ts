@@ -70,6 +70,17 @@ export class PageCalls {
     return reply.result;
   }
 
+  /**
+   * Waits for one turn of the program's event loop (bounded). WeakRef.deref() — which our counts
+   * and seeds call — keeps its target alive until the program's next microtask checkpoint, and
+   * Node runs none for an inspector call; a turn clears them, so a GC or a heap snapshot after
+   * this sees what the program holds, not what we just looked at.
+   */
+  async settle(timeoutMs: number): Promise<void> {
+    await this.cdp.send('Runtime.evaluate', { expression: 'new Promise((resolve) => setImmediate(resolve))', awaitPromise: true, silent: true }, { timeoutMs })
+      .catch(() => undefined); // a paused or busy program: go on with what we have
+  }
+
   private async alive(objectId: string): Promise<boolean> {
     return this.callOn(objectId, 'function() { return true; }', [], { byValue: true }).then(() => true, () => false);
   }

@@ -20,6 +20,23 @@ export interface GraphPartition {
   rows: GraphRow[];
 }
 
+export interface HeapMarkData {
+  maxId: number;
+  count: number;
+  size: number;
+  /** [label, count, size] per type at the mark. */
+  types: Array<[string, number, number]>;
+}
+
+export interface SinceMarkFields {
+  countDelta: number;
+  sizeDelta: number;
+  newCount: number;
+  newSize: number;
+}
+
+export type SinceMarkPartition = Omit<GraphPartition, 'rows'> & { rows: Array<GraphRow & SinceMarkFields> };
+
 export interface GraphRetained {
   count: number;
   size: number;
@@ -101,13 +118,28 @@ export class HeapGraph {
       e += this.nodes[n * this.F + edgeCountField];
       this.firstEdge[n + 1] = e;
     }
+    // Class of every node without a string lookup per node: objects are named by their name's
+    // string index, every other kind by its type.
     this.classOf = new Uint32Array(this.nodeCount);
     const classIndex = new Map<string, number>();
-    for (let n = 0; n < this.nodeCount; n++) {
-      const name = this.className(n);
+    const byNameIndex = new Int32Array(this.strings.length).fill(-1);
+    const byType = new Int32Array(this.nodeTypes.length).fill(-1);
+    const named = this.nodeTypes.map((t) => t === 'object' || t === 'native' || t === 'synthetic');
+    const indexOf = (name: string) => {
       let index = classIndex.get(name);
       if (index === undefined) { index = this.classNames.length; this.classNames.push(name); classIndex.set(name, index); }
-      this.classOf[n] = index;
+      return index;
+    };
+    for (let n = 0; n < this.nodeCount; n++) {
+      const type = this.nodes[n * this.F + this.typeField];
+      if (named[type]) {
+        const name = this.nodes[n * this.F + this.nameField];
+        if (byNameIndex[name] < 0) byNameIndex[name] = indexOf(this.className(n));
+        this.classOf[n] = byNameIndex[name];
+      } else {
+        if (byType[type] < 0) byType[type] = indexOf(this.className(n));
+        this.classOf[n] = byType[type];
+      }
     }
     this.locations = new Map();
     const L = meta.location_fields?.length ?? 4;
@@ -129,6 +161,12 @@ export class HeapGraph {
       case 'regexp': return 'RegExp';
       default: return `(${type})`;
     }
+  }
+
+  /** Embedder (native) and synthetic nodes get hashed or fixed ids, not V8's increasing ones. */
+  private sequentialId(n: number): boolean {
+    const type = this.nodeTypes[this.nodes[n * this.F + this.typeField]];
+    return type !== 'native' && type !== 'synthetic';
   }
 
   idOf(n: number): number {
@@ -271,6 +309,49 @@ export class HeapGraph {
       if (counts[c]) rows.push({ label: this.classNames[c], count: counts[c], size: sizes[c], sampleIds: sampleIds[c] });
     }
     return { totalCount, totalSize, rows: sortRows(rows).slice(0, limit) };
+  }
+
+  /** What a heap mark keeps: the largest object id so far and the live count and size per type. */
+  mark(): HeapMarkData {
+    let maxId = 0;
+    for (let n = 0; n < this.nodeCount; n++) if (this.sequentialId(n) && this.idOf(n) > maxId) maxId = this.idOf(n);
+    const { rows, totalCount, totalSize } = this.byType(Infinity, 0);
+    return { maxId, count: totalCount, size: totalSize, types: rows.map((r) => [r.label, r.count, r.size]) };
+  }
+
+  /**
+   * The heap by type against a mark: V8 hands out object ids in increasing order, so an id above
+   * the mark's largest is an object created after it — exact, whatever reuses the memory.
+   */
+  sinceMark(mark: HeapMarkData, limit: number, samples: number): SinceMarkPartition {
+    const k = this.classNames.length;
+    const count = new Float64Array(k), size = new Float64Array(k), fresh = new Float64Array(k), freshSize = new Float64Array(k);
+    const sampleIds: number[][] = Array.from({ length: k }, () => []);
+    let totalCount = 0, totalSize = 0;
+    for (let n = 0; n < this.nodeCount; n++) {
+      if (!this.reachable(n)) continue;
+      const c = this.classOf[n], s = this.selfSize(n);
+      count[c]++; size[c] += s; totalCount++; totalSize += s;
+      if (this.sequentialId(n) && this.idOf(n) > mark.maxId) {
+        fresh[c]++; freshSize[c] += s;
+        if (sampleIds[c].length < samples) sampleIds[c].push(this.idOf(n));
+      }
+    }
+    const before = new Map(mark.types.map(([label, n, s]) => [label, [n, s]]));
+    const rows: Array<GraphRow & SinceMarkFields> = [];
+    const seen = new Set<string>();
+    for (let c = 0; c < k; c++) {
+      const label = this.classNames[c];
+      const [n0, s0] = before.get(label) ?? [0, 0];
+      if (!count[c] && !n0) continue;
+      seen.add(label);
+      rows.push({ label, count: count[c], size: size[c], countDelta: count[c] - n0, sizeDelta: size[c] - s0, newCount: fresh[c], newSize: freshSize[c], sampleIds: sampleIds[c] });
+    }
+    for (const [label, n0, s0] of mark.types) {
+      if (!seen.has(label)) rows.push({ label, count: 0, size: 0, countDelta: -n0, sizeDelta: -s0, newCount: 0, newSize: 0, sampleIds: [] });
+    }
+    rows.sort((a, b) => b.countDelta - a.countDelta || b.sizeDelta - a.sizeDelta || (a.label < b.label ? -1 : 1));
+    return { totalCount, totalSize, rows: rows.slice(0, limit) };
   }
 
   /** The members of one class, grouped by the set of names their referrers hold them under. */

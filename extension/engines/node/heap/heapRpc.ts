@@ -1,5 +1,5 @@
 // Messages between the Node engine and its heap worker (heapWorker.ts): one declaration each.
-import type { GraphPartition, GraphRetained, GraphWhy } from './heapGraph';
+import type { GraphPartition, GraphRetained, GraphWhy, HeapMarkData } from './heapGraph';
 
 export interface HeapSet {
   className?: string;
@@ -10,7 +10,8 @@ export interface HeapSet {
 export type ToHeapWorker =
   | { type: 'chunk'; text: string }
   | { type: 'end' }
-  | { type: 'partition'; id: number; by: 'type' | 'via'; className?: string; limit: number; samples: number; retainedRows: number }
+  | { type: 'partition'; id: number; by: 'type' | 'via'; className?: string; limit: number; samples: number; retainedRows: number; sinceMark?: HeapMarkData }
+  | { type: 'mark'; id: number }
   | { type: 'retained'; id: number; set: HeapSet; largest: number }
   | { type: 'why'; id: number; nodeId: number };
 
@@ -19,6 +20,7 @@ export type FromHeapWorker =
   | { type: 'progress'; phase: string; done: number; total: number }
   | { type: 'partition'; id: number; result: GraphPartition & { retained: Array<{ count: number; size: number }> }; ms: number }
   | { type: 'retained'; id: number; result: GraphRetained }
+  | { type: 'mark'; id: number; result: HeapMarkData }
   | { type: 'why'; id: number; result: GraphWhy }
   | { type: 'error'; id?: number; message: string };
 

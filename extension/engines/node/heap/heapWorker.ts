@@ -24,6 +24,10 @@ port.on('message', (message: ToHeapWorker) => {
       }
       case 'partition': {
         const t = Date.now();
+        if (message.sinceMark) {
+          post({ type: 'partition', id: message.id, result: { ...graph!.sinceMark(message.sinceMark, message.limit, message.samples), retained: [] }, ms: Date.now() - t });
+          return;
+        }
         const byType = message.by === 'type' || !message.className;
         const result = byType ? graph!.byType(message.limit, message.samples) : graph!.byVia(message.className!, message.limit, message.samples);
         // Exact retained sizes cost one walk of the graph per row: only for the rows asked for.
@@ -35,6 +39,7 @@ port.on('message', (message: ToHeapWorker) => {
         post({ type: 'partition', id: message.id, result: { ...result, retained }, ms: Date.now() - t });
         return;
       }
+      case 'mark': post({ type: 'mark', id: message.id, result: graph!.mark() }); return;
       case 'retained': post({ type: 'retained', id: message.id, result: graph!.retainedBy(graph!.memberTest(message.set), message.largest) }); return;
       case 'why': post({ type: 'why', id: message.id, result: graph!.why(message.nodeId) }); return;
     }
