@@ -313,8 +313,8 @@ export class HeapAnalysis {
       const onAbort = () => reject(new EvaluatorError('cancelled', 'Cancelled.'));
       if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.cdp.onClose((reason) => reject(new EvaluatorError('disconnected', reason)));
-      work.then(resolve, reject).finally(() => options.signal?.removeEventListener('abort', onAbort));
+      const offClose = this.cdp.onClose((reason) => reject(new EvaluatorError('disconnected', reason)));
+      work.then(resolve, reject).finally(() => { options.signal?.removeEventListener('abort', onAbort); offClose(); });
     });
   }
 

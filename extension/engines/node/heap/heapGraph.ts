@@ -118,13 +118,28 @@ export class HeapGraph {
       e += this.nodes[n * this.F + edgeCountField];
       this.firstEdge[n + 1] = e;
     }
+    // Class of every node without a string lookup per node: objects are named by their name's
+    // string index, every other kind by its type.
     this.classOf = new Uint32Array(this.nodeCount);
     const classIndex = new Map<string, number>();
-    for (let n = 0; n < this.nodeCount; n++) {
-      const name = this.className(n);
+    const byNameIndex = new Int32Array(this.strings.length).fill(-1);
+    const byType = new Int32Array(this.nodeTypes.length).fill(-1);
+    const named = this.nodeTypes.map((t) => t === 'object' || t === 'native' || t === 'synthetic');
+    const indexOf = (name: string) => {
       let index = classIndex.get(name);
       if (index === undefined) { index = this.classNames.length; this.classNames.push(name); classIndex.set(name, index); }
-      this.classOf[n] = index;
+      return index;
+    };
+    for (let n = 0; n < this.nodeCount; n++) {
+      const type = this.nodes[n * this.F + this.typeField];
+      if (named[type]) {
+        const name = this.nodes[n * this.F + this.nameField];
+        if (byNameIndex[name] < 0) byNameIndex[name] = indexOf(this.className(n));
+        this.classOf[n] = byNameIndex[name];
+      } else {
+        if (byType[type] < 0) byType[type] = indexOf(this.className(n));
+        this.classOf[n] = byType[type];
+      }
     }
     this.locations = new Map();
     const L = meta.location_fields?.length ?? 4;
