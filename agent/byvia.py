@@ -35,7 +35,9 @@ def _target_types(type_label):
             if partition._label_of(tp, {}) == type_label:
                 found.add(tp)
     o = None
-    for tp in (dict, tuple, list, str, bytes, int, float, set, frozenset, type, bool, complex, type(None)):
+    # Types whose instances may all be untracked (code objects are not gc objects on 3.11).
+    for tp in (dict, tuple, list, str, bytes, int, float, set, frozenset, type, bool, complex, type(None),
+               types.CodeType):
         if partition._label_of(tp, {}) == type_label:
             found.add(tp)
     return found

@@ -38,6 +38,7 @@ _mro = type.__dict__['__mro__'].__get__
 _TYPE_SUBCLASS = 1 << 31
 CHUNK = 2000
 CYCLE_MIN, CYCLE_MAX = 20000, 250000
+HUB = 32
 BY_TYPE_ROWS = 30
 
 
@@ -162,63 +163,75 @@ def _peel(w):
 def _cycles(w):
     """Phase 2: garbage cycles among the undecided objects and what they reach (bounded).
     gc_refs = refcount - walk's references - references from freed objects - references from
-    inside the candidate set; > 0 means held from outside, and so is everything it reaches."""
+    inside the candidate set; > 0 means held from outside, and so is everything it reaches.
+    Hubs (more than HUB references not yet explained, like the spider every callback refers to)
+    are not expanded: they count as held from outside, which keeps the walk off the rest of the
+    heap; so does the budget."""
     if not w.pobj:
         return
     getrefcount = sys.getrefcount
-    done, pending, held = w.done, w.pending, w.held
+    done, pending, held, pobj, ours = w.done, w.pending, w.held, w.pobj, w.ours
     budget = max(CYCLE_MIN, min(CYCLE_MAX, len(w.freed) // 4))
     # Candidates with the fewest unexplained references first: cycle members have few.
-    order = sorted(w.pobj, key=lambda i: getrefcount(w.pobj[i]) - pending[i])
-    kobj = [w.pobj[i] for i in order]
+    order = sorted(pobj, key=lambda i: getrefcount(pobj[i]) - pending[i])
+    kobj = [pobj[i] for i in order]
     order = None
     index = {id(o): n for n, o in enumerate(kobj)}
     edges = []
-    pos = 0
-    while pos < len(kobj) and pos < budget:
-        rs = _get_referents(kobj[pos])
+    pos = expanded = 0
+    while pos < len(kobj) and expanded < budget:
+        o = kobj[pos]
+        i = id(o)
+        # Held here by kobj, `o` and getrefcount's argument (+ pobj, `held`, the handle table).
+        unexplained = getrefcount(o) - 3 - pending.get(i, 0) - (1 if i in pobj else 0) - \
+            (1 if held is not None and i in held else 0) - ours.get(i, 0)
+        pos += 1
+        if unexplained > HUB:
+            edges.append(None)
+            continue
         out = []
-        for r in rs:
-            i = id(r)
-            if i in done or w.never(type(r)):
+        for r in _get_referents(o):
+            ri = id(r)
+            if ri in done or w.never(type(r)):
                 continue
-            j = index.get(i)
+            j = index.get(ri)
             if j is None:
-                j = index[i] = len(kobj)
+                j = index[ri] = len(kobj)
                 kobj.append(r)
             out.append(j)
         edges.append(out)
-        r = rs = None
-        pos += 1
-        if pos % CHUNK == 0:
-            yield pos
-    expanded = pos
-    if expanded < len(kobj):
+        expanded += 1
+        r = None
+        if expanded % CHUNK == 0:
+            o = None
+            yield expanded
+    o = None
+    if pos < len(kobj):
         w.exact = False
-    # Held by the walk at the test: kobj, the loop variable, getrefcount's argument; undecided
-    # objects also by pobj; partition rows' objects by `held`.
+    edges.extend([None] * (len(kobj) - len(edges)))
     refs = []
     for o in kobj:
         i = id(o)
         n = getrefcount(o) - 3 - pending.get(i, 0)
-        if i in w.pobj:
+        if i in pobj:
             n -= 1
         if held is not None and i in held:
             n -= 1
-        n -= w.ours.get(i, 0)
+        n -= ours.get(i, 0)
         refs.append(n)
     o = None
     for out in edges:
-        for j in out:
-            refs[j] -= 1
+        if out is not None:
+            for j in out:
+                refs[j] -= 1
     kept = bytearray(len(kobj))
-    stack = [j for j in range(len(kobj)) if refs[j] > 0 or j >= expanded]
+    stack = [j for j in range(len(kobj)) if refs[j] > 0 or edges[j] is None]
     for j in stack:
         kept[j] = 1
     while stack:
-        j = stack.pop()
-        if j < expanded:
-            for t in edges[j]:
+        out = edges[stack.pop()]
+        if out is not None:
+            for t in out:
                 if not kept[t]:
                     kept[t] = 1
                     stack.append(t)

@@ -9,7 +9,7 @@ const production = process.argv.includes('--production');
 
 const node = {
   bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: !production,
-  external: ['vscode', 'mocha', 'playwright-core'], logLevel: 'warning',
+  external: ['vscode', 'mocha', 'playwright-core', 'esbuild'], logLevel: 'warning',
 };
 
 function testEntries(dir) {

@@ -24,7 +24,7 @@ const MOCHA = join(REPO, 'node_modules/mocha/bin/mocha.js');
 const REPORTER = join(REPO, 'test/workbench/mochaEventsReporter.cjs');
 const LOGS = join(REPO, 'test-output/logs');
 const MARKER_VAR = 'LIVEREF_RUNALL_MARKER';
-const OVERALL_TIMEOUT_MS = 25 * 60_000;
+const OVERALL_TIMEOUT_MS = 35 * 60_000;
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose') || args.includes('-v');
@@ -258,7 +258,7 @@ const plan = {
   unit: () => mochaGroup('unit', 'unit', 3 * 60_000, 20_000),
   agent: () => agentGroup(6 * 60_000),
   integration: () => mochaGroup('integration', 'integration', 10 * 60_000, 120_000),
-  workbench: () => workbenchGroup(10 * 60_000),
+  workbench: () => workbenchGroup(16 * 60_000),
 };
 
 function summarize() {

@@ -20,7 +20,8 @@ export interface CdpConnection {
   send<T = Record<string, unknown>>(method: string, params?: object, options?: CdpSendOptions): Promise<T>;
   /** Subscribes to a CDP event; returns the unsubscribe function. */
   on(event: string, handler: CdpEventHandler): () => void;
-  onClose(handler: (reason: string) => void): void;
+  /** Calls `handler` once when the connection ends (at once if it has); returns the unsubscribe function. */
+  onClose(handler: (reason: string) => void): () => void;
   readonly closed: boolean;
   close(): Promise<void>;
 }
@@ -30,6 +31,19 @@ interface RawClient {
   on(event: string, handler: (...args: unknown[]) => void): void;
   removeListener(event: string, handler: (...args: unknown[]) => void): void;
   close(): Promise<void>;
+}
+
+/** Shared by the connections: run now if already closed, else keep until closed or unsubscribed. */
+export function addCloseHandler(handlers: Array<(reason: string) => void>, closedReason: string | undefined, handler: (reason: string) => void): () => void {
+  if (closedReason !== undefined) {
+    handler(closedReason);
+    return () => undefined;
+  }
+  handlers.push(handler);
+  return () => {
+    const index = handlers.indexOf(handler);
+    if (index >= 0) handlers.splice(index, 1);
+  };
 }
 
 export type CdpTarget =
@@ -73,9 +87,8 @@ class ChromeRemoteConnection implements CdpConnection {
     return () => this.client.removeListener(event, listener);
   }
 
-  onClose(handler: (reason: string) => void): void {
-    if (this.closed) handler('closed');
-    else this.closeHandlers.push(handler);
+  onClose(handler: (reason: string) => void): () => void {
+    return addCloseHandler(this.closeHandlers, this.closed ? 'closed' : undefined, handler);
   }
 
   async close(): Promise<void> {

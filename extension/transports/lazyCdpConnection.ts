@@ -1,7 +1,7 @@
 // A CdpConnection that connects on first use, for sessions whose CDP endpoint must first be asked
 // for (js-debug's proxy). Over the proxy, events reach us only after `JsDebug.subscribe`: every
 // event a handler is registered for is subscribed when the connection comes up, or right away.
-import { CdpConnection, CdpEventHandler, CdpSendOptions, CdpTarget, connectCdp } from './cdpConnection';
+import { addCloseHandler, CdpConnection, CdpEventHandler, CdpSendOptions, CdpTarget, connectCdp } from './cdpConnection';
 import { EvaluatorError } from './evaluator';
 
 export class LazyCdpConnection implements CdpConnection {
@@ -36,9 +36,8 @@ export class LazyCdpConnection implements CdpConnection {
     };
   }
 
-  onClose(handler: (reason: string) => void): void {
-    if (this.closedReason !== undefined) handler(this.closedReason);
-    else this.closeHandlers.push(handler);
+  onClose(handler: (reason: string) => void): () => void {
+    return addCloseHandler(this.closeHandlers, this.closedReason, handler);
   }
 
   /** Ends the connection; pending and later calls fail with 'disconnected' and `reason`. */

@@ -30,7 +30,7 @@ export async function startDebuggee(args: string[], options: { env?: Record<stri
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', (d) => { out += d; });
-  const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
+  const deadline = Date.now() + (options.startTimeoutMs ?? 45_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`debuggee exited early:\n${out}`);
     if (!options.waitForLine || options.waitForLine.test(out)) {

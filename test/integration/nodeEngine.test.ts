@@ -5,6 +5,11 @@ import * as assert from 'node:assert/strict';
 import { connectCdp, CdpConnection } from '../../extension/transports/cdpConnection';
 import { NodeEngine } from '../../extension/engines/node/nodeEngine';
 import { EvaluatorError } from '../../extension/transports/evaluator';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { fixturesDir } from '../fixtures/fixtureSite';
 import { NODE_LEAKY_SCRIPT, NodeProgram, startNodeProgram } from '../fixtures/nodeProgram';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -169,3 +174,42 @@ describe('Node engine over a bare node --inspect', function () {
     await assert.rejects(engine.liveRefs([]), (e: unknown) => e instanceof EvaluatorError && e.code === 'disconnected');
   });
 });
+
+describe('Node engine and source maps', function () {
+  this.timeout(60_000);
+  const source = path.join(fixturesDir(), 'node-mapped', 'crawler.ts');
+  let dir: string;
+  let program: NodeProgram;
+  let cdp: CdpConnection;
+
+  before(async () => {
+    // Compiled here, as a TypeScript project would be: types vanish, so lines shift.
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liveref-mapped-'));
+    const out = path.join(dir, 'crawler.js');
+    esbuild.buildSync({ entryPoints: [source], outfile: out, platform: 'node', format: 'cjs', sourcemap: 'inline', logLevel: 'silent' });
+    program = await startNodeProgram(out);
+    await program.waitFor(/mapped crawler started/);
+    cdp = await connectCdp({ kind: 'inspect', host: '127.0.0.1', port: program.port });
+  });
+
+  after(async () => {
+    await cdp?.close();
+    await program?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens the class and the leak site in the TypeScript source, not the generated JavaScript', async () => {
+    const engine = new NodeEngine(cdp, { trackedClasses: () => ['Page'], discoverTop: 0 });
+    const lines = fs.readFileSync(source, 'utf8').split('\n');
+    const oldest = await engine.oldest('Page');
+    const info = await engine.sourceOf(oldest!.handle!);
+    assert.equal(info.classDef?.path, source);
+    assert.match(lines[info.classDef!.line - 1], /class Page/);
+    const why = await engine.why(oldest!.handle!);
+    assert.equal(why.hops[0].via, 'referer');
+    assert.equal(why.leakSite?.path, source);
+    assert.match(lines[why.leakSite!.line - 1], /function step\(\)/);
+    engine.dispose();
+  });
+});
+

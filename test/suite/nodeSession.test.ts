@@ -11,6 +11,7 @@ import type { LiveReferencesApi } from '../../extension/extension';
 import type { SessionEngine } from '../../extension/sessions/sessionEngines';
 import { api, sleep, waitFor } from './leakyCrawl';
 import { ui } from './uiBridge';
+import { startNodeProgram } from '../fixtures/nodeProgram';
 
 const SCRIPT = path.join(fixturesDir(), 'node-leaky', 'leaky.js');
 const NAME = 'Leaky Node crawler';
@@ -94,5 +95,22 @@ describe('Live References on a Node.js program under js-debug', function () {
     assert.notEqual(outcome, 'hung');
     await waitFor('the session to end', () => !lr.sessions.list().some((e) => e.session.id === entry.session.id), 30_000);
     await waitFor('the view to say the session ended', () => lr.liveRefs.stateOf(entry.session.id)?.kind === 'ended' || !lr.liveRefs.stateOf(entry.session.id), 10_000);
+  });
+
+  it('Attach to Node.js Inspector joins a bare node --inspect program through js-debug', async () => {
+    const program = await startNodeProgram(SCRIPT);
+    try {
+      await program.waitFor(/leaky crawler started/);
+      const known = new Set(lr.sessions.list().map((e) => e.session.id));
+      assert.equal(await vscode.commands.executeCommand('liveReferences.attachNode', `127.0.0.1:${program.port}`), true);
+      const attached = await waitFor('an engine on the attached program', () => lr.sessions.list().find((e) => !known.has(e.session.id) && e.session.type === 'pwa-node'), 30_000);
+      await waitFor('Response rows of the attached program', () => (lr.liveRefs.rowsOf(attached.session.id).find((r) => r.className === 'Response')?.count ?? 0) > 0, 60_000);
+      for (const session of [attached.session.parentSession, attached.session]) if (session) await Promise.race([vscode.debug.stopDebugging(session), sleep(5000)]);
+      // Detaching leaves the program running.
+      await sleep(500);
+      assert.equal(program.process.exitCode, null);
+    } finally {
+      await program.stop();
+    }
   });
 });

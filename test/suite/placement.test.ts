@@ -2,9 +2,12 @@
 // the first session), starting the leaky crawl shows the Live References panel by itself, and a
 // click on a row opens the oldest object expanded in Inspected Objects, both in plain sight.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LiveReferencesApi } from '../../extension/extension';
-import { api, LeakyCrawl, startLeakyCrawl, waitFor } from './leakyCrawl';
+import { api, LeakyCrawl, sleep, startLeakyCrawl, waitFor } from './leakyCrawl';
 import { ui } from './uiBridge';
 
 interface PaneInfo { title: string; visible: boolean; expanded: boolean; box: { x: number; y: number; width: number; height: number } | null }
@@ -27,6 +30,7 @@ describe('Placement: the views in plain sight on the first session', function ()
     await crawl?.stop();
     await debug().update('internalConsoleOptions', undefined, vscode.ConfigurationTarget.Global);
     await debug().update('openDebug', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('liveReferences').update('revealOnSessionStart', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('starting a session reveals Live References and Inspected Objects side by side', async () => {
@@ -50,5 +54,29 @@ describe('Placement: the views in plain sight on the first session', function ()
     assert.ok(seen.expanded, 'the opened object is collapsed');
     assert.ok(seen.focused, 'Inspected Objects does not have the focus');
     assert.ok(seen.children.some((c) => c.includes('Why is this alive?')), seen.children.join(' | '));
+  });
+
+  it('with liveReferences.revealOnSessionStart off, a new session leaves the panel alone', async () => {
+    await crawl?.stop();
+    crawl = undefined;
+    await vscode.workspace.getConfiguration('liveReferences').update('revealOnSessionStart', false, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liveref-placement-'));
+    const program = path.join(dir, 'idle.py');
+    fs.writeFileSync(program, 'import time\nfor _ in range(600):\n    time.sleep(0.1)\n');
+    const name = 'Placement, reveal off';
+    const started = new Promise<vscode.DebugSession>((resolve) => {
+      const sub = vscode.debug.onDidStartDebugSession((s) => { if (s.name === name) { sub.dispose(); resolve(s); } });
+    });
+    assert.ok(await vscode.debug.startDebugging(undefined, { type: 'debugpy', request: 'launch', name, program, python: '/usr/bin/python3', console: 'internalConsole', cwd: dir }));
+    const session = await Promise.race([started, sleep(30_000).then(() => { throw new Error('no session within 30 s'); })]);
+    try {
+      await waitFor('the engine of the session', () => lr.sessions.get(session));
+      await sleep(1500);
+      const seen = await ui<{ panes: PaneInfo[] }>('placementPanes', { screenshot: 'placement-reveal-off' });
+      assert.ok(!seen.panes.some((p) => p.title === 'Live References' && p.visible), JSON.stringify(seen.panes));
+    } finally {
+      await vscode.debug.stopDebugging(session);
+    }
   });
 });

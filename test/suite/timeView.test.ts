@@ -49,6 +49,7 @@ describe('Ages, growth and heap since mark', function () {
   });
 
   after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('liveReferences.resumeRefresh');
     await config().update('stillGrowingAfter', undefined, vscode.ConfigurationTarget.Global);
     if (session) await Promise.race([vscode.debug.stopDebugging(session), sleep(10_000)]);

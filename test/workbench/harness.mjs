@@ -58,6 +58,8 @@ export const SETTINGS = {
   'window.restoreWindows': 'none',
   'window.confirmBeforeClose': 'never',
   'debug.internalConsoleOptions': 'neverOpen',
+  // code-server offers every port a program opens (the shop, Scrapy's telnet console) in a toast.
+  'remote.autoForwardPorts': false,
   'debug.openDebug': 'neverOpen',
   'debug.showSubSessionsInToolBar': false,
   'terminal.integrated.enablePersistentSessions': false,
@@ -290,7 +292,9 @@ export async function runWorkbench(options = {}) {
     ]);
     timings.packageMs = Date.now() - tp;
     say(`packaged ${basename(product.vsix)} (${product.bytes} bytes) and the runner in ${timings.packageMs} ms`);
-    const env = { ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH}`, [MARKER_VAR]: marker };
+    // debugpy's adapter gives up on a debuggee that has not connected after 15 s; on a loaded
+    // 2-core machine a Scrapy import under tracemalloc can take longer.
+    const env = { DEBUGPY_PROCESS_SPAWN_TIMEOUT: '90', ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH}`, [MARKER_VAR]: marker };
     delete env.NODE_OPTIONS;
     delete env.ELECTRON_RUN_AS_NODE;
     tp = Date.now();

@@ -30,6 +30,7 @@ let tempGroups = 0;
 /** A group of its own per operation, so releasing one never frees another's objects. */
 const tempGroup = () => `liveref-temp-${++tempGroups}`;
 const MAX_BREAKPOINTS = 200;
+const DISCOVER_BELOW_BYTES = 256 * 1024 * 1024;
 /** An unpatched class (not constructed through its module binding yet) is re-seeded this often. */
 const RESEED_MS = 10_000;
 
@@ -82,7 +83,11 @@ export class ClassTracker {
     }
     if (!this.discoveredOnce && discover > 0) {
       this.discoveredOnce = true;
-      for (const ctor of await this.discover(discover)) await this.add(ctor, true);
+      // The census walks every object once (and queryObjects forces a full GC): fine on demand,
+      // too slow for a refresh of a big heap, where only the configured classes are tracked.
+      const { usedSize } = await this.cdp.send<{ usedSize: number }>('Runtime.getHeapUsage', {});
+      if (usedSize <= DISCOVER_BELOW_BYTES) for (const ctor of await this.discover(discover)) await this.add(ctor, true);
+      else this.log(`heap of ${Math.round(usedSize / 1048576)} MB: no census of the most numerous classes; set liveReferences.trackedClasses`);
     }
     this.relabel();
     await this.reseedUnpatched();

@@ -67,9 +67,17 @@ export default [
       const view = await pane(page, 'Live References');
       const target = view.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${ctx.args.className}$`) }) }).first();
       await target.waitFor({ state: 'visible', timeout: 20_000 });
-      await target.hover();
       const action = target.locator('.action-label[aria-label="Hide Class and Subclasses"]');
-      await action.waitFor({ state: 'visible', timeout: 10_000 });
+      // Inline actions show on hover; a hover tooltip of a neighbouring row can sit on top of the
+      // row in the short panel, so move away first and try again if the actions did not appear.
+      for (let attempt = 0; ; attempt++) {
+        await page.mouse.move(700, 300);
+        await sleep(300);
+        await target.scrollIntoViewIfNeeded();
+        await target.hover({ position: { x: 40, y: 8 } });
+        if (await action.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) break;
+        if (attempt >= 3) throw new Error(`the inline actions of ${ctx.args.className} did not appear`);
+      }
       await action.click();
       return { ignored: ctx.args.className };
     },
