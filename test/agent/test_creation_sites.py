@@ -178,6 +178,14 @@ class CreationSitesTest(AgentTest):
         self.assertEqual(self.result('hello')['creationSites'], dict(self.result('hello')['creationSites'], enabled=False))
         self.assertEqual(len(keep), 10)
 
+    def test_leave_keeps_the_hook_as_it_is(self):
+        wrapped = trackref.object_ref.__dict__['__new__']
+        self.assertTrue(self.result('configure', {'creationSites': 'leave'})['enabled'])
+        self.assertIs(trackref.object_ref.__dict__['__new__'], wrapped)
+        self.result('configure', {'creationSites': False})
+        self.assertFalse(self.result('configure', {'creationSites': 'leave'})['enabled'])
+        self.assertIs(trackref.object_ref.__dict__['__new__'], self.original)
+
     def test_records_are_weak_bounded_and_compact(self):
         self.result('configure', {'creationSites': True, 'depth': 3})
         state = self.agent.creation_sites.current()

@@ -25,8 +25,9 @@ interface HelloResult {
 
 /** Creation sites (the agent's trackref hook) and the user-code rule, sent once per install. */
 export interface CreationSitesOptions {
-  /** Record where each tracked object is created (default on). */
-  enabled?: boolean;
+  /** Record where each tracked object is created (default true); false removes the hook;
+   *  'leave' keeps whatever the program has (another client's choice, the launch hook). */
+  enabled?: boolean | 'leave';
   /** Frames kept per object (default 8). */
   depth?: number;
   /** Top-level packages that are library code, not user code (default scrapy, twisted). */
