@@ -11,6 +11,7 @@ import { connectCdp } from '../extension/transports/cdpConnection';
 import { NodeEngine } from '../extension/engines/node/nodeEngine';
 import { SnapshotParser } from '../extension/engines/node/heap/snapshotParser';
 import { HeapGraph } from '../extension/engines/node/heap/heapGraph';
+import { byType } from '../extension/engines/node/heap/heapQueries';
 import { startNodeProgram } from '../test/fixtures/nodeProgram';
 
 const CHUNK = 1 << 20; // V8 streams ~100 kB chunks; 1 MB keeps the file reading cheap
@@ -30,7 +31,7 @@ function child(kind: 'ours' | 'v8-heap-parser', file: string): void {
       for (let n; (n = fs.readSync(fd, buffer, 0, CHUNK, null)) > 0;) parser.push(decoder.write(buffer.subarray(0, n)));
       fs.closeSync(fd);
       const graph = new HeapGraph(parser.finish());
-      rows = graph.byType(10, 0).rows.map((r) => [r.label, r.count]);
+      rows = byType(graph, 10, 0).rows.map((r) => [r.label, r.count]);
     } else {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { decode_bytes } = require('@vscode/v8-heap-parser') as typeof import('@vscode/v8-heap-parser');

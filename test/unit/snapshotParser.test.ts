@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { SnapshotParser } from '../../extension/engines/node/heap/snapshotParser';
 import { HeapGraph } from '../../extension/engines/node/heap/heapGraph';
+import { byType as partitionByType, byVia as partitionByVia, memberTest, retainedBy } from '../../extension/engines/node/heap/heapQueries';
+import { why as retainerChain } from '../../extension/engines/node/heap/retainerChain';
 
 class LeakyHolder {
   constructor(readonly referer: object) {}
@@ -48,20 +50,20 @@ describe('heap snapshot parser', function () {
     const parser = new SnapshotParser();
     parser.push(text);
     const graph = new HeapGraph(parser.finish());
-    const byType = graph.byType(100_000, 1);
+    const byType = partitionByType(graph, 100_000, 1);
     assert.equal(byType.rows.reduce((n, r) => n + r.size, 0), byType.totalSize);
     assert.equal(byType.rows.reduce((n, r) => n + r.count, 0), byType.totalCount);
     const holders = byType.rows.find((r) => r.label === 'LeakyHolder');
     assert.equal(holders?.count, keep.length);
     // Releasing the holders frees them and the objects only they refer to: the Object they hold.
-    const freed = graph.retainedBy(graph.memberTest({ className: 'LeakyHolder' }), 3);
+    const freed = retainedBy(graph, memberTest(graph, { className: 'LeakyHolder' }), 3);
     assert.equal(freed.setCount, keep.length);
     assert.equal(freed.byType.find((r) => r.label === 'LeakyHolder')?.count, keep.length);
     assert.ok((freed.byType.find((r) => r.label === 'Object')?.count ?? 0) >= keep.length, JSON.stringify(freed.byType.slice(0, 5)));
-    const byVia = graph.byVia('Object', 100_000, 2);
+    const byVia = partitionByVia(graph, 'Object', 100_000, 2);
     const referer = byVia.rows.find((r) => r.label === 'referer');
     assert.equal(referer?.count, keep.length, JSON.stringify(byVia.rows.slice(0, 5)));
-    const why = graph.why(referer!.sampleIds[0]);
+    const why = retainerChain(graph, referer!.sampleIds[0]);
     assert.ok(why.found);
     assert.equal(why.hops[0].via, 'referer');
     assert.equal(why.hops[0].className, 'LeakyHolder');

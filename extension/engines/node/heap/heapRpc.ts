@@ -1,5 +1,6 @@
 // Messages between the Node engine and its heap worker (heapWorker.ts): one declaration each.
-import type { GraphPartition, GraphRetained, GraphWhy, HeapMarkData } from './heapGraph';
+import type { GraphPartition, GraphRetained, HeapMarkData } from './heapQueries';
+import type { GraphWhy } from './retainerChain';
 
 export interface HeapSet {
   className?: string;

@@ -2,6 +2,8 @@
 // queries on it, so the extension host (or the CLI) never holds or walks the graph itself.
 import { parentPort } from 'node:worker_threads';
 import { HeapGraph } from './heapGraph';
+import { byType, byVia, mark, memberTest, retainedBy, sinceMark } from './heapQueries';
+import { why } from './retainerChain';
 import type { FromHeapWorker, ToHeapWorker } from './heapRpc';
 import { SnapshotParser } from './snapshotParser';
 
@@ -25,23 +27,23 @@ port.on('message', (message: ToHeapWorker) => {
       case 'partition': {
         const t = Date.now();
         if (message.sinceMark) {
-          post({ type: 'partition', id: message.id, result: { ...graph!.sinceMark(message.sinceMark, message.limit, message.samples), retained: [] }, ms: Date.now() - t });
+          post({ type: 'partition', id: message.id, result: { ...sinceMark(graph!, message.sinceMark, message.limit, message.samples), retained: [] }, ms: Date.now() - t });
           return;
         }
-        const byType = message.by === 'type' || !message.className;
-        const result = byType ? graph!.byType(message.limit, message.samples) : graph!.byVia(message.className!, message.limit, message.samples);
+        const wholeHeap = message.by === 'type' || !message.className;
+        const result = wholeHeap ? byType(graph!, message.limit, message.samples) : byVia(graph!, message.className!, message.limit, message.samples);
         // Exact retained sizes cost one walk of the graph per row: only for the rows asked for.
         const retained = result.rows.slice(0, message.retainedRows).map((row) => {
-          const members = graph!.memberTest(byType ? { className: row.label } : { className: message.className, via: row.label });
-          const { count, size } = graph!.retainedBy(members);
+          const members = memberTest(graph!, wholeHeap ? { className: row.label } : { className: message.className, via: row.label });
+          const { count, size } = retainedBy(graph!, members);
           return { count, size };
         });
         post({ type: 'partition', id: message.id, result: { ...result, retained }, ms: Date.now() - t });
         return;
       }
-      case 'mark': post({ type: 'mark', id: message.id, result: graph!.mark() }); return;
-      case 'retained': post({ type: 'retained', id: message.id, result: graph!.retainedBy(graph!.memberTest(message.set), message.largest) }); return;
-      case 'why': post({ type: 'why', id: message.id, result: graph!.why(message.nodeId) }); return;
+      case 'mark': post({ type: 'mark', id: message.id, result: mark(graph!) }); return;
+      case 'retained': post({ type: 'retained', id: message.id, result: retainedBy(graph!, memberTest(graph!, message.set), message.largest) }); return;
+      case 'why': post({ type: 'why', id: message.id, result: why(graph!, message.nodeId) }); return;
     }
   } catch (error) {
     post({ type: 'error', id: 'id' in message ? message.id : undefined, message: (error as Error).message });

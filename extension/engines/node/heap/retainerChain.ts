@@ -1,0 +1,67 @@
+// "Why is this alive?" on a HeapGraph: a shortest chain of retainers from the root to the object,
+// preferring named edges, with the functions that share a closure scope on the way (one of them
+// is where the leak is).
+import { HeapGraph } from './heapGraph';
+
+export interface GraphHop {
+  /** The referrer (one hop further from the target). */
+  id: number;
+  className: string;
+  name: string;
+  /** Label of the edge from the referrer to the previous object. */
+  via: string;
+  /** Script location when the referrer is a function (0-based line). */
+  location?: { scriptId: number; line: number; column: number };
+  /** When the referrer is a closure scope (Context): functions sharing it, which may use `via`. */
+  closures?: Array<{ id: number; name: string; location: { scriptId: number; line: number; column: number } }>;
+}
+
+export interface GraphWhy {
+  found: boolean;
+  className: string;
+  hops: GraphHop[];
+  rootName: string;
+}
+
+/** A shortest retainer chain from the root to the object, preferring named edges. */
+export function why(g: HeapGraph, id: number, maxDepth = 12): GraphWhy {
+  g.buildRetainers();
+  const target = g.nodeById(id);
+  if (target === undefined || !g.reachable(target)) return { found: false, className: '', hops: [], rootName: '' };
+  const distance = g.distances();
+  const rs = g.retainerStart!, re = g.retainerEdge!, rf = g.retainerFrom!;
+  const hops: GraphHop[] = [];
+  let current = target;
+  while (hops.length < maxDepth && distance[current] > 1) {
+    let best = -1, bestScore = -1;
+    for (let r = rs[current]; r < rs[current + 1]; r++) {
+      const from = rf[r];
+      if (distance[from] !== distance[current] - 1) continue;
+      const type = g.edgeTypes[g.edges[re[r] * g.E + g.edgeTypeField]];
+      const score = type === 'property' || type === 'element' ? 3 : type === 'context' ? 2 : type === 'internal' ? 1 : 0;
+      if (score > bestScore) { best = r; bestScore = score; }
+    }
+    if (best < 0) break;
+    const from = rf[best];
+    const name = g.strings[g.nodes[from * g.F + g.nameField]];
+    hops.push({
+      id: g.idOf(from), className: g.classNames[g.classOf[from]], name, via: g.edgeLabel(re[best]), location: g.locations.get(from),
+      closures: name === 'system / Context' ? closuresOf(g, from) : undefined,
+    });
+    current = from;
+  }
+  const rootName = distance[current] <= 1 ? g.strings[g.nodes[current * g.F + g.nameField]] : '';
+  return { found: true, className: g.classNames[g.classOf[target]], hops, rootName };
+}
+
+/** Functions whose scope is this Context (their internal `context` edge points at it). */
+export function closuresOf(g: HeapGraph, context: number): GraphHop['closures'] {
+  const out: NonNullable<GraphHop['closures']> = [];
+  const rs = g.retainerStart!, re = g.retainerEdge!, rf = g.retainerFrom!;
+  for (let r = rs[context]; r < rs[context + 1] && out.length < 32; r++) {
+    const from = rf[r];
+    const location = g.locations.get(from);
+    if (location && g.edgeLabel(re[r]) === 'context') out.push({ id: g.idOf(from), name: g.strings[g.nodes[from * g.F + g.nameField]], location });
+  }
+  return out;
+}
