@@ -2,7 +2,7 @@
 
 Entry point: call(request_id, method, params_b64, reply_mode). Never raises, never prints.
 """
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
 import os
 import sys

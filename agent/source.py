@@ -177,11 +177,14 @@ def source_of(params):
 
 
 def configure(params):
-    """`configure`: {creationSites: bool, depth?: int, libraryModules?: [str]} -> status.
-    Turning creation sites on installs the hook (or adopts the one installed at launch);
-    off restores Scrapy's own __new__."""
+    """`configure`: {creationSites: true|false|'leave', depth?: int, libraryModules?: [str]}
+    -> status. true installs the hook (or adopts the one installed at launch); false restores
+    Scrapy's own __new__; 'leave' changes nothing (a CLI run told not to install it)."""
     user_code.configure(params.get('libraryModules'))
-    if params.get('creationSites', True):
+    wanted = params.get('creationSites', True)
+    if wanted == 'leave':
+        pass
+    elif wanted:
         creation_sites.install(params.get('depth') or creation_sites.DEFAULT_DEPTH)
     else:
         creation_sites.uninstall()

@@ -93,7 +93,7 @@ function perObject(): void {
   if (run.status !== 0) throw new Error(run.stderr);
   const r = JSON.parse(run.stdout) as { n: number; depth: number; usPerObject: Record<Setup, number>; bytesPerObject: { plain: number; sites: number; record: number }; restored: boolean };
   const us = r.usPerObject;
-  console.log(`\nRequest(...) construction, ${r.n.toLocaleString('en-US')} objects, best of 5 alternated rounds, depth ${r.depth}:`);
+  console.log(`\nRequest(...) construction, ${r.n.toLocaleString('en-US')} objects, CPU time, best of 5 alternated rounds, depth ${r.depth}:`);
   console.log(`  plain        ${us.plain.toFixed(2).padStart(7)} µs/object`);
   console.log(`  sites        ${us.sites.toFixed(2).padStart(7)} µs/object   ${(us.sites / us.plain).toFixed(2)}× plain   (+${(us.sites - us.plain).toFixed(2)} µs)`);
   console.log(`  tracemalloc  ${us.tracemalloc.toFixed(2).padStart(7)} µs/object   ${(us.tracemalloc / us.plain).toFixed(2)}× plain`);

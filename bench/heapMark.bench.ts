@@ -7,29 +7,7 @@ import * as path from 'node:path';
 import { PythonEngine } from '../extension/engines/python/pythonEngine';
 import { findAgentDir, loadAgentBundle } from '../extension/engines/python/agentBundle';
 import { evalJson, startDebuggee } from '../test/integration/debuggee';
-
-const FLOOR = `
-import gc, time
-def walk():
-    t0, c0 = time.perf_counter(), time.process_time()
-    objs = gc.get_objects()
-    seen = set(map(id, objs))
-    seen.update((id(objs), id(seen)))
-    frontier = objs
-    while frontier:
-        nxt = []
-        seen.add(id(nxt))
-        for i in range(0, len(frontier), 5000):
-            part = frontier[i:i + 5000]
-            seen.add(id(part))
-            for o in gc.get_referents(*part):
-                if id(o) not in seen:
-                    seen.add(id(o))
-                    nxt.append(o)
-        frontier = nxt
-    return {'objects': len(seen), 'seconds': time.perf_counter() - t0, 'cpu': time.process_time() - c0}
-result = walk()
-`;
+import { REACHABILITY_FLOOR, type FloorResult } from './reachabilityFloor';
 
 // Resets the kernel's peak-RSS counter of the program, then reports current RSS (bytes).
 const RESET_PEAK = `
@@ -77,7 +55,7 @@ async function main(): Promise<void> {
     const [diff, tDiff, memDiff, cDiff] = await measure(() => engine.partition({ by: 'type', sinceMark: true, limit: 20, samples: 5 }));
     const [, tType, , cType] = await measure(() => engine.partition({ by: 'type', limit: 20, samples: 0 }));
     // The floor runs last: its own id set would otherwise be part of the heap we walk.
-    const floor = await evalJson<{ objects: number; seconds: number; cpu: number }>(debuggee.evaluator, run(FLOOR));
+    const floor = await evalJson<FloorResult>(debuggee.evaluator, run(REACHABILITY_FLOOR));
     console.log(`heap: ${mark.count.toLocaleString()} reachable objects, ${mb(mark.size)} (sum of sys.getsizeof); floor walk saw ${floor.objects.toLocaleString()}`);
     const line = (what: string, wall: number, cpuS: number) => console.log(`${what.padEnd(36)} ${wall.toFixed(2)} s wall = ${(wall / floor.seconds).toFixed(2)}× floor; ${cpuS.toFixed(2)} s CPU = ${(cpuS / floor.cpu).toFixed(2)}× floor`);
     console.log(`floor (pure-Python reachability pass, in-process): ${floor.seconds.toFixed(2)} s wall, ${floor.cpu.toFixed(2)} s CPU`);

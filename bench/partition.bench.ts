@@ -7,30 +7,7 @@ import * as path from 'node:path';
 import { PythonEngine } from '../extension/engines/python/pythonEngine';
 import { findAgentDir, loadAgentBundle } from '../extension/engines/python/agentBundle';
 import { evalJson, startDebuggee } from '../test/integration/debuggee';
-
-// The walk runs in a function and skips its own containers, or it would count its own id set.
-const FLOOR = `
-import gc, time
-def walk():
-    t0 = time.perf_counter()
-    objs = gc.get_objects()
-    seen = set(map(id, objs))
-    seen.update((id(objs), id(seen)))
-    frontier = objs
-    while frontier:
-        nxt = []
-        seen.add(id(nxt))
-        for i in range(0, len(frontier), 5000):
-            part = frontier[i:i + 5000]
-            seen.add(id(part))
-            for o in gc.get_referents(*part):
-                if id(o) not in seen:
-                    seen.add(id(o))
-                    nxt.append(o)
-        frontier = nxt
-    return {'objects': len(seen), 'seconds': time.perf_counter() - t0}
-result = walk()
-`;
+import { REACHABILITY_FLOOR, type FloorResult } from './reachabilityFloor';
 
 const GUPPY = `
 import time
@@ -70,7 +47,7 @@ async function main(): Promise<void> {
     const [byViaDict, tViaDict] = await timed(() => engine.partition({ by: 'via', type: 'dict', limit: 20, samples: 0 }));
     // The floor runs last: its own id sets would otherwise be part of the heap we partition.
     log('floor');
-    const floor = await evalJson<{ objects: number; seconds: number }>(debuggee.evaluator, run(FLOOR));
+    const floor = await evalJson<FloorResult>(debuggee.evaluator, run(REACHABILITY_FLOOR));
     const guppy = await evalJson<{ heap: number; bytype: number; byvia: number; objects: number } | null>(debuggee.evaluator, run(GUPPY));
     console.log(`heap: ${byType.totalCount.toLocaleString()} reachable objects (floor walk saw ${floor.objects.toLocaleString()})`);
     console.log(`floor (pure-Python reachability pass, in-process): ${floor.seconds.toFixed(2)} s`);

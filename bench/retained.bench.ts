@@ -13,29 +13,8 @@ import type { DapEvaluator } from '../extension/transports/dapEvaluator';
 import type { RetainedRequest } from '../extension/shared/types';
 import { evalJson, startDebuggee } from '../test/integration/debuggee';
 import { startCrawl, startSite } from '../test/fixtures/fixtureSite';
+import { REACHABILITY_FLOOR, type FloorResult } from './reachabilityFloor';
 
-const FLOOR = `
-import gc, time
-def walk():
-    t0 = time.perf_counter()
-    objs = gc.get_objects()
-    seen = set(map(id, objs))
-    seen.update((id(objs), id(seen)))
-    frontier = objs
-    while frontier:
-        nxt = []
-        seen.add(id(nxt))
-        for i in range(0, len(frontier), 5000):
-            part = frontier[i:i + 5000]
-            seen.add(id(part))
-            for o in gc.get_referents(*part):
-                if id(o) not in seen:
-                    seen.add(id(o))
-                    nxt.append(o)
-        frontier = nxt
-    return {'objects': len(seen), 'seconds': time.perf_counter() - t0}
-result = walk()
-`;
 const RSS = `
 import os
 with open('/proc/self/statm') as f:
@@ -64,7 +43,7 @@ async function measure(name: string, evaluator: DapEvaluator, request: RetainedR
   const t0 = performance.now();
   const r = await engine.retained(request);
   const seconds = (performance.now() - t0) / 1000;
-  const floor = await evalJson<{ objects: number; seconds: number }>(evaluator, run(FLOOR));
+  const floor = await evalJson<FloorResult>(evaluator, run(REACHABILITY_FLOOR));
   const rss = await evalJson<number>(evaluator, run(RSS));
   await evalJson(evaluator, run(TRACE_START));
   await engine.retained(request);

@@ -44,7 +44,7 @@ ${PARTITION_USAGE}  --filter TEXT               iter: only objects whose url or 
   --retained                  partition: add a retained {count, size} to the rows
   --via LABEL                 retained: only the objects of CLASS in this by-via row
   --fail-over CLASS=N         exit 1 when CLASS has more than N live objects (repeatable)
-  --no-creation-sites         do not install the creation-site hook (trackref) in the program
+  --no-creation-sites         do not install the creation-site hook (trackref); one already there stays
   --library-modules A,B       packages that are not user code for leak sites (default scrapy,twisted)
   --track A,B                 Node.js: classes to count (module-scoped classes are found by name)
   --discover N                Node.js: also count the N most numerous classes (default 10; 0 for none)
@@ -90,7 +90,7 @@ async function connect(values: Record<string, unknown>): Promise<{ engine: LiveR
 
 function sitesOptions(values: Record<string, unknown>): CreationSitesOptions {
   const modules = typeof values['library-modules'] === 'string' ? values['library-modules'].split(',').map((m) => m.trim()).filter(Boolean) : undefined;
-  return { enabled: !values['no-creation-sites'], libraryModules: modules };
+  return { enabled: values['no-creation-sites'] ? 'leave' : true, libraryModules: modules };
 }
 
 /** `liveref env`: POSIX shell lines that put the creation-site hook on the program's PYTHONPATH. */

@@ -5,7 +5,7 @@ import { loadAgentBundle, AgentBundle } from '../engines/python/agentBundle';
 import { createSessionEvaluator } from '../transports/debugSessionEvaluator';
 import type { Logger } from '../logger';
 import type { SessionEngineFactory, SessionEngineHandle } from './engineFactory';
-import { creationSitesSettings } from './creationSitesSettings';
+import { creationSitesSettings, watchCreationSites } from './creationSitesSettings';
 
 /** Debug types whose debuggee is a Python process debugged by debugpy. */
 export const PYTHON_DEBUG_TYPES = ['debugpy', 'python'];
@@ -20,10 +20,12 @@ export class PythonSessionFactory implements SessionEngineFactory {
     this.bundle ??= loadAgentBundle(this.agentDir);
     const evaluator = createSessionEvaluator(session);
     const engine = new PythonEngine(evaluator, this.bundle, (line) => this.logger.trace(`[${session.name}] ${line}`), creationSitesSettings());
+    const sitesWatch = watchCreationSites(engine, (line) => this.logger.trace(`[${session.name}] ${line}`));
     return {
       engine,
       handleEvent: (event, body) => evaluator.handleEvent(event, body),
       close: (reason) => {
+        sitesWatch.dispose();
         // The engine writes its release-all first; then pending calls fail with the reason.
         engine.dispose();
         evaluator.close(reason);

@@ -12,7 +12,7 @@ import { SCRAPY_TELNET_TYPE } from '../telnet/scrapyTelnetSession';
 import type { Logger } from '../logger';
 import type { SessionEngineFactory, SessionEngineHandle } from './engineFactory';
 import type { TelnetAdapters } from './scrapyTelnetDebugType';
-import { creationSitesSettings } from './creationSitesSettings';
+import { creationSitesSettings, watchCreationSites } from './creationSitesSettings';
 
 export class TelnetSessionFactory implements SessionEngineFactory {
   readonly debugTypes = [SCRAPY_TELNET_TYPE];
@@ -26,11 +26,13 @@ export class TelnetSessionFactory implements SessionEngineFactory {
     const evaluator = new DeferredEvaluator(adapter.then((a) => a.whenConnected()).then((client) => TelnetEvaluator.over(client)),
       `Scrapy telnet console (${session.name})`, TELNET_JOB_STEP_BUDGET_MS);
     const engine = new PythonEngine(evaluator, this.bundle, (line) => this.logger.trace(`[${session.name}] ${line}`), creationSitesSettings());
+    const sitesWatch = watchCreationSites(engine, (line) => this.logger.trace(`[${session.name}] ${line}`));
     // Release the agent's handles in the crawl before the adapter closes the connection.
     void adapter.then((a) => a.onWillDisconnect(() => engine.releaseAll()));
     return {
       engine,
       close: (reason) => {
+        sitesWatch.dispose();
         evaluator.close(reason);
         engine.dispose();
       },

@@ -141,6 +141,12 @@ export async function connectDebugpy(host: string, port: number): Promise<{ eval
     if (event === 'liveReferences.closed') evaluator.close((body as { reason: string }).reason);
     else evaluator.handleEvent(event, body);
   });
-  await client.attach();
+  try {
+    await client.attach();
+  } catch (error) {
+    // A half-made connection would keep the process alive and hold debugpy's only client slot.
+    await client.close();
+    throw error;
+  }
   return { evaluator, client };
 }

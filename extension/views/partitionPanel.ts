@@ -1,7 +1,6 @@
 // Hosts the heap partition webview: runs partitions on the engine with progress and cancel,
 // keeps the drill-down stack (heap by type → one type by via → sample objects) and answers the
 // webview's typed messages. The webview never sees the engine, only plain partitions.
-import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Crumb, FromWebview, ToWebview } from '../shared/messages';
 import { isFromWebview } from '../shared/messages';
@@ -10,6 +9,7 @@ import type { SessionEngine } from '../sessions/sessionEngines';
 import { describeError, isCancellation } from '../common/errors';
 import { Commands } from '../common/commandIds';
 import { webviewStrings } from './webviewStrings';
+import { webviewHtml } from './webviewHtml';
 
 interface Level {
   request: PartitionRequest;
@@ -170,29 +170,13 @@ export class PartitionPanel {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = crypto.randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'partition.css'));
-    // Strict CSP: our bundled script (by nonce) and stylesheet only; no remote resources, no eval.
-    const csp = [`default-src 'none'`, `img-src ${webview.cspSource} data:`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `font-src ${webview.cspSource}`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="${vscode.env.language}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Heap Partition</title>
-</head>
-<body>
-<nav id="crumbs" aria-label="breadcrumbs"></nav>
+    return webviewHtml({
+      webview: this.panel.webview, extensionUri: this.extensionUri, script: 'webview.js', style: 'partition.css', title: 'Heap Partition',
+      body: `<nav id="crumbs" aria-label="breadcrumbs"></nav>
 <div id="status" role="status"></div>
 <div id="toolbar"></div>
 <main id="content"><div id="chart"></div><div id="table"></div></main>
-<section id="samples" aria-live="polite"></section>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+<section id="samples" aria-live="polite"></section>`,
+    });
   }
 }

@@ -2,7 +2,6 @@
 // refresh) and the growth trend of a session (redrawn on every Live References refresh). The
 // webview sees plain histograms and series only; opening a bar's objects and the CSV export are
 // commands.
-import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { isFromTimeWebview, type FromTimeWebview, type ToTimeWebview } from '../shared/timeMessages';
 import type { AgeHistogram } from '../shared/types';
@@ -11,6 +10,7 @@ import { describeError } from '../common/errors';
 import { Commands } from '../common/commandIds';
 import type { LiveRefsTree } from './liveRefsTree';
 import { timeWebviewStrings } from './timeWebviewStrings';
+import { webviewHtml } from './webviewHtml';
 
 type Mode =
   | { kind: 'ages'; entry: SessionEngine; className: string; scale: 'log' | 'linear'; histogram?: AgeHistogram }
@@ -110,30 +110,14 @@ export class TimePanel {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = crypto.randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'timeWebview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'time.css'));
-    // Strict CSP: our bundled script (by nonce) and stylesheet only; no remote resources, no eval.
-    const csp = [`default-src 'none'`, `img-src ${webview.cspSource} data:`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `font-src ${webview.cspSource}`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="${vscode.env.language}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Live References</title>
-</head>
-<body>
-<h2 id="title"></h2>
+    return webviewHtml({
+      webview: this.panel.webview, extensionUri: this.extensionUri, script: 'timeWebview.js', style: 'time.css', title: 'Live References',
+      body: `<h2 id="title"></h2>
 <div id="status" role="status"></div>
 <div id="toolbar"></div>
 <div id="chart"></div>
 <div id="hover" aria-live="polite"></div>
-<div id="legend"></div>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+<div id="legend"></div>`,
+    });
   }
 }

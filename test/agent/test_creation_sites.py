@@ -103,6 +103,22 @@ class CreationSitesTest(AgentTest):
         self.assertNotIn('allocationStack', src)
         del queue
 
+    def test_with_tracemalloc_too_each_hop_says_its_source(self):
+        tracemalloc.start(25)
+        try:
+            queue = self._leaked(MetaSpider)
+            why = self.result('why', {'handle': self.agent.handles.register(queue[0].meta['referer'])})
+        finally:
+            tracemalloc.stop()
+        self.assertTrue(why['tracemalloc'] and why['creationSites'])
+        meta, request = why['hops'][0]['allocation'], why['hops'][1]['allocation']
+        self.assertEqual(meta['source'], 'tracemalloc')   # the meta dict is not tracked
+        self.assertEqual(request['source'], 'creation')   # the Request is
+        self.assertEqual(meta['line'], _line('META-LEAK'))
+        # A dict may reuse a block traced for an older one: the Request's record wins.
+        self.assertEqual((why['leakSite']['line'], why['leakSite']['source']), (_line('META-LEAK'), 'creation'))
+        del queue
+
     def test_follow_leak_site_is_the_spider_line_not_scrapy(self):
         queue = self._leaked(FollowSpider)
         handle = self.agent.handles.register(queue[0].cb_kwargs['parent'])
@@ -161,6 +177,14 @@ class CreationSitesTest(AgentTest):
         self.assertIs(Request.__new__, self.original.__func__)
         self.assertEqual(self.result('hello')['creationSites'], dict(self.result('hello')['creationSites'], enabled=False))
         self.assertEqual(len(keep), 10)
+
+    def test_leave_keeps_the_hook_as_it_is(self):
+        wrapped = trackref.object_ref.__dict__['__new__']
+        self.assertTrue(self.result('configure', {'creationSites': 'leave'})['enabled'])
+        self.assertIs(trackref.object_ref.__dict__['__new__'], wrapped)
+        self.result('configure', {'creationSites': False})
+        self.assertFalse(self.result('configure', {'creationSites': 'leave'})['enabled'])
+        self.assertIs(trackref.object_ref.__dict__['__new__'], self.original)
 
     def test_records_are_weak_bounded_and_compact(self):
         self.result('configure', {'creationSites': True, 'depth': 3})

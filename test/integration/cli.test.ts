@@ -169,6 +169,12 @@ describe('liveref CLI on the leaky crawl', function () {
     assert.ok(plain.rows.every((row) => row.retained === undefined));
   });
 
+  it('--no-creation-sites leaves the hook the program already has (installed at launch) in place', async () => {
+    const why = await liveref(['why', 'HtmlResponse', '--no-creation-sites', '--debugpy', target]);
+    assert.equal(why.code, 0, why.stderr);
+    assert.ok(why.stdout.includes(`leak site: ${SPIDER_FILE}:${leakLine()} [creation site]`), why.stdout);
+  });
+
   it('explains a wrong address, a wrong password and a missing argument', async () => {
     const closed = await liveref(['prefs', '--debugpy', '127.0.0.1:1']);
     assert.equal(closed.code, 2);

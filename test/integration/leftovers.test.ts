@@ -21,11 +21,23 @@ const NOTHING = { weak: 0, strong: 0 };
 
 /** Asks the program over a second, agent-free debugger connection. */
 async function probe<T>(port: number, expression: string): Promise<T> {
-  const { evaluator, client } = await connectDebugpy('127.0.0.1', port);
+  const { evaluator, client } = await connectWhenFree(port);
   try {
     return await evalJson<T>(evaluator, expression);
   } finally {
     await client.close();
+  }
+}
+
+/** debugpy --listen serves one client at a time and may still be letting the last one go. */
+async function connectWhenFree(port: number): Promise<Awaited<ReturnType<typeof connectDebugpy>>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectDebugpy('127.0.0.1', port);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
 }
 

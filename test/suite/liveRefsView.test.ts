@@ -79,6 +79,15 @@ describe('Live References on the leaky Scrapy crawl', function () {
     await onLeakLine();
   });
 
+  it('turning liveReferences.creationSites off puts Scrapy\'s own __new__ back in the running program, and on again', async () => {
+    const entry = lr.sessions.list().find((e) => e.session.id === crawl.session.id)!;
+    assert.equal((await entry.engine.info()).creationSites, true);
+    await config().update('creationSites', false, vscode.ConfigurationTarget.Global);
+    await waitFor('the hook removed', async () => (await entry.engine.info()).creationSites === false, 15_000, 250);
+    await config().update('creationSites', undefined, vscode.ConfigurationTarget.Global);
+    await waitFor('the hook back', async () => (await entry.engine.info()).creationSites === true, 15_000, 250);
+  });
+
   it('Iterate all lists the live responses and opening one works', async () => {
     const node = { kind: 'row', sessionId: crawl.session.id, row: rows().find((r) => r.className === 'HtmlResponse')! };
     const picked = vscode.commands.executeCommand<{ url?: string } | undefined>('liveReferences.iterateAll', node);

@@ -73,5 +73,7 @@ describe('Retained size on the leaky crawl', function () {
       return e && e.document.uri.fsPath === SPIDER_FILE && e;
     }, 60_000);
     assert.equal(editor.selection.active.line + 1, leakLine());
+    const shot = await ui<{ notices: string[] }>('leakSuspectsShot');
+    assert.ok(shot.notices.some((n) => /Top leak suspect: .+ keeps .+ alive/.test(n)), shot.notices.join('\n'));
   });
 });

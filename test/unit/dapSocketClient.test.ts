@@ -72,6 +72,8 @@ async function server(reply: (seq: number, socket: net.Socket) => void): Promise
       seen += d.toString('latin1');
       const m = /"seq":(\d+)/.exec(seen);
       if (m && !answered) { answered = true; reply(Number(m[1]), socket); }
+      // The client's goodbye: hang up at once rather than let it wait for an answer.
+      if (seen.includes('"command":"disconnect"')) socket.destroy();
     });
     socket.on('error', () => undefined);
   });

@@ -25,8 +25,9 @@ interface HelloResult {
 
 /** Creation sites (the agent's trackref hook) and the user-code rule, sent once per install. */
 export interface CreationSitesOptions {
-  /** Record where each tracked object is created (default on). */
-  enabled?: boolean;
+  /** Record where each tracked object is created (default true); false removes the hook;
+   *  'leave' keeps whatever the program has (another client's choice, the launch hook). */
+  enabled?: boolean | 'leave';
   /** Frames kept per object (default 8). */
   depth?: number;
   /** Top-level packages that are library code, not user code (default scrapy, twisted). */
@@ -52,7 +53,7 @@ export class PythonEngine implements LiveRefsEngine {
     private readonly evaluator: Evaluator,
     private readonly bundle: AgentBundle = loadAgentBundle(),
     private readonly log: (line: string) => void = () => undefined,
-    private readonly sites: CreationSitesOptions = {},
+    private sites: CreationSitesOptions = {},
   ) {}
 
   async info(options?: CallOptions): Promise<EngineInfo> {
@@ -169,15 +170,25 @@ export class PythonEngine implements LiveRefsEngine {
     throw new EngineError(code, reply.error?.message ?? `${method} failed`);
   }
 
+  /** New creation-site settings: sent now when the agent is in, else with the install. */
+  async configureSites(sites: CreationSitesOptions): Promise<void> {
+    this.sites = sites;
+    if (!this.installed) return;
+    await this.installed;
+    await this.callInstalled('configure', this.configureParams(), { timeoutMs: 10_000 });
+  }
+
+  private configureParams(): Record<string, unknown> {
+    return { creationSites: this.sites.enabled ?? true, depth: this.sites.depth, libraryModules: this.sites.libraryModules };
+  }
+
   private ensureInstalled(options: CallOptions): Promise<void> {
     if (!this.installed) {
       const timeoutMs = options.timeoutMs ?? 30_000;
       // The agent installs the creation-site hook (or adopts the one installed at launch) right
       // after it arrives, so every tracked object created from now on has a site.
       this.installed = this.evaluator.execute(this.bundle.installStatement, { timeoutMs })
-        .then(() => this.callInstalled('configure', {
-          creationSites: this.sites.enabled ?? true, depth: this.sites.depth, libraryModules: this.sites.libraryModules,
-        }, { timeoutMs }))
+        .then(() => this.callInstalled('configure', this.configureParams(), { timeoutMs }))
         .then(() => undefined);
       this.installed.catch(() => { this.installed = undefined; });
     }

@@ -49,4 +49,13 @@ export default [
       return { rows, sortMark, screenshot: await ctx.screenshot('partition-retained') };
     },
   },
+  {
+    name: 'leakSuspectsShot',
+    onDemand: true,
+    async run(page, ctx) {
+      const toasts = page.locator('.notifications-toasts .notification-toast');
+      const { texts } = await waitForText(toasts, /Top leak suspect/, 20_000).catch(async () => ({ texts: await toasts.allTextContents() }));
+      return { notices: texts, screenshot: await ctx.screenshot('leak-suspects') };
+    },
+  },
 ];
