@@ -219,6 +219,8 @@ export class HeapAnalysis {
     try {
       await this.page.settle(1000);
       await this.cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true, captureNumericValue: false }, { timeoutMs: 30 * 60_000, signal: options.signal });
+      // Its age counts from here: a big heap takes minutes to write, and its drill-downs reuse it.
+      snapshot.takenAt = Date.now();
       options.onProgress?.({ phase: 'parsing', done: 0, total: 1 });
       const parsed = snapshot.parsed();
       snapshot.send({ type: 'end' });

@@ -17,7 +17,8 @@ export function findHeapWorker(start = __dirname): string {
 }
 
 export class SnapshotWorker {
-  readonly takenAt = Date.now();
+  /** When V8 finished writing the snapshot (ms since epoch); set by the taker. */
+  takenAt = Date.now();
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   private parsedWaiter: { resolve(): void; reject(error: Error): void } | undefined;
