@@ -78,7 +78,7 @@ async function one(mb: number): Promise<void> {
       if (!ours.error && !theirs.error) console.log(`ratio (ours / v8-heap-parser): time ${(ours.ms / theirs.ms).toFixed(2)}×, peak RSS ${(ours.maxRssMB / theirs.maxRssMB).toFixed(2)}×`);
       if (ours.rows) console.log(`ours, top rows: ${ours.rows.slice(0, 5).map(([l, c]) => `${l} ${c}`).join(' | ')}`);
       // The live path the views use: snapshot streamed over CDP into the worker as it is taken.
-      const engine = new NodeEngine(cdp, { trackedClasses: () => ['Response'], discoverTop: 0, exactGcBelowBytes: 0 });
+      const engine = new NodeEngine(cdp, { trackedClasses: () => ['Response'], discoverTop: 0, gcBudgetMs: 0 });
       await engine.liveRefs([]);
       t0 = performance.now();
       const byType = await engine.partition({ by: 'type', limit: 10 });

@@ -17,7 +17,7 @@ async function measure(program: NodeProgram): Promise<Report> {
   await sleep(MEASURE_MS);
   const from = program.output().length;
   program.send('report');
-  return JSON.parse((await program.waitFor(/REPORT (\{.*\})/, 10_000, from))[1]) as Report;
+  return JSON.parse((await program.waitFor(/REPORT (\{.*\})/, 30_000, from))[1]) as Report;
 }
 
 async function main(): Promise<void> {
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     await sleep(1000);
     const before = await measure(program);
     const cdp = await connectCdp({ kind: 'inspect', host: '127.0.0.1', port: program.port });
-    const engine = new NodeEngine(cdp, { trackedClasses: () => ['Tracked'], discoverTop: 0, exactGcBelowBytes: 0 });
+    const engine = new NodeEngine(cdp, { trackedClasses: () => ['Tracked'], discoverTop: 0, gcBudgetMs: 0 });
     await engine.liveRefs([]);
     await sleep(1000); // the one-shot breakpoint fires and is removed
     const rows = (await engine.liveRefs([])).rows;

@@ -226,10 +226,13 @@ export class ClassTracker {
   /** Until every Proxy is in, a hot `new` site pays for the condition: poll to remove them fast. */
   private startPolling(): void {
     if (this.poll) return;
+    // Beyond a minute a site that never ran is not hot: the refreshes notice the install then.
+    const until = Date.now() + 60_000;
     this.poll = setInterval(() => {
+      if (Date.now() > until) return this.stopPolling();
       const armed = this.classes.filter((c) => !c.installed && c.breakpoints.length);
       if (!armed.length || this.cdp.closed) return this.stopPolling();
-      this.page.value<string>('return this.counts(args[0]);', [{ value: armed.map((c) => c.id) }])
+      this.page.value<string>('return this.installedOf(args[0]);', [{ value: armed.map((c) => c.id) }])
         .then((json) => this.checkInstalled((JSON.parse(json) as Array<{ id: string; installed: boolean } | null>).filter((r): r is { id: string; installed: boolean } => !!r)))
         .catch(() => undefined);
     }, 200);

@@ -19,8 +19,11 @@ export interface NodeEngineOptions {
   trackedClasses?: () => readonly string[];
   /** How many of the most numerous user classes to track on top of those (once per engine). */
   discoverTop?: number;
-  /** Heaps up to this size are collected before each count so counts are exact (default 64 MB). */
-  exactGcBelowBytes?: number;
+  /**
+   * A full GC before a count makes it exact; it is forced while the last one took at most this
+   * many ms (default 100; 0: never). Programs whose live heap is big are not stalled every refresh.
+   */
+  gcBudgetMs?: number;
   log?: (line: string) => void;
 }
 
@@ -63,7 +66,7 @@ export class NodeEngine implements LiveRefsEngine {
     return this.guard(async () => {
       await this.tracker.ensure(this.options.trackedClasses?.() ?? [], this.options.discoverTop ?? 10);
       const classes = this.tracker.list();
-      await this.collectGarbageIfSmall(options);
+      await this.collectGarbageIfCheap(options);
       const json = await this.page.value<string>('return this.counts(args[0]);', [{ value: classes.map((c) => c.id) }], options);
       const counts = (JSON.parse(json) as Array<{ id: string; count: number; oldestAgeMs: number | null; installed: boolean } | null>).filter((c) => !!c);
       await this.tracker.checkInstalled(counts);
@@ -188,16 +191,27 @@ export class NodeEngine implements LiveRefsEngine {
   }
 
   /**
-   * WeakRefs are cleared by a GC, and short-lived objects may wait long for one: on a small heap a
-   * full GC before counting costs a few ms and makes counts exact; on a big one it would stall the
-   * program, so counts there include garbage until V8 collects it.
+   * WeakRefs are cleared by a GC, and objects that lived long enough to be promoted wait for a
+   * full one: a full GC before counting makes counts exact; where it is cheap it runs each
+   * refresh, elsewhere counts include garbage until V8 collects it.
    */
-  private async collectGarbageIfSmall(options?: CallOptions): Promise<void> {
-    const { usedSize } = await this.cdp.send<{ usedSize: number }>('Runtime.getHeapUsage', {}, options);
-    if (usedSize > (this.options.exactGcBelowBytes ?? 64 * 1024 * 1024)) return;
+  private async collectGarbageIfCheap(options?: CallOptions): Promise<void> {
+    const budget = this.options.gcBudgetMs ?? 100;
+    // A GC costs about the live heap, not the garbage: judge by the last one. An expensive one
+    // is retried once a minute, in case the program shrank.
+    if (!budget || (this.lastGcMs > budget && Date.now() - this.lastGcAt < 60_000)) return;
     await this.page.settle(300);
+    // A busy program answers any call late (tens of ms): subtract a no-op's round trip.
+    const t0 = Date.now();
+    await this.cdp.send('Runtime.getHeapUsage', {}, options);
+    const t1 = Date.now();
     await this.cdp.send('HeapProfiler.collectGarbage', {}, options);
+    this.lastGcMs = Math.max(0, Date.now() - t1 - (t1 - t0));
+    this.lastGcAt = Date.now();
   }
+
+  private lastGcMs = 0;
+  private lastGcAt = 0;
 
   /** [[FunctionLocation]] of a class is its constructor; the class is declared a few lines up. */
   private async classLine(location: CdpLocation, name: string): Promise<CdpLocation> {

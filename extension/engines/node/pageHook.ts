@@ -6,7 +6,7 @@
 // only report it a task later). Nothing here holds a user object strongly after a call returns,
 // except an Iterate All cursor until it is dropped.
 
-export const HOOK_SYMBOL = 'liveref.node.2';
+export const HOOK_SYMBOL = 'liveref.node.3';
 export const HOOK_EXPRESSION = `globalThis[Symbol.for(${JSON.stringify(HOOK_SYMBOL)})]`;
 
 /** Evaluated once; returns the hook object. Written in plain ES2022: it runs in the program. */
@@ -117,6 +117,8 @@ export const HOOK_SOURCE = `(() => {
     },
     /** Part 3: runs only when the assignment succeeded; returns false so nothing ever pauses. */
     installed(id, value) { const s = classes.get(id); if (s && value === s.pending) s.proxy = value; return false; },
+    /** Cheap: which classes' Proxy went in (the install poll must not walk the lists). */
+    installedOf(ids) { return JSON.stringify(ids.map((id) => { const s = classes.get(id); return s ? { id, installed: !!s.proxy } : null; })); },
     counts(ids) {
       const t = now();
       return JSON.stringify(ids.map((id) => {
