@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { packageExtension, REPO } from './package.mjs';
 import { SETTINGS } from '../test/workbench/harness.mjs';
-import { killGroup } from '../test/workbench/procs.mjs';
+import { killGroup, killMarked, newMarker } from '../test/workbench/procs.mjs';
 import { paneHeader, showLiveReferences } from '../test/workbench/uiHelpers.mjs';
 
 const DEMO = join(REPO, '.cache/demo');
@@ -46,8 +46,14 @@ function waitForLine(child, regex, what, timeoutMs) {
   });
 }
 
+// The crawl a user starts with F5 is a child of debugpy's launcher, outside code-server's process
+// group: it and everything else the demo started carry this marker and are stopped by it.
+const MARKER_VAR = 'LIVEREF_DEMO_MARKER';
+const marker = newMarker('demo');
+
 async function stopAll() {
   await Promise.all(children.map((c) => killGroup(c.pid, 3000)));
+  await killMarked(MARKER_VAR, marker, 2000);
 }
 
 function prepareWorkspace(siteUrl) {
@@ -78,7 +84,7 @@ async function main() {
   rmSync(extensions, { recursive: true, force: true });
   mkdirSync(join(data, 'User'), { recursive: true });
   writeFileSync(join(data, 'User/settings.json'), JSON.stringify({ ...SETTINGS, 'debug.internalConsoleOptions': 'openOnSessionStart' }, null, 2));
-  const env = { ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH}` };
+  const env = { ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH}`, [MARKER_VAR]: marker };
   // Own config file: code-server would otherwise read (and create) ~/.config/code-server/config.yaml.
   writeFileSync(join(DEMO, 'config.yaml'), 'auth: none\ncert: false\n');
   for (const file of [vsix, adapter.vsix]) {

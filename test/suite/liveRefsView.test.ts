@@ -22,6 +22,8 @@ describe('Live References on the leaky Scrapy crawl', function () {
     lr = await api();
     await config().update('refreshIntervalMs', 1000, vscode.ConfigurationTarget.Global);
     await config().update('ignore', [], vscode.ConfigurationTarget.Global);
+    // The ignore action writes to the workspace when a folder is open: start from no override there.
+    await config().update('ignore', undefined, vscode.ConfigurationTarget.Workspace);
     // No tracemalloc: the leak site comes from the creation-site hook the extension puts on the
     // launch's PYTHONPATH (liveReferences.creationSites, on by default).
     crawl = await startLeakyCrawl('Leaky crawl');
@@ -31,6 +33,7 @@ describe('Live References on the leaky Scrapy crawl', function () {
     await crawl?.stop();
     await config().update('refreshIntervalMs', undefined, vscode.ConfigurationTarget.Global);
     await config().update('ignore', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('ignore', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
   it('shows HtmlResponse and Request rows whose counts grow while the crawl runs unpaused', async () => {

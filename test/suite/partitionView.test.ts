@@ -22,6 +22,8 @@ describe('Heap partition on the leaky crawl', function () {
 
   before(async () => {
     lr = await api();
+    // An earlier suite's partition webview (another session's) would answer the UI checks.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     crawl = await startLeakyCrawl('Leaky crawl (partition)', { PYTHONTRACEMALLOC: '25' });
     // Enough leaked responses for their meta dicts to stand out among the interpreter's own dicts.
     await waitFor('400 live responses', () => (lr.liveRefs.rowsOf(crawl.session.id).find((r) => r.className === 'HtmlResponse')?.count ?? 0) >= 400, 120_000);

@@ -34,6 +34,8 @@ describe('scrapy-telnet: attach to a running crawl with no debugger', function (
     lr = await api();
     await config().update('refreshIntervalMs', 1000, vscode.ConfigurationTarget.Global);
     await config().update('ignore', [], vscode.ConfigurationTarget.Global);
+    // The ignore action writes to the workspace when a folder is open: start from no override there.
+    await config().update('ignore', undefined, vscode.ConfigurationTarget.Workspace);
     site = await startSite({ products: 4000, delayMs: 30 });
     crawl = await startCrawl({ site, timeoutS: 110, env: { LEAKY_CONCURRENCY: '4' } });
     // The crawl's log in the workspace, named relative to it in the configuration as a user would
@@ -67,6 +69,7 @@ describe('scrapy-telnet: attach to a running crawl with no debugger', function (
     await site?.stop();
     await config().update('refreshIntervalMs', undefined, vscode.ConfigurationTarget.Global);
     await config().update('ignore', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('ignore', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
   it('attaches: the session is served by the views, its thread is named after the spider', async () => {

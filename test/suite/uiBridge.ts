@@ -8,10 +8,15 @@
 // with the check's return value; rejects with the check's error, or on timeout. Meanwhile the
 // extension host keeps running (debug sessions stay live while the harness clicks). The harness
 // gives a check 90 s (its `timeoutMs` if it sets one); keep the ui() timeout above that.
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-let seq = 0;
+// Every suite is its own bundle with its own copy of this module, all in one extension host:
+// the counter lives on globalThis, and a random part keeps ids unique across hosts too, or a
+// suite would read the answer another suite's request with the same number got.
+const bridgeState = globalThis as { liverefUiSeq?: number };
+const hostToken = crypto.randomBytes(4).toString('hex');
 
 /** True when the suite runs under the workbench harness, which can answer ui(). */
 export function uiAvailable(): boolean {
@@ -21,7 +26,8 @@ export function uiAvailable(): boolean {
 export async function ui<T = unknown>(name: string, args: unknown = {}, timeoutMs = 150_000): Promise<T> {
   const dir = process.env.LIVEREF_UI_BRIDGE;
   if (!dir) throw new Error(`ui('${name}'): UI checks need the workbench harness (LIVEREF_UI_BRIDGE is not set)`);
-  const id = `${++seq}-${process.pid}`;
+  bridgeState.liverefUiSeq = (bridgeState.liverefUiSeq ?? 0) + 1;
+  const id = `${bridgeState.liverefUiSeq}-${process.pid}-${hostToken}`;
   const request = path.join(dir, `ready-for-ui:${id}:${name}.json`);
   const response = path.join(dir, `ui-done:${id}:${name}.json`);
   fs.writeFileSync(request + '.tmp', JSON.stringify({ name, args, time: Date.now() }));
