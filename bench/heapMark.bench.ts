@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { PythonEngine } from '../extension/engines/python/pythonEngine';
 import { findAgentDir, loadAgentBundle } from '../extension/engines/python/agentBundle';
 import { evalJson, startDebuggee } from '../test/integration/debuggee';
-import { REACHABILITY_FLOOR, type FloorResult } from './reachabilityFloor';
+import { REACHABILITY_FLOOR, type FloorResult, inProgram, timed } from './pythonHeapBench';
 
 // Resets the kernel's peak-RSS counter of the program, then reports current RSS (bytes).
 const RESET_PEAK = `
@@ -27,14 +27,8 @@ result = [int(l.split()[1]) * 1024 for l in open('/proc/self/status') if l.start
 // CPU seconds of the program: on a loaded machine (2 cores shared) wall time is noisy.
 const CPU = `import time; result = time.process_time()`;
 
-const run = (code: string) => `(lambda ns: (exec(${JSON.stringify(code)}, ns), ns['result'])[1])({})`;
 const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
 
-async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
-  const t0 = performance.now();
-  const value = await work();
-  return [value, (performance.now() - t0) / 1000];
-}
 
 async function main(): Promise<void> {
   const program = path.join(__dirname, '../../bench/programs_heap.py');
@@ -42,20 +36,20 @@ async function main(): Promise<void> {
   try {
     const engine = new PythonEngine(debuggee.evaluator, loadAgentBundle(findAgentDir(__dirname)));
     await engine.info();
-    const cpu = () => evalJson<number>(debuggee.evaluator, run(CPU));
+    const cpu = () => evalJson<number>(debuggee.evaluator, inProgram(CPU));
     const measure = async <T>(work: () => Promise<T>): Promise<[T, number, number, number]> => {
-      const before = await evalJson<number>(debuggee.evaluator, run(RESET_PEAK));
+      const before = await evalJson<number>(debuggee.evaluator, inProgram(RESET_PEAK));
       const c0 = await cpu();
       const [value, seconds] = await timed(work);
       const c1 = await cpu();
-      const peak = await evalJson<number>(debuggee.evaluator, run(PEAK));
+      const peak = await evalJson<number>(debuggee.evaluator, inProgram(PEAK));
       return [value, seconds, Math.max(0, peak - before), c1 - c0];
     };
     const [mark, tMark, memMark, cMark] = await measure(() => engine.markHeap());
     const [diff, tDiff, memDiff, cDiff] = await measure(() => engine.partition({ by: 'type', sinceMark: true, limit: 20, samples: 5 }));
     const [, tType, , cType] = await measure(() => engine.partition({ by: 'type', limit: 20, samples: 0 }));
     // The floor runs last: its own id set would otherwise be part of the heap we walk.
-    const floor = await evalJson<FloorResult>(debuggee.evaluator, run(REACHABILITY_FLOOR));
+    const floor = await evalJson<FloorResult>(debuggee.evaluator, inProgram(REACHABILITY_FLOOR));
     console.log(`heap: ${mark.count.toLocaleString()} reachable objects, ${mb(mark.size)} (sum of sys.getsizeof); floor walk saw ${floor.objects.toLocaleString()}`);
     const line = (what: string, wall: number, cpuS: number) => console.log(`${what.padEnd(36)} ${wall.toFixed(2)} s wall = ${(wall / floor.seconds).toFixed(2)}× floor; ${cpuS.toFixed(2)} s CPU = ${(cpuS / floor.cpu).toFixed(2)}× floor`);
     console.log(`floor (pure-Python reachability pass, in-process): ${floor.seconds.toFixed(2)} s wall, ${floor.cpu.toFixed(2)} s CPU`);

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { PythonEngine } from '../extension/engines/python/pythonEngine';
 import { findAgentDir, loadAgentBundle } from '../extension/engines/python/agentBundle';
 import { evalJson, startDebuggee } from '../test/integration/debuggee';
-import { REACHABILITY_FLOOR, type FloorResult } from './reachabilityFloor';
+import { REACHABILITY_FLOOR, type FloorResult, inProgram, timed } from './pythonHeapBench';
 
 const GUPPY = `
 import time
@@ -25,13 +25,7 @@ else:
     del x, bt, bv, h
 `;
 
-const run = (code: string) => `(lambda ns: (exec(${JSON.stringify(code)}, ns), ns['result'])[1])({})`;
 
-async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
-  const t0 = performance.now();
-  const value = await work();
-  return [value, (performance.now() - t0) / 1000];
-}
 
 async function main(): Promise<void> {
   const program = path.join(__dirname, '../../bench/programs_heap.py');
@@ -47,8 +41,8 @@ async function main(): Promise<void> {
     const [byViaDict, tViaDict] = await timed(() => engine.partition({ by: 'via', type: 'dict', limit: 20, samples: 0 }));
     // The floor runs last: its own id sets would otherwise be part of the heap we partition.
     log('floor');
-    const floor = await evalJson<FloorResult>(debuggee.evaluator, run(REACHABILITY_FLOOR));
-    const guppy = await evalJson<{ heap: number; bytype: number; byvia: number; objects: number } | null>(debuggee.evaluator, run(GUPPY));
+    const floor = await evalJson<FloorResult>(debuggee.evaluator, inProgram(REACHABILITY_FLOOR));
+    const guppy = await evalJson<{ heap: number; bytype: number; byvia: number; objects: number } | null>(debuggee.evaluator, inProgram(GUPPY));
     console.log(`heap: ${byType.totalCount.toLocaleString()} reachable objects (floor walk saw ${floor.objects.toLocaleString()})`);
     console.log(`floor (pure-Python reachability pass, in-process): ${floor.seconds.toFixed(2)} s`);
     console.log(`ours, by type (round trip):                 ${tType.toFixed(2)} s   ${(tType / floor.seconds).toFixed(2)}× floor`);

@@ -13,7 +13,7 @@ import type { DapEvaluator } from '../extension/transports/dapEvaluator';
 import type { RetainedRequest } from '../extension/shared/types';
 import { evalJson, startDebuggee } from '../test/integration/debuggee';
 import { startCrawl, startSite } from '../test/fixtures/fixtureSite';
-import { REACHABILITY_FLOOR, type FloorResult } from './reachabilityFloor';
+import { REACHABILITY_FLOOR, type FloorResult, inProgram } from './pythonHeapBench';
 
 const RSS = `
 import os
@@ -34,7 +34,6 @@ tracemalloc.stop()
 // Scrapy's own count of responses received, read through the spider that trackref tracks.
 const RECEIVED = `[next(iter(w.data))().crawler.stats.get_value('response_received_count', 0) for c, w in list(__import__('sys').modules['scrapy.utils.trackref'].live_refs.items()) if c.__name__ == 'LeakySpider' and len(w)][0]`;
 
-const run = (code: string) => `(lambda ns: (exec(${JSON.stringify(code)}, ns), ns['result'])[1])({})`;
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
 async function measure(name: string, evaluator: DapEvaluator, request: RetainedRequest): Promise<void> {
@@ -43,11 +42,11 @@ async function measure(name: string, evaluator: DapEvaluator, request: RetainedR
   const t0 = performance.now();
   const r = await engine.retained(request);
   const seconds = (performance.now() - t0) / 1000;
-  const floor = await evalJson<FloorResult>(evaluator, run(REACHABILITY_FLOOR));
-  const rss = await evalJson<number>(evaluator, run(RSS));
-  await evalJson(evaluator, run(TRACE_START));
+  const floor = await evalJson<FloorResult>(evaluator, inProgram(REACHABILITY_FLOOR));
+  const rss = await evalJson<number>(evaluator, inProgram(RSS));
+  await evalJson(evaluator, inProgram(TRACE_START));
   await engine.retained(request);
-  const peak = await evalJson<number>(evaluator, run(TRACE_STOP));
+  const peak = await evalJson<number>(evaluator, inProgram(TRACE_STOP));
   await engine.releaseAll();
   console.log(`${name}: set ${r.setCount.toLocaleString()}, frees ${r.count.toLocaleString()} objects / ${mb(r.size)}${r.exact ? '' : ' (cycle budget hit)'}; agent ${r.elapsedMs} ms`);
   console.log(`  heap: ${floor.objects.toLocaleString()} reachable objects, RSS ${mb(rss)}`);

@@ -2,24 +2,13 @@
 // `python3 -m debugpy --listen`, with Scrapy's telnet console on: the CLI's prefs is checked
 // against Scrapy's own format_live_refs() read through the telnet console in the same process.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import * as path from 'node:path';
-import { findAgentDir } from '../../extension/engines/python/agentBundle';
 import { TelnetEvaluator } from '../../extension/transports/telnetEvaluator';
 import { Crawl, FOLLOW_SPIDER_FILE, followLeakLine, leakLine, Site, SPIDER_FILE, startCrawl, startSite } from '../fixtures/fixtureSite';
 import { parsePrefs } from '../shared/expectations';
+import { liveref } from './liverefCli';
 
-const CLI = path.join(findAgentDir(__dirname), '..', 'dist', 'cli.js');
 
-interface CliResult { code: number; stdout: string; stderr: string }
 
-function liveref(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** The environment `liveref env` prints (export NAME='value' lines), as an object. */
 async function liveRefEnv(): Promise<Record<string, string>> {

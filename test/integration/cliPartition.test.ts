@@ -1,25 +1,17 @@
 // `liveref partition` says what its row limit left out — "… N more rows" in text, omittedCount /
 // omittedSize in JSON — and `--limit 0` gives every row. Real CLI (dist/cli.js), real debugpy.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { findAgentDir } from '../../extension/engines/python/agentBundle';
 import type { Partition } from '../../extension/shared/types';
 import { Debuggee, startDebuggee } from './debuggee';
+import { liveref } from './liverefCli';
 
 const REPO = path.resolve(findAgentDir(__dirname), '..');
 const PROGRAM = path.join(REPO, 'test/integration/programs/held_objects.py');
-const CLI = path.join(REPO, 'dist', 'cli.js');
 
 type Json = Partition & { omittedRows: number | null; omittedCount: number; omittedSize: number };
 
-function liveref(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 60_000, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('liveref partition: rows left out by --limit', function () {
   this.timeout(60_000);

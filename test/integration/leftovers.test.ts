@@ -3,7 +3,6 @@
 // partition job, runs no thread, and every object the program lets go of dies (weakref probes
 // inside the program). Real debugpy (python3 -m debugpy --listen), real Scrapy objects.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import type * as net from 'node:net';
 import * as path from 'node:path';
 import { PythonEngine } from '../../extension/engines/python/pythonEngine';
@@ -11,10 +10,10 @@ import { callExpression, findAgentDir, loadAgentBundle } from '../../extension/e
 import { connectDebugpy } from '../../extension/transports/dapSocketClient';
 import { extractMarkedReply } from '../../extension/transports/evaluator';
 import { Debuggee, evalJson, startDebuggee } from './debuggee';
+import { liveref } from './liverefCli';
 
 const REPO = path.resolve(findAgentDir(__dirname), '..');
 const PROGRAM = path.join(REPO, 'test/integration/programs/held_objects.py');
-const CLI = path.join(REPO, 'dist', 'cli.js');
 
 interface Leftovers { threads: string[]; agents: number; handles?: { weak: number; strong: number }; cursors?: number; jobs?: number }
 const NOTHING = { weak: 0, strong: 0 };
@@ -78,13 +77,6 @@ async function holdEverything(debuggee: Debuggee): Promise<void> {
   assert.ok(held.threads.some((t) => t.includes('sandbox.py')), `the agent's worker should run now: ${JSON.stringify(held)}`);
 }
 
-function liveref(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('Nothing left behind in a program that keeps running', function () {
   this.timeout(90_000);

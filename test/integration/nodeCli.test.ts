@@ -1,20 +1,10 @@
 // `liveref … --inspect HOST:PORT` (dist/cli.js) against the leaky Node crawler under node --inspect.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import * as path from 'node:path';
-import { findAgentDir } from '../../extension/engines/python/agentBundle';
 import { NODE_LEAKY_SCRIPT, NodeProgram, startNodeProgram } from '../fixtures/nodeProgram';
 import { parsePrefs } from '../shared/expectations';
+import { liveref } from './liverefCli';
 
-const CLI = path.join(findAgentDir(__dirname), '..', 'dist', 'cli.js');
 
-function liveref(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('liveref CLI on a Node.js program (--inspect)', function () {
   this.timeout(60_000);

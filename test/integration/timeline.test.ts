@@ -2,7 +2,6 @@
 // real `python3 -m debugpy --listen`, each command a separate CLI run (the mark lives in the
 // program), and the age histogram of the real leaky crawl paused through Scrapy's telnet console.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,19 +10,12 @@ import type { AgeHistogram, HeapMarkInfo } from '../../extension/shared/types';
 import { TelnetEvaluator } from '../../extension/transports/telnetEvaluator';
 import { Crawl, Site, startCrawl, startSite } from '../fixtures/fixtureSite';
 import { Debuggee, startDebuggee } from './debuggee';
+import { liveref } from './liverefCli';
 
 const REPO = path.join(findAgentDir(__dirname), '..');
-const CLI = path.join(REPO, 'dist', 'cli.js');
 
 interface DiffRow { label: string; count: number; size: number; countDelta: number; sizeDelta: number; newCount: number }
 
-function liveref(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
-    });
-  });
-}
 
 async function json<T>(args: string[]): Promise<T> {
   const r = await liveref([...args, '--json']);

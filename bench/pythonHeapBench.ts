@@ -1,4 +1,4 @@
-// The floor every heap walk pays, shared by the Python heap benches: a pure-Python reachability
+// What the Python heap benches share. The floor every heap walk pays: a pure-Python reachability
 // pass (gc.get_objects() then gc.get_referents in batches of 5,000, de-duplicated by id), run
 // in the program. It runs in a function and skips its own containers, or it would count its own
 // id set. Evaluate it as a statement; it leaves `result`.
@@ -32,3 +32,13 @@ def walk():
     return {'objects': len(seen), 'seconds': time.perf_counter() - t0, 'cpu': time.process_time() - c0}
 result = walk()
 `;
+
+/** An expression that runs `code` (statements leaving `result`) in a fresh namespace in the program. */
+export const inProgram = (code: string): string => `(lambda ns: (exec(${JSON.stringify(code)}, ns), ns['result'])[1])({})`;
+
+/** The value of `work` and the seconds it took, round trip included. */
+export async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const value = await work();
+  return [value, (performance.now() - t0) / 1000];
+}
