@@ -206,7 +206,7 @@ describe('Node engine and source maps', function () {
     assert.equal(info.classDef?.path, source);
     assert.match(lines[info.classDef!.line - 1], /class Page/);
     const why = await engine.why(oldest!.handle!);
-    assert.equal(why.hops[0].via, 'referer');
+    assert.equal(why.hops[0].via, 'referer', JSON.stringify(why.hops.map((h) => [h.via, h.referrer.typeName, h.referrer.repr.slice(0, 60)])));
     assert.equal(why.leakSite?.path, source);
     assert.match(lines[why.leakSite!.line - 1], /function step\(\)/);
     engine.dispose();
