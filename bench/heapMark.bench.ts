@@ -3,11 +3,10 @@
 // reachability pass timed in-process in the same run (as bench/partition.bench.ts). Peak extra
 // memory is the program's peak RSS during the call (VmHWM, reset through /proc/self/clear_refs)
 // minus its RSS before it. Prints absolute figures and ratios; asserts nothing.
-import * as path from 'node:path';
 import { PythonEngine } from '../extension/engines/python/pythonEngine';
 import { findAgentDir, loadAgentBundle } from '../extension/engines/python/agentBundle';
-import { evalJson, startDebuggee } from '../test/integration/debuggee';
-import { REACHABILITY_FLOOR, type FloorResult, inProgram, timed } from './pythonHeapBench';
+import { evalJson } from '../test/integration/debuggee';
+import { REACHABILITY_FLOOR, type FloorResult, inProgram, timed, startHeapProgram } from './pythonHeapBench';
 
 // Resets the kernel's peak-RSS counter of the program, then reports current RSS (bytes).
 const RESET_PEAK = `
@@ -29,10 +28,8 @@ const CPU = `import time; result = time.process_time()`;
 
 const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
 
-
 async function main(): Promise<void> {
-  const program = path.join(__dirname, '../../bench/programs_heap.py');
-  const debuggee = await startDebuggee([program, process.env.BENCH_REQUESTS ?? '100000', process.env.BENCH_BULK ?? '1000000'], { waitForLine: /READY/, startTimeoutMs: 300_000 });
+  const debuggee = await startHeapProgram();
   try {
     const engine = new PythonEngine(debuggee.evaluator, loadAgentBundle(findAgentDir(__dirname)));
     await engine.info();

@@ -3,11 +3,10 @@
 // and otherwise against the floor every heap walk pays: a pure-Python reachability pass
 // (gc.get_objects() then gc.get_referents in batches, de-duplicated by id) timed in-process.
 // Prints absolute times and ratios; asserts nothing.
-import * as path from 'node:path';
 import { PythonEngine } from '../extension/engines/python/pythonEngine';
 import { findAgentDir, loadAgentBundle } from '../extension/engines/python/agentBundle';
-import { evalJson, startDebuggee } from '../test/integration/debuggee';
-import { REACHABILITY_FLOOR, type FloorResult, inProgram, timed } from './pythonHeapBench';
+import { evalJson } from '../test/integration/debuggee';
+import { REACHABILITY_FLOOR, type FloorResult, inProgram, timed, startHeapProgram } from './pythonHeapBench';
 
 const GUPPY = `
 import time
@@ -25,11 +24,8 @@ else:
     del x, bt, bv, h
 `;
 
-
-
 async function main(): Promise<void> {
-  const program = path.join(__dirname, '../../bench/programs_heap.py');
-  const debuggee = await startDebuggee([program, process.env.BENCH_REQUESTS ?? '100000', process.env.BENCH_BULK ?? '1000000'], { waitForLine: /READY/, startTimeoutMs: 300_000 });
+  const debuggee = await startHeapProgram();
   try {
     const engine = new PythonEngine(debuggee.evaluator, loadAgentBundle(findAgentDir(__dirname)));
     await engine.info();

@@ -2,6 +2,9 @@
 // pass (gc.get_objects() then gc.get_referents in batches of 5,000, de-duplicated by id), run
 // in the program. It runs in a function and skips its own containers, or it would count its own
 // id set. Evaluate it as a statement; it leaves `result`.
+import * as path from 'node:path';
+import { Debuggee, startDebuggee } from '../test/integration/debuggee';
+
 export interface FloorResult {
   objects: number;
   /** Wall-clock seconds. */
@@ -41,4 +44,10 @@ export async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
   const value = await work();
   return [value, (performance.now() - t0) / 1000];
+}
+
+/** bench/programs_heap.py under a real `debugpy --listen`: BENCH_REQUESTS Requests, BENCH_BULK other objects. */
+export function startHeapProgram(): Promise<Debuggee> {
+  const program = path.join(__dirname, '../../bench/programs_heap.py');
+  return startDebuggee([program, process.env.BENCH_REQUESTS ?? '100000', process.env.BENCH_BULK ?? '1000000'], { waitForLine: /READY/, startTimeoutMs: 300_000 });
 }

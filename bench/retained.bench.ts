@@ -5,15 +5,14 @@
 // gc.get_referents in batches, de-duplicated by id), run in the program. Peak extra memory is
 // measured in a second retained run with tracemalloc started just before it (only allocations
 // made from then on are traced), against the program's resident size. Asserts nothing.
-import * as path from 'node:path';
 import { PythonEngine } from '../extension/engines/python/pythonEngine';
 import { findAgentDir, loadAgentBundle } from '../extension/engines/python/agentBundle';
 import { connectDebugpy } from '../extension/transports/dapSocketClient';
 import type { DapEvaluator } from '../extension/transports/dapEvaluator';
 import type { RetainedRequest } from '../extension/shared/types';
-import { evalJson, startDebuggee } from '../test/integration/debuggee';
+import { evalJson } from '../test/integration/debuggee';
 import { startCrawl, startSite } from '../test/fixtures/fixtureSite';
-import { REACHABILITY_FLOOR, type FloorResult, inProgram } from './pythonHeapBench';
+import { REACHABILITY_FLOOR, type FloorResult, inProgram, startHeapProgram } from './pythonHeapBench';
 
 const RSS = `
 import os
@@ -57,8 +56,7 @@ async function measure(name: string, evaluator: DapEvaluator, request: RetainedR
 }
 
 async function requestsHeap(): Promise<void> {
-  const program = path.join(__dirname, '../../bench/programs_heap.py');
-  const debuggee = await startDebuggee([program, process.env.BENCH_REQUESTS ?? '100000', process.env.BENCH_BULK ?? '1000000'], { waitForLine: /READY/, startTimeoutMs: 300_000 });
+  const debuggee = await startHeapProgram();
   try {
     await measure('Request (bench/programs_heap.py)', debuggee.evaluator, { className: 'Request', largest: 0 });
   } finally {
