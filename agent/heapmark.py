@@ -211,10 +211,6 @@ def _mark_bytes(m):
         sys.getsizeof(m.counts) + sys.getsizeof(m.sizes) + 64 * len(m.counts)
 
 
-def is_marked(mark, i):
-    return i in mark.addrs
-
-
 def diff_gen(limit=200, samples=5):
     mark = _state['mark']
     if mark is None:

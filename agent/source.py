@@ -6,12 +6,6 @@ import types
 from . import creation_sites, handles, summary, tracked, user_code
 
 
-
-def is_user_path(path):
-    """Not stdlib, site-/dist-packages, a configured library package, the agent or a pseudo file."""
-    return user_code.is_user_path(path)
-
-
 def tracing():
     """True when tracemalloc traces in this process. PYTHONTRACEMALLOC / -X tracemalloc start
     tracing at interpreter start-up without importing the `tracemalloc` module, so ask the
@@ -56,7 +50,7 @@ def _preheader_traceback(obj):
 
 def _first_user(stack):
     for loc in reversed(stack):
-        if is_user_path(loc['path']):
+        if user_code.is_user_path(loc['path']):
             return loc
     return None
 
@@ -85,14 +79,6 @@ def creation(obj, state=None):
         code = flat[i]
         stack.append({'path': code.co_filename, 'line': int(flat[i + 1]), 'name': code.co_name, 'source': 'creation'})
     return _first_user(stack), stack
-
-
-def site(obj):
-    """First user frame where obj was created: the creation hook first, then tracemalloc."""
-    found, _stack = creation(obj)
-    if found is None:
-        found, _stack = allocation(obj)
-    return found
 
 
 def allocation(obj):

@@ -7,9 +7,3 @@ export function formatSeconds(s: number): string {
   if (s < 6000) return `${+(s / 60).toFixed(1)} min`;
   return `${+(s / 3600).toFixed(1)} h`;
 }
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
-  return `${(n / 1048576).toFixed(n < 100 * 1048576 ? 1 : 0)} MB`;
-}

@@ -5,7 +5,8 @@ import type { ToTimeWebview } from '../extension/shared/timeMessages';
 import type { AgeBucket, AgeHistogram } from '../extension/shared/types';
 import { renderAgeChart } from './ageChart';
 import { send } from './timeApi';
-import { formatBytes, formatSeconds } from './timeFormat';
+import { formatBytes } from '../extension/shared/byteSize';
+import { formatSeconds } from './timeFormat';
 import { pickLines, renderTrendChart } from './trendChart';
 
 let strings: Record<string, string> = {};

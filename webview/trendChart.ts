@@ -4,7 +4,7 @@ import { axisBottom, axisLeft, axisRight, line } from 'd3';
 import { scaleLinear, scaleTime } from 'd3-scale';
 import { select } from 'd3-selection';
 import type { GrowthSeries } from '../extension/shared/timeMessages';
-import { formatBytes } from './timeFormat';
+import { formatBytes } from '../extension/shared/byteSize';
 
 const WIDTH = 760;
 const HEIGHT = 300;

@@ -113,10 +113,10 @@ export async function connectCdp(target: CdpTarget, options: { timeoutMs?: numbe
     timer = setTimeout(() => reject(new EvaluatorError('connect', `${description} did not answer within ${options.timeoutMs ?? 10_000} ms`)), options.timeoutMs ?? 10_000);
   });
   try {
-    const client = await Promise.race([
-      CDP({ host: target.host, port: target.port, local: true, ...(url ? { target: url } : {}) }) as Promise<RawClient>,
-      timeout,
-    ]);
+    const connecting = CDP({ host: target.host, port: target.port, local: true, ...(url ? { target: url } : {}) }) as Promise<RawClient>;
+    // A client that arrives after the timeout would hold its websocket open for good.
+    timeout.catch(() => connecting.then((late) => late.close(), () => undefined));
+    const client = await Promise.race([connecting, timeout]);
     return new ChromeRemoteConnection(client, description, target.kind === 'proxy');
   } catch (error) {
     if (error instanceof EvaluatorError) throw error;

@@ -60,9 +60,10 @@ export class LazyCdpConnection implements CdpConnection {
         throw new EvaluatorError('disconnected', this.closedReason);
       }
       for (const entry of this.handlers) entry.off = connection.on(entry.event, entry.handler);
-      await this.subscribe(connection, [...new Set(this.handlers.map((h) => h.event))]);
-      connection.onClose((reason) => void this.close(reason));
+      // Live before the subscribe round trip: a handler added meanwhile attaches (and subscribes) itself.
       this.live = connection;
+      connection.onClose((reason) => void this.close(reason));
+      await this.subscribe(connection, [...new Set(this.handlers.map((h) => h.event))]);
       return connection;
     })();
     this.connection.catch(() => { this.connection = undefined; });

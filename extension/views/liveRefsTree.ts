@@ -150,7 +150,7 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
     if (entry.kind === 'computing') parts.push(vscode.l10n.t('retained: computing…'));
     else if (entry.kind === 'error') parts.push(vscode.l10n.t('retained: failed'));
     else parts.push(retainedShort(entry.result));
-    item.description = parts.join('  ');
+    item.description = parts.filter(Boolean).join('  ');
     if (entry.kind === 'done') item.tooltip = `${String(item.tooltip)}\n${retainedTooltip(entry.result)}`;
     else if (entry.kind === 'error') item.tooltip = `${String(item.tooltip)}\n${entry.message}`;
   }

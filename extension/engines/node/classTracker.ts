@@ -228,13 +228,18 @@ export class ClassTracker {
     if (this.poll) return;
     // Beyond a minute a site that never ran is not hot: the refreshes notice the install then.
     const until = Date.now() + 60_000;
+    // One question at a time: while a seed holds the page, ticks would otherwise queue up behind it.
+    let asking = false;
     this.poll = setInterval(() => {
       if (Date.now() > until) return this.stopPolling();
       const armed = this.classes.filter((c) => !c.installed && c.breakpoints.length);
       if (!armed.length || this.cdp.closed) return this.stopPolling();
+      if (asking) return;
+      asking = true;
       this.page.value<string>('return this.installedOf(args[0]);', [{ value: armed.map((c) => c.id) }])
         .then((json) => this.checkInstalled((JSON.parse(json) as Array<{ id: string; installed: boolean } | null>).filter((r): r is { id: string; installed: boolean } => !!r)))
-        .catch(() => undefined);
+        .catch(() => undefined)
+        .finally(() => { asking = false; });
     }, 200);
     this.poll.unref();
   }
