@@ -39,9 +39,14 @@ async function collect(ctx: FeatureContext, entry: SessionEngine): Promise<{ sus
     void vscode.window.showInformationMessage(vscode.l10n.t('No live tracked objects.'));
     return undefined;
   }
-  const results = await computeClasses(ctx, entry, rows.map((r) => r.className), vscode.l10n.t('Leak Suspects: retained size of each class'));
-  if (results.size < rows.length) return undefined; // cancelled
-  const suspects: Suspect[] = rows.map((row) => {
+  const { results, cancelled } = await computeClasses(ctx, entry, rows.map((r) => r.className), vscode.l10n.t('Leak Suspects: retained size of each class'));
+  if (cancelled) return undefined;
+  if (!results.size) {
+    // Each class's failure is already in its row (and the log); say why nothing can be ranked.
+    void vscode.window.showWarningMessage(vscode.l10n.t('Leak Suspects: no retained size could be computed; see the Retained column of Live References.'));
+    return undefined;
+  }
+  const suspects: Suspect[] = rows.filter((row) => results.has(row.className)).map((row) => {
     const r = results.get(row.className)!;
     return { className: row.className, count: row.count, growth: row.delta, retained: r, mostly: r.byType[0] && shortTypeName(r.byType[0].label) };
   });

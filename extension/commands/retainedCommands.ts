@@ -12,14 +12,15 @@ import { pickClass, pickSession } from './pickTarget';
 
 /** Computes the retained size of each class in turn, filling the Retained column as it goes. */
 export async function computeClasses(ctx: FeatureContext, entry: SessionEngine, classNames: readonly string[],
-  title: string): Promise<Map<string, RetainedResult>> {
+  title: string): Promise<{ results: Map<string, RetainedResult>; cancelled: boolean }> {
   const results = new Map<string, RetainedResult>();
+  let cancelled = false;
   const sessionId = entry.session.id;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
     for (const [i, className] of classNames.entries()) {
-      if (abort.signal.aborted) break;
+      if (abort.signal.aborted) { cancelled = true; break; }
       progress.report({ message: `${className} (${i + 1}/${classNames.length})`, increment: 100 / classNames.length });
       ctx.liveRefs.retained.set(sessionId, className, { kind: 'computing' });
       try {
@@ -27,14 +28,14 @@ export async function computeClasses(ctx: FeatureContext, entry: SessionEngine, 
         results.set(className, result);
         ctx.liveRefs.retained.set(sessionId, className, { kind: 'done', result, at: Date.now() });
       } catch (error) {
-        if (isCancellation(error)) { ctx.liveRefs.retained.forgetClass(sessionId, className); break; }
+        if (isCancellation(error)) { cancelled = true; ctx.liveRefs.retained.forgetClass(sessionId, className); break; }
         ctx.liveRefs.retained.set(sessionId, className, { kind: 'error', message: describeError(error) });
         ctx.logger.info(`retained ${className}: ${describeError(error)}`);
       }
     }
     for (const className of classNames) if (ctx.liveRefs.retained.get(sessionId, className)?.kind === 'computing') ctx.liveRefs.retained.forgetClass(sessionId, className);
   });
-  return results;
+  return { results, cancelled };
 }
 
 export function registerRetainedCommands(ctx: FeatureContext): vscode.Disposable[] {
@@ -42,7 +43,7 @@ export function registerRetainedCommands(ctx: FeatureContext): vscode.Disposable
     vscode.commands.registerCommand(Commands.computeRetained, async (node?: LiveRefsNode) => {
       const target = await pickClass(ctx, node, vscode.l10n.t('Class whose retained size to compute'));
       if (!target) return undefined;
-      const results = await computeClasses(ctx, target.entry, [target.className], vscode.l10n.t('Retained size of {0}', target.className));
+      const { results } = await computeClasses(ctx, target.entry, [target.className], vscode.l10n.t('Retained size of {0}', target.className));
       return results.get(target.className);
     }),
     vscode.commands.registerCommand(Commands.computeAllRetained, async () => {
@@ -53,7 +54,7 @@ export function registerRetainedCommands(ctx: FeatureContext): vscode.Disposable
         void vscode.window.showInformationMessage(vscode.l10n.t('No live tracked objects.'));
         return undefined;
       }
-      const results = await computeClasses(ctx, entry, classes, vscode.l10n.t('Retained sizes of {0} classes', classes.length));
+      const { results } = await computeClasses(ctx, entry, classes, vscode.l10n.t('Retained sizes of {0} classes', classes.length));
       return Object.fromEntries(results);
     }),
     vscode.commands.registerCommand(Commands.computeRetainedOfObject, async (node?: InspectedRoot) => {
