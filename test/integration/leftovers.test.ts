@@ -28,14 +28,16 @@ async function probe<T>(port: number, expression: string): Promise<T> {
   }
 }
 
-/** debugpy --listen serves one client at a time and may still be letting the last one go. */
+/** debugpy --listen serves one client at a time: after a client leaves (or drops), it refuses or
+ * stalls new ones until it is listening again, which takes seconds on a loaded machine. */
 async function connectWhenFree(port: number): Promise<Awaited<ReturnType<typeof connectDebugpy>>> {
-  for (let attempt = 1; ; attempt++) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
     try {
       return await connectDebugpy('127.0.0.1', port);
     } catch (error) {
-      if (attempt >= 3) throw error;
-      await new Promise((r) => setTimeout(r, 1000));
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 500));
     }
   }
 }
