@@ -14,10 +14,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PythonEngine } from '../extension/engines/python/pythonEngine';
-import { findAgentDir, loadAgentBundle } from '../extension/engines/python/agentBundle';
-import { creationSitesEnv, TRACEMALLOC_ENV } from '../extension/common/launchEnv';
-import { connectDebugpy } from '../extension/transports/dapSocketClient';
+import { PythonEngine } from '../extension/runtimes/python/pythonEngine';
+import { findAgentDir, loadAgentBundle } from '../extension/runtimes/python/agentBundle';
+import { creationSitesEnv, TRACEMALLOC_ENV } from '../extension/runtimes/python/launchEnv';
+import { connectDebugpy } from '../extension/runtimes/python/dap/dapSocketClient';
 import { freePort, LEAKY_DIR, PYTHON, startSite, Site } from '../test/fixtures/fixtureSite';
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 1200);

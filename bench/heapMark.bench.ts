@@ -3,8 +3,8 @@
 // reachability pass timed in-process in the same run (as bench/partition.bench.ts). Peak extra
 // memory is the program's peak RSS during the call (VmHWM, reset through /proc/self/clear_refs)
 // minus its RSS before it. Prints absolute figures and ratios; asserts nothing.
-import { PythonEngine } from '../extension/engines/python/pythonEngine';
-import { findAgentDir, loadAgentBundle } from '../extension/engines/python/agentBundle';
+import { PythonEngine } from '../extension/runtimes/python/pythonEngine';
+import { findAgentDir, loadAgentBundle } from '../extension/runtimes/python/agentBundle';
 import { evalJson } from '../test/integration/debuggee';
 import { REACHABILITY_FLOOR, type FloorResult, inProgram, timed, startHeapProgram } from './pythonHeapBench';
 

@@ -3,8 +3,8 @@
 // Scrapy's own format_live_refs() and get_oldest() timed in-process on the same heap.
 // Prints ratios against those baselines; asserts nothing.
 import * as path from 'node:path';
-import { PythonEngine } from '../extension/engines/python/pythonEngine';
-import { findAgentDir, loadAgentBundle } from '../extension/engines/python/agentBundle';
+import { PythonEngine } from '../extension/runtimes/python/pythonEngine';
+import { findAgentDir, loadAgentBundle } from '../extension/runtimes/python/agentBundle';
 import { evalJson, startDebuggee } from '../test/integration/debuggee';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);

@@ -3,15 +3,16 @@
 // @vscode/v8-heap-parser's decode + class groups, both on the same snapshot file, each in a
 // child process of its own so peak RSS is theirs alone. Also the live path: snapshot over CDP
 // streamed into the worker, then by type and Response by via. Prints; asserts nothing.
+import { StringDecoder } from 'node:string_decoder';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { connectCdp } from '../extension/transports/cdpConnection';
-import { NodeEngine } from '../extension/engines/node/nodeEngine';
-import { SnapshotParser } from '../extension/engines/node/heap/snapshotParser';
-import { HeapGraph } from '../extension/engines/node/heap/heapGraph';
-import { byType } from '../extension/engines/node/heap/heapQueries';
+import { connectCdp } from '../extension/runtimes/node/cdp/cdpConnection';
+import { NodeEngine } from '../extension/runtimes/node/nodeEngine';
+import { SnapshotParser } from '../extension/runtimes/node/heap/snapshotParser';
+import { HeapGraph } from '../extension/runtimes/node/heap/heapGraph';
+import { byType } from '../extension/runtimes/node/heap/heapQueries';
 import { startNodeProgram } from '../test/fixtures/nodeProgram';
 
 const CHUNK = 1 << 20; // V8 streams ~100 kB chunks; 1 MB keeps the file reading cheap
@@ -27,7 +28,7 @@ function child(kind: 'ours' | 'v8-heap-parser', file: string): void {
       const parser = new SnapshotParser();
       const fd = fs.openSync(file, 'r');
       const buffer = Buffer.alloc(CHUNK);
-      const decoder = new (require('node:string_decoder').StringDecoder)('utf8');
+      const decoder = new StringDecoder('utf8');
       for (let n; (n = fs.readSync(fd, buffer, 0, CHUNK, null)) > 0;) parser.push(decoder.write(buffer.subarray(0, n)));
       fs.closeSync(fd);
       const graph = new HeapGraph(parser.finish());

@@ -3,8 +3,8 @@
 // turns, 200 objects of each per event-loop turn; before attaching (both plain) and after. Also
 // the time a refresh takes (counting in the program). Prints; asserts nothing.
 import * as path from 'node:path';
-import { connectCdp } from '../extension/transports/cdpConnection';
-import { NodeEngine } from '../extension/engines/node/nodeEngine';
+import { connectCdp } from '../extension/runtimes/node/cdp/cdpConnection';
+import { NodeEngine } from '../extension/runtimes/node/nodeEngine';
 import { NodeProgram, startNodeProgram } from '../test/fixtures/nodeProgram';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -3,8 +3,8 @@
 // and otherwise against the floor every heap walk pays: a pure-Python reachability pass
 // (gc.get_objects() then gc.get_referents in batches, de-duplicated by id) timed in-process.
 // Prints absolute times and ratios; asserts nothing.
-import { PythonEngine } from '../extension/engines/python/pythonEngine';
-import { findAgentDir, loadAgentBundle } from '../extension/engines/python/agentBundle';
+import { PythonEngine } from '../extension/runtimes/python/pythonEngine';
+import { findAgentDir, loadAgentBundle } from '../extension/runtimes/python/agentBundle';
 import { evalJson } from '../test/integration/debuggee';
 import { REACHABILITY_FLOOR, type FloorResult, inProgram, timed, startHeapProgram } from './pythonHeapBench';
 

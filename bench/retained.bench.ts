@@ -5,11 +5,11 @@
 // gc.get_referents in batches, de-duplicated by id), run in the program. Peak extra memory is
 // measured in a second retained run with tracemalloc started just before it (only allocations
 // made from then on are traced), against the program's resident size. Asserts nothing.
-import { PythonEngine } from '../extension/engines/python/pythonEngine';
-import { findAgentDir, loadAgentBundle } from '../extension/engines/python/agentBundle';
-import { connectDebugpy } from '../extension/transports/dapSocketClient';
-import type { DapEvaluator } from '../extension/transports/dapEvaluator';
-import type { RetainedRequest } from '../extension/shared/types';
+import { PythonEngine } from '../extension/runtimes/python/pythonEngine';
+import { findAgentDir, loadAgentBundle } from '../extension/runtimes/python/agentBundle';
+import { connectDebugpy } from '../extension/runtimes/python/dap/dapSocketClient';
+import type { DapEvaluator } from '../extension/runtimes/python/dap/dapEvaluator';
+import type { RetainedRequest } from '../extension/core/types';
 import { evalJson } from '../test/integration/debuggee';
 import { startCrawl, startSite } from '../test/fixtures/fixtureSite';
 import { REACHABILITY_FLOOR, type FloorResult, inProgram, startHeapProgram } from './pythonHeapBench';

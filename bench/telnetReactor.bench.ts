@@ -3,9 +3,9 @@
 // longest gap between ticks while the call runs; the baseline is the same gap over an idle second
 // of the same crawl. The crawl carries BENCH_BALLAST (default 1 M) extra untracked dicts so the
 // partitions have a heap to walk. Prints milliseconds and ratios; asserts nothing.
-import { PythonEngine } from '../extension/engines/python/pythonEngine';
-import { findAgentDir, loadAgentBundle } from '../extension/engines/python/agentBundle';
-import { TelnetEvaluator } from '../extension/transports/telnetEvaluator';
+import { PythonEngine } from '../extension/runtimes/python/pythonEngine';
+import { findAgentDir, loadAgentBundle } from '../extension/runtimes/python/agentBundle';
+import { TelnetEvaluator } from '../extension/runtimes/scrapy/telnet/telnetEvaluator';
 import { startCrawl, startSite } from '../test/fixtures/fixtureSite';
 
 const BALLAST = Number(process.env.BENCH_BALLAST ?? 1_000_000);

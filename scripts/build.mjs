@@ -19,9 +19,9 @@ function testEntries(dir) {
 
 const builds = [
   { ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js' },
-  { ...node, entryPoints: ['extension/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['extension/cli/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The Node engine parses heap snapshots in this worker thread (extension host and CLI alike).
-  { ...node, entryPoints: ['extension/engines/node/heap/heapWorker.ts'], outfile: 'dist/heapWorker.js' },
+  { ...node, entryPoints: ['extension/runtimes/node/heap/heapWorker.ts'], outfile: 'dist/heapWorker.js' },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
     entryPoints: ['webview/partitionView.ts'], outfile: 'dist/webview.js', logLevel: 'warning',

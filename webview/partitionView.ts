@@ -1,8 +1,8 @@
 // Entry of the heap partition webview: receives partitions from the extension, draws the chart
 // and the table, handles breadcrumbs, the size/count toggle and the sample list.
 import { select } from 'd3-selection';
-import type { ToWebview } from '../extension/shared/messages';
-import type { ObjectSummary, Partition, PartitionRow } from '../extension/shared/types';
+import type { ToWebview } from '../extension/core/partitionMessages';
+import type { ObjectSummary, Partition, PartitionRow } from '../extension/core/types';
 import { Measure, renderChart } from './partitionChart';
 import { Column, optionalColumns, renderTable, sortRows } from './partitionTable';
 import { send } from './vscodeApi';

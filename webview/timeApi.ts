@@ -1,5 +1,5 @@
 // The time webview's only channel to the extension, typed with its shared message declarations.
-import type { FromTimeWebview } from '../extension/shared/timeMessages';
+import type { FromTimeWebview } from '../extension/core/timeMessages';
 
 declare function acquireVsCodeApi(): { postMessage(message: FromTimeWebview): void };
 

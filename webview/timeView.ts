@@ -1,11 +1,11 @@
 // Entry of the time webview: the age histogram of one class (scale toggle, hover, click to open a
 // bar's objects) or the growth trend of a session (lines, legend with "still growing", CSV).
 import { select } from 'd3-selection';
-import type { ToTimeWebview } from '../extension/shared/timeMessages';
-import type { AgeBucket, AgeHistogram } from '../extension/shared/types';
+import type { ToTimeWebview } from '../extension/core/timeMessages';
+import type { AgeBucket, AgeHistogram } from '../extension/core/types';
 import { renderAgeChart } from './ageChart';
 import { send } from './timeApi';
-import { formatBytes } from '../extension/shared/byteSize';
+import { formatBytes } from '../extension/core/byteSize';
 import { formatSeconds } from './timeFormat';
 import { pickLines, renderTrendChart } from './trendChart';
 

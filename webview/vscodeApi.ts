@@ -1,5 +1,5 @@
 // The webview's only channel to the extension, typed with the shared message declarations.
-import type { FromWebview } from '../extension/shared/messages';
+import type { FromWebview } from '../extension/core/partitionMessages';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;

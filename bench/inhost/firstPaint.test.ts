@@ -14,6 +14,7 @@ instances = [c() for c in classes]
 print('READY', flush=True)
 time.sleep(600)
 `;
+import { Commands } from '../../extension/ui/commandIds';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -31,7 +32,7 @@ describe('bench: partition webview first paint', function () {
     try {
       for (const rows of [100, 10_000, 100, 10_000, 100, 10_000]) {
         const before = lr.partitionMetrics();
-        await vscode.commands.executeCommand('liveReferences.showPartition', { limit: rows });
+        await vscode.commands.executeCommand(Commands.showPartition, { limit: rows });
         for (let i = 0; i < 600 && lr.partitionMetrics() === before; i++) await sleep(100);
         const m = lr.partitionMetrics();
         if (!m || m === before) throw new Error('the webview reported no first paint');

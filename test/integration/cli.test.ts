@@ -2,7 +2,7 @@
 // `python3 -m debugpy --listen`, with Scrapy's telnet console on: the CLI's prefs is checked
 // against Scrapy's own format_live_refs() read through the telnet console in the same process.
 import * as assert from 'node:assert/strict';
-import { TelnetEvaluator } from '../../extension/transports/telnetEvaluator';
+import { TelnetEvaluator } from '../../extension/runtimes/scrapy/telnet/telnetEvaluator';
 import { Crawl, FOLLOW_SPIDER_FILE, followLeakLine, leakLine, Site, SPIDER_FILE, startCrawl, startSite } from '../fixtures/fixtureSite';
 import { parsePrefs } from '../shared/expectations';
 import { liveref } from './liverefCli';

@@ -2,8 +2,8 @@
 // omittedSize in JSON — and `--limit 0` gives every row. Real CLI (dist/cli.js), real debugpy.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { findAgentDir } from '../../extension/engines/python/agentBundle';
-import type { Partition } from '../../extension/shared/types';
+import { findAgentDir } from '../../extension/runtimes/python/agentBundle';
+import type { Partition } from '../../extension/core/types';
 import { Debuggee, startDebuggee } from './debuggee';
 import { liveref } from './liverefCli';
 

@@ -1,9 +1,9 @@
 // Starts a real Python program under `python3 -m debugpy --listen` on 127.0.0.1 and attaches the
 // CLI's DAP client to it. Everything started here is stopped by PID in stop().
 import { ChildProcess, spawn } from 'node:child_process';
-import { connectDebugpy, DapSocketClient } from '../../extension/transports/dapSocketClient';
-import type { DapEvaluator } from '../../extension/transports/dapEvaluator';
-import { extractMarkedReply } from '../../extension/transports/evaluator';
+import { connectDebugpy, DapSocketClient } from '../../extension/runtimes/python/dap/dapSocketClient';
+import type { DapEvaluator } from '../../extension/runtimes/python/dap/dapEvaluator';
+import { extractMarkedReply } from '../../extension/runtimes/python/agentProtocol';
 import { freePort, PYTHON } from '../fixtures/fixtureSite';
 
 export { freePort, PYTHON };

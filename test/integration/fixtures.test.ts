@@ -8,12 +8,12 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TelnetEvaluator } from '../../extension/transports/telnetEvaluator';
+import { TelnetEvaluator } from '../../extension/runtimes/scrapy/telnet/telnetEvaluator';
 import {
   Crawl, LEAKY_DIR, leakLine, PYTHON, Site, SPIDER_FILE, startCrawl, startSite,
 } from '../fixtures/fixtureSite';
 import { evalJson } from './debuggee';
-import { connectDebugpy } from '../../extension/transports/dapSocketClient';
+import { connectDebugpy } from '../../extension/runtimes/python/dap/dapSocketClient';
 import { parsePrefs } from '../shared/expectations';
 
 const TRACKREF = "__import__('scrapy.utils.trackref', fromlist=['x'])";

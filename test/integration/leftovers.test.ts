@@ -5,10 +5,10 @@
 import * as assert from 'node:assert/strict';
 import type * as net from 'node:net';
 import * as path from 'node:path';
-import { PythonEngine } from '../../extension/engines/python/pythonEngine';
-import { callExpression, findAgentDir, loadAgentBundle } from '../../extension/engines/python/agentBundle';
-import { connectDebugpy } from '../../extension/transports/dapSocketClient';
-import { extractMarkedReply } from '../../extension/transports/evaluator';
+import { PythonEngine } from '../../extension/runtimes/python/pythonEngine';
+import { callExpression, findAgentDir, loadAgentBundle } from '../../extension/runtimes/python/agentBundle';
+import { connectDebugpy } from '../../extension/runtimes/python/dap/dapSocketClient';
+import { extractMarkedReply } from '../../extension/runtimes/python/agentProtocol';
 import { Debuggee, evalJson, startDebuggee } from './debuggee';
 import { liveref } from './liverefCli';
 

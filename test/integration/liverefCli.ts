@@ -1,7 +1,7 @@
 // Runs the built CLI (dist/cli.js) as a user would, and hands back its exit code and output.
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
-import { findAgentDir } from '../../extension/engines/python/agentBundle';
+import { findAgentDir } from '../../extension/runtimes/python/agentBundle';
 
 export const CLI = path.join(findAgentDir(__dirname), '..', 'dist', 'cli.js');
 

@@ -2,9 +2,9 @@
 // (test/fixtures/node-leaky/leaky.js): module-scoped Request/Response, Responses leaking through
 // meta.referer. Counts are checked against what the program itself holds while it is quiet.
 import * as assert from 'node:assert/strict';
-import { connectCdp, CdpConnection } from '../../extension/transports/cdpConnection';
-import { NodeEngine } from '../../extension/engines/node/nodeEngine';
-import { EvaluatorError } from '../../extension/transports/evaluator';
+import { connectCdp, CdpConnection } from '../../extension/runtimes/node/cdp/cdpConnection';
+import { NodeEngine } from '../../extension/runtimes/node/nodeEngine';
+import { TransportError } from '../../extension/core/transportError';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -158,7 +158,7 @@ describe('Node engine over a bare node --inspect', function () {
   it('cancels a partition: the engine stays usable', async () => {
     const abort = new AbortController();
     const pending = engine.partition({ by: 'type', limit: 10 }, { signal: abort.signal, onProgress: () => abort.abort() });
-    await assert.rejects(pending, (e: unknown) => e instanceof EvaluatorError && e.code === 'cancelled');
+    await assert.rejects(pending, (e: unknown) => e instanceof TransportError && e.code === 'cancelled');
     assert.ok((await engine.liveRefs([])).rows.length === 2);
   });
 
@@ -166,12 +166,12 @@ describe('Node engine over a bare node --inspect', function () {
     const partition = engine.partition({ by: 'type', limit: 10 }, { onProgress: () => void program.stop() }).catch((e: unknown) => e);
     const listing = engine.iterAll({ className: 'Response', offset: 0, limit: 5000 }).catch((e: unknown) => e);
     for (const error of [await partition, await listing]) {
-      assert.ok(error instanceof EvaluatorError, `expected an EvaluatorError, got ${String(error)}`);
+      assert.ok(error instanceof TransportError, `expected an TransportError, got ${String(error)}`);
       assert.equal(error.code, 'disconnected');
     }
     await program.exited;
     assert.ok(cdp.closed);
-    await assert.rejects(engine.liveRefs([]), (e: unknown) => e instanceof EvaluatorError && e.code === 'disconnected');
+    await assert.rejects(engine.liveRefs([]), (e: unknown) => e instanceof TransportError && e.code === 'disconnected');
   });
 });
 

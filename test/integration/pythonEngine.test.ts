@@ -3,10 +3,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PythonEngine } from '../../extension/engines/python/pythonEngine';
-import { loadAgentBundle, findAgentDir } from '../../extension/engines/python/agentBundle';
-import { EngineError } from '../../extension/engines/liveRefsEngine';
-import { EvaluatorError } from '../../extension/transports/evaluator';
+import { PythonEngine } from '../../extension/runtimes/python/pythonEngine';
+import { loadAgentBundle, findAgentDir } from '../../extension/runtimes/python/agentBundle';
+import { EngineError } from '../../extension/core/liveRefsEngine';
+import { TransportError } from '../../extension/core/transportError';
 import { Debuggee, evalJson, startDebuggee } from './debuggee';
 import { parsePrefs } from '../shared/expectations';
 
@@ -105,7 +105,7 @@ describe('Python engine over real debugpy (Scrapy objects)', function () {
     const call = engine.partition({ by: 'type' });
     setTimeout(() => { try { process.kill(-debuggee.process.pid!, 'SIGKILL'); } catch { /* gone */ } }, 50);
     const started = Date.now();
-    await assert.rejects(call, (e: Error) => e instanceof EvaluatorError && (e.code === 'disconnected' || e.code === 'remote'));
+    await assert.rejects(call, (e: Error) => e instanceof TransportError && (e.code === 'disconnected' || e.code === 'remote'));
     assert.ok(Date.now() - started < 10_000);
   });
 });

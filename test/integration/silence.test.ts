@@ -4,10 +4,10 @@
 // redirection, in the Debug Console) and the DAP output events hold nothing the crawl did not
 // log itself: no pydevd warning, no traceback, no echoed value.
 import * as assert from 'node:assert/strict';
-import { PythonEngine } from '../../extension/engines/python/pythonEngine';
-import { connectDebugpy, DapSocketClient } from '../../extension/transports/dapSocketClient';
-import { TelnetEvaluator } from '../../extension/transports/telnetEvaluator';
-import type { LiveRefsEngine } from '../../extension/engines/liveRefsEngine';
+import { PythonEngine } from '../../extension/runtimes/python/pythonEngine';
+import { connectDebugpy, DapSocketClient } from '../../extension/runtimes/python/dap/dapSocketClient';
+import { TelnetEvaluator } from '../../extension/runtimes/scrapy/telnet/telnetEvaluator';
+import type { LiveRefsEngine } from '../../extension/core/liveRefsEngine';
 import { Crawl, Site, startCrawl, startSite } from '../fixtures/fixtureSite';
 
 // A line Scrapy's logging writes (`2026-11-29 21:23:25 [scrapy.core.engine] INFO: …`) or the

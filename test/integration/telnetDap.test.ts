@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Crawl, freePort, Site, startCrawl, startSite } from '../fixtures/fixtureSite';
 import { parsePrefs } from '../shared/expectations';
-import { readCrawlInfo, scanTelnetConsoles } from '../../extension/telnet/discovery';
+import { readCrawlInfo, scanTelnetConsoles } from '../../extension/runtimes/scrapy/adapter/discovery';
 import { DapStdio } from './dapStdio';
 
 const PASSWORD_VAR = 'LIVEREF_TEST_TELNET_PASSWORD';

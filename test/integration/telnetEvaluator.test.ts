@@ -4,10 +4,10 @@
 // killed in the after hooks.
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { PythonEngine } from '../../extension/engines/python/pythonEngine';
-import { extractMarkedReply } from '../../extension/transports/evaluator';
-import { OPT_ECHO, OPT_LINEMODE, OPT_NAWS, OPT_SGA, REFUSE_DO_POLICY } from '../../extension/transports/telnetCodec';
-import { TelnetEvaluator } from '../../extension/transports/telnetEvaluator';
+import { PythonEngine } from '../../extension/runtimes/python/pythonEngine';
+import { extractMarkedReply } from '../../extension/runtimes/python/agentProtocol';
+import { OPT_ECHO, OPT_LINEMODE, OPT_NAWS, OPT_SGA, REFUSE_DO_POLICY } from '../../extension/runtimes/scrapy/telnet/telnetCodec';
+import { TelnetEvaluator } from '../../extension/runtimes/scrapy/telnet/telnetEvaluator';
 import { Crawl, freePort, Site, startCrawl, startSite } from '../fixtures/fixtureSite';
 import { parsePrefs, rejects } from '../shared/expectations';
 

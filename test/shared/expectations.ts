@@ -1,6 +1,6 @@
 // Assertion helpers shared by the unit and integration suites.
 import * as assert from 'node:assert/strict';
-import { EvaluatorError } from '../../extension/transports/evaluator';
+import { TransportError } from '../../extension/core/transportError';
 
 export interface PrefsRow { count: number; age: number }
 
@@ -11,15 +11,15 @@ export function parsePrefs(text: string): Map<string, PrefsRow> {
   return rows;
 }
 
-/** Awaits `work` and asserts it fails with EvaluatorError(code), its message matching `message`. */
-export async function rejects(work: Promise<unknown>, code: string, message?: RegExp): Promise<EvaluatorError> {
+/** Awaits `work` and asserts it fails with TransportError(code), its message matching `message`. */
+export async function rejects(work: Promise<unknown>, code: string, message?: RegExp): Promise<TransportError> {
   try {
     await work;
   } catch (error) {
-    assert.ok(error instanceof EvaluatorError, `not an EvaluatorError: ${error}`);
+    assert.ok(error instanceof TransportError, `not an TransportError: ${error}`);
     assert.equal(error.code, code, error.message);
     if (message) assert.match(error.message, message);
     return error;
   }
-  assert.fail(`expected EvaluatorError('${code}')`);
+  assert.fail(`expected TransportError('${code}')`);
 }

@@ -9,10 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LiveReferencesApi } from '../../extension/extension';
-import { connectDebugpy } from '../../extension/transports/dapSocketClient';
+import { connectDebugpy } from '../../extension/runtimes/python/dap/dapSocketClient';
 import { fixturesDir, freePort, PYTHON } from '../fixtures/fixtureSite';
 import { evalJson } from '../integration/debuggee';
 import { api, sleep, waitFor } from './leakyCrawl';
+import { Commands } from '../../extension/ui/commandIds';
 
 const PROGRAM = path.join(fixturesDir(), '..', 'integration', 'programs', 'held_objects.py');
 
@@ -65,7 +66,7 @@ describe('Nothing left behind after a debugpy attach session (real workbench)', 
 
   async function openOldestRequest() {
     const row = { className: 'Request', count: 40, oldestAgeS: 0, delta: 0 };
-    const summary = await vscode.commands.executeCommand<{ handle?: string }>('liveReferences.revealOldest', { kind: 'row', sessionId: session.id, row });
+    const summary = await vscode.commands.executeCommand<{ handle?: string }>(Commands.revealOldest, { kind: 'row', sessionId: session.id, row });
     assert.ok(summary?.handle, 'no oldest Request');
     const root = lr.inspector.list().find((r) => r.summary.handle === summary.handle)!;
     const children = await lr.inspector.getChildren(root);
@@ -78,7 +79,7 @@ describe('Nothing left behind after a debugpy attach session (real workbench)', 
     await openOldestRequest();
     const held = await stateThroughSession();
     assert.ok(held.handles!.strong > 0, `the meta dict and its list should be held now: ${JSON.stringify(held)}`);
-    await vscode.commands.executeCommand('liveReferences.clearInspected');
+    await vscode.commands.executeCommand(Commands.clearInspected);
     const after = await stateThroughSession();
     assert.deepEqual(after.handles, { weak: 0, strong: 0 });
   });
@@ -86,7 +87,7 @@ describe('Nothing left behind after a debugpy attach session (real workbench)', 
   it('closing the heap partition releases the handles of its sample objects', async () => {
     const before = lr.partitionMetrics();
     const row = { className: 'Request', count: 40, oldestAgeS: 0, delta: 0 };
-    assert.equal(await vscode.commands.executeCommand('liveReferences.partitionByVia', { kind: 'row', sessionId: session.id, row }), true);
+    assert.equal(await vscode.commands.executeCommand(Commands.partitionByVia, { kind: 'row', sessionId: session.id, row }), true);
     await waitFor('the partition to be drawn', () => lr.partitionMetrics() !== before, 60_000);
     const shown = await stateThroughSession();
     assert.ok(shown.handles!.weak + shown.handles!.strong > 0, `the samples should have handles: ${JSON.stringify(shown)}`);

@@ -6,9 +6,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { leakLine, SPIDER_FILE } from '../fixtures/fixtureSite';
 import type { LiveReferencesApi } from '../../extension/extension';
-import type { InspectedRoot } from '../../extension/views/inspectorTree';
+import type { InspectedRoot } from '../../extension/ui/views/inspectorTree';
 import { api, LeakyCrawl, startLeakyCrawl, waitFor } from './leakyCrawl';
 import { ui } from './uiBridge';
+import { Commands } from '../../extension/ui/commandIds';
 
 describe('Live References on the leaky Scrapy crawl', function () {
   this.timeout(120_000);
@@ -78,7 +79,7 @@ describe('Live References on the leaky Scrapy crawl', function () {
     await onLeakLine();
     // The command itself, from the oldest response, after the editor moved elsewhere.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    assert.equal(await vscode.commands.executeCommand('liveReferences.goToLeakSite', root), true);
+    assert.equal(await vscode.commands.executeCommand(Commands.goToLeakSite, root), true);
     await onLeakLine();
   });
 
@@ -93,7 +94,7 @@ describe('Live References on the leaky Scrapy crawl', function () {
 
   it('Iterate all lists the live responses and opening one works', async () => {
     const node = { kind: 'row', sessionId: crawl.session.id, row: rows().find((r) => r.className === 'HtmlResponse')! };
-    const picked = vscode.commands.executeCommand<{ url?: string } | undefined>('liveReferences.iterateAll', node);
+    const picked = vscode.commands.executeCommand<{ url?: string } | undefined>(Commands.iterateAll, node);
     const shown = await ui<{ items: string[] }>('pickFromIterateAll', { filter: 'pid=1', minItems: 1 });
     assert.ok(shown.items.length >= 1);
     assert.ok(shown.items.every((i) => /pid=1/i.test(i)), shown.items.join('\n'));

@@ -8,10 +8,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { fixturesDir } from '../fixtures/fixtureSite';
 import type { LiveReferencesApi } from '../../extension/extension';
-import type { SessionEngine } from '../../extension/sessions/sessionEngines';
+import type { SessionEngine } from '../../extension/ui/sessions/sessionEngines';
 import { api, sleep, waitFor } from './leakyCrawl';
 import { ui } from './uiBridge';
 import { startNodeProgram } from '../fixtures/nodeProgram';
+import { Commands } from '../../extension/ui/commandIds';
 
 const SCRIPT = path.join(fixturesDir(), 'node-leaky', 'leaky.js');
 const NAME = 'Leaky Node crawler';
@@ -55,14 +56,14 @@ describe('Live References on a Node.js program under js-debug', function () {
     await sleep(1500); // the rebinding breakpoints have fired by now
     const expected = JSON.parse(await evaluate('leakyControl.pause()')) as { requests: number; responses: number };
     try {
-      await vscode.commands.executeCommand('liveReferences.refresh');
+      await vscode.commands.executeCommand(Commands.refresh);
       assert.equal(row('Response')?.count, expected.responses);
       assert.equal(row('Request')?.count, expected.requests);
     } finally {
       await evaluate('leakyControl.resume()');
     }
     await sleep(1500);
-    await vscode.commands.executeCommand('liveReferences.refresh');
+    await vscode.commands.executeCommand(Commands.refresh);
     assert.ok(row('Response')!.oldestAgeS! > row('Request')!.oldestAgeS! + 1, JSON.stringify(rows()));
     assert.deepEqual(events, [], 'the program was paused');
     await ui('liveRefsRows', { classes: ['Request', 'Response'], screenshot: 'node-live-references' });
@@ -70,10 +71,10 @@ describe('Live References on a Node.js program under js-debug', function () {
 
   it('Reveal oldest opens the first Response; Go to Class opens its class line', async () => {
     const node = { kind: 'row', sessionId: entry.session.id, row: row('Response')! };
-    const oldest = await vscode.commands.executeCommand<{ url?: string } | undefined>('liveReferences.revealOldest', node);
+    const oldest = await vscode.commands.executeCommand<{ url?: string } | undefined>(Commands.revealOldest, node);
     assert.match(oldest?.url ?? '', /^http:\/\/127\.0\.0\.1\/(start|page)\//);
     const root = await waitFor('the oldest Response in Inspected Objects', () => lr.inspector.list().find((r) => r.summary.url === oldest!.url));
-    assert.equal(await vscode.commands.executeCommand('liveReferences.goToClass', root), true);
+    assert.equal(await vscode.commands.executeCommand(Commands.goToClass, root), true);
     const editor = await waitFor('an editor on leaky.js', () => vscode.window.activeTextEditor?.document.uri.fsPath === SCRIPT && vscode.window.activeTextEditor);
     assert.match(editor.document.lineAt(editor.selection.active.line).text, /^class Response \{/);
     const why = await lr.inspector.whyOf(root);
@@ -83,7 +84,7 @@ describe('Live References on a Node.js program under js-debug', function () {
 
   it('Partition by Via on the Response row shows referer in the webview', async () => {
     const node = { kind: 'row', sessionId: entry.session.id, row: row('Response')! };
-    assert.equal(await vscode.commands.executeCommand('liveReferences.partitionByVia', node), true);
+    assert.equal(await vscode.commands.executeCommand(Commands.partitionByVia, node), true);
     const seen = await ui<{ labels: string[] }>('partitionRows', { selector: '.partition-table tbody tr[data-label="referer"]', measure: 'Count', screenshot: 'node-partition-by-via' });
     assert.equal(seen.labels[0], 'referer', seen.labels.join(' | '));
   });
@@ -102,7 +103,7 @@ describe('Live References on a Node.js program under js-debug', function () {
     try {
       await program.waitFor(/leaky crawler started/);
       const known = new Set(lr.sessions.list().map((e) => e.session.id));
-      assert.equal(await vscode.commands.executeCommand('liveReferences.attachNode', `127.0.0.1:${program.port}`), true);
+      assert.equal(await vscode.commands.executeCommand(Commands.attachNode, `127.0.0.1:${program.port}`), true);
       const attached = await waitFor('an engine on the attached program', () => lr.sessions.list().find((e) => !known.has(e.session.id) && e.session.type === 'pwa-node'), 30_000);
       await waitFor('Response rows of the attached program', () => (lr.liveRefs.rowsOf(attached.session.id).find((r) => r.className === 'Response')?.count ?? 0) > 0, 60_000);
       for (const session of [attached.session.parentSession, attached.session]) if (session) await Promise.race([vscode.debug.stopDebugging(session), sleep(5000)]);

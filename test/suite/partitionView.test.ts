@@ -32,7 +32,7 @@ describe('Heap partition on the leaky crawl', function () {
   after(async () => { await crawl?.stop(); });
 
   it('drills from heap by type to dict by via, where the meta edge is among the top rows', async () => {
-    assert.equal(await vscode.commands.executeCommand('liveReferences.showPartition'), true);
+    assert.equal(await vscode.commands.executeCommand(Commands.showPartition), true);
     const byType = await ui<{ labels: string[] }>('partitionClickRow', { label: 'dict', screenshot: 'partition-by-type' });
     assert.ok(byType.labels.includes('dict') && byType.labels.includes('str'), byType.labels.join(', '));
     const byVia = await ui<{ labels: string[] }>('partitionRows', { selector: `.partition-table tbody tr[data-label="${META_EDGE}"]`, measure: 'Count', screenshot: 'partition-dict-by-via' });
@@ -67,6 +67,7 @@ hostile = {'<script>document.body.id="injected"</script>': [Evil() for _ in rang
 print("HOSTILE-READY pid=%d" % os.getpid(), flush=True)
 time.sleep(300)
 `;
+import { Commands } from '../../extension/ui/commandIds';
 
 describe('Heap partition webview with hostile labels', function () {
   this.timeout(120_000);
@@ -92,7 +93,7 @@ describe('Heap partition webview with hostile labels', function () {
   });
 
   it('renders a <script> label and repr as text, running nothing', async () => {
-    assert.equal(await vscode.commands.executeCommand('liveReferences.showPartition'), true);
+    assert.equal(await vscode.commands.executeCommand(Commands.showPartition), true);
     await ui('partitionClickRow', { label: 'list' });
     const label = `['<script>document.body.id="injected"</script>']`;
     const rows = await ui<{ labels: string[]; html: { scripts: number; injected: boolean } }>('partitionRows', {

@@ -5,11 +5,12 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { leakLine, SPIDER_FILE } from '../fixtures/fixtureSite';
 import type { LiveReferencesApi } from '../../extension/extension';
-import type { LiveRefsNode } from '../../extension/views/liveRefsTree';
-import type { RetainedResult } from '../../extension/shared/types';
-import type { Suspect } from '../../extension/shared/suspectRanking';
+import type { LiveRefsNode } from '../../extension/ui/views/liveRefsTree';
+import type { RetainedResult } from '../../extension/core/types';
+import type { Suspect } from '../../extension/ui/commands/suspectRanking';
 import { api, LeakyCrawl, startLeakyCrawl, waitFor } from './leakyCrawl';
 import { ui } from './uiBridge';
+import { Commands } from '../../extension/ui/commandIds';
 
 describe('Retained size on the leaky crawl', function () {
   this.timeout(240_000);
@@ -32,15 +33,15 @@ describe('Retained size on the leaky crawl', function () {
   it('a row action fills the Retained column, and an inspected response says what it keeps alive', async () => {
     const row = rowOf('HtmlResponse')!;
     const node: LiveRefsNode = { kind: 'row', sessionId: crawl.session.id, row };
-    const result = await vscode.commands.executeCommand<RetainedResult>('liveReferences.computeRetained', node);
+    const result = await vscode.commands.executeCommand<RetainedResult>(Commands.computeRetained, node);
     assert.ok(result && result.setCount >= 50, JSON.stringify(result));
     const bytes = result.byType.find((t) => t.label === 'bytes');
     assert.ok(bytes && bytes.count >= result.setCount, 'every leaked response frees its body');
     assert.match(String(lr.liveRefs.getTreeItem(node).description), /retained/);
-    const oldest = await vscode.commands.executeCommand<{ handle: string }>('liveReferences.revealOldest', node);
+    const oldest = await vscode.commands.executeCommand<{ handle: string }>(Commands.revealOldest, node);
     assert.ok(oldest?.handle);
     const root = lr.inspector.list()[0];
-    const one = await vscode.commands.executeCommand<RetainedResult>('liveReferences.computeRetainedOfObject', root);
+    const one = await vscode.commands.executeCommand<RetainedResult>(Commands.computeRetainedOfObject, root);
     assert.ok(one && one.setCount === 1 && one.count > 1 && one.size > 0, JSON.stringify(one));
     const seen = await ui<{ row: string; keeps: string }>('retainedViews', { className: 'HtmlResponse' });
     assert.match(seen.keeps, /keeps .+ alive: [\d,]+ objects, mostly/);
@@ -48,7 +49,7 @@ describe('Retained size on the leaky crawl', function () {
 
   it('the partition webview computes retained sizes on demand and sorts by them', async () => {
     const node: LiveRefsNode = { kind: 'row', sessionId: crawl.session.id, row: rowOf('HtmlResponse')! };
-    assert.equal(await vscode.commands.executeCommand('liveReferences.partitionByVia', node), true);
+    assert.equal(await vscode.commands.executeCommand(Commands.partitionByVia, node), true);
     const seen = await ui<{ rows: Array<{ label: string; size: number; retained: string }>; sortMark: string }>('partitionRetained', { header: 'Retained' });
     const withRetained = seen.rows.filter((r) => r.retained !== '');
     assert.ok(withRetained.length >= 1, JSON.stringify(seen.rows));
@@ -61,7 +62,7 @@ describe('Retained size on the leaky crawl', function () {
 
   it('Leak Suspects ranks the leaked responses first and opens one with the editor on the leak line', async () => {
     const before = lr.inspector.list().length;
-    const ranked = await vscode.commands.executeCommand<Suspect[]>('liveReferences.leakSuspects');
+    const ranked = await vscode.commands.executeCommand<Suspect[]>(Commands.leakSuspects);
     assert.ok(ranked?.length, 'no suspects');
     const top = ranked[0];
     assert.ok(top.className === 'HtmlResponse' || top.className === 'Request', JSON.stringify(ranked.slice(0, 4).map((s) => [s.className, s.via, s.retained.size])));

@@ -101,6 +101,7 @@ while True:
         del things[:1000]
     time.sleep(0.002)
 `;
+import { Commands } from '../../extension/ui/commandIds';
 
 /** Statements run by a frameless evaluate; the value comes back as a custom DAP event. */
 function replyStatement(id: number): string {
@@ -243,7 +244,7 @@ describe('Heap partition webview', function () {
     }
     // No panel of an earlier suite may answer for this one.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const shown = await vscode.commands.executeCommand('liveReferences.showPartition');
+    const shown = await vscode.commands.executeCommand(Commands.showPartition);
     assert.ok(shown, `liveReferences.showPartition returned ${String(shown)} (no session picked?)`);
     if (uiAvailable()) {
       const seen = await ui<{ bars: number; labels: string[]; screenshot: string }>('partitionWebview', { minBars: 1 }, 120_000);

@@ -9,10 +9,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Crawl, Site, startCrawl, startSite } from '../fixtures/fixtureSite';
 import { parsePrefs } from '../shared/expectations';
-import { TelnetEvaluator } from '../../extension/transports/telnetEvaluator';
+import { TelnetEvaluator } from '../../extension/runtimes/scrapy/telnet/telnetEvaluator';
 import type { LiveReferencesApi } from '../../extension/extension';
 import { api, sleep, waitFor } from './leakyCrawl';
 import { ui } from './uiBridge';
+import { Commands } from '../../extension/ui/commandIds';
 
 const LOG_NAME = 'telnet-crawl.log';
 const NAME = 'Scrapy telnet crawl';
@@ -87,7 +88,7 @@ describe('scrapy-telnet: attach to a running crawl with no debugger', function (
     await waitFor('the downloader to drain', async () => (await repl('len(engine.downloader.active)')).result === '0', 20_000, 250);
     await sleep(500);
     const scrapy = parsePrefs((await repl('prefs()')).result);
-    await vscode.commands.executeCommand('liveReferences.refresh');
+    await vscode.commands.executeCommand(Commands.refresh);
     await waitFor('a refresh after the pause', () => rows().length > 0 && rows().every((r) => scrapy.get(r.className)?.count === r.count), 10_000, 200);
     const shown = new Map(rows().map((r) => [r.className, r.count]));
     assert.deepEqual(shown, new Map([...scrapy].map(([name, row]) => [name, row.count])));
@@ -114,7 +115,7 @@ describe('scrapy-telnet: attach to a running crawl with no debugger', function (
     const why = await engine.why(oldest!.handle!);
     assert.ok(why.hops.some((h) => /referer/.test(h.via)), JSON.stringify(why.hops.map((h) => h.via)));
     await engine.release([oldest!.handle!]);
-    assert.equal(await vscode.commands.executeCommand('liveReferences.showPartition'), true);
+    assert.equal(await vscode.commands.executeCommand(Commands.showPartition), true);
     const byType = await ui<{ labels: string[] }>('partitionClickRow', { label: 'dict', screenshot: 'telnet-partition-by-type' });
     assert.ok(byType.labels.includes('dict') && byType.labels.includes('str'), byType.labels.join(', '));
     const byVia = await ui<{ labels: string[] }>('partitionRows', { waitForText: '._meta', screenshot: 'telnet-partition-dict-by-via' });
@@ -158,7 +159,7 @@ describe('scrapy-telnet: Attach to Scrapy Crawl… finds the crawl and remembers
     const started = new Promise<vscode.DebugSession>((resolve) => {
       const sub = vscode.debug.onDidStartDebugSession((s) => { if (s.type === 'scrapy-telnet') { sub.dispose(); resolve(s); } });
     });
-    const attached = vscode.commands.executeCommand<vscode.DebugConfiguration | undefined>('liveReferences.attachScrapyCrawl');
+    const attached = vscode.commands.executeCommand<vscode.DebugConfiguration | undefined>(Commands.attachScrapyCrawl);
     const first = await ui<{ text: string; title: string; retryPrompt: string }>('attachScrapyPicker',
       { port, expect: 'password needed', wrongPassword: 'not-the-password', password: crawl.telnetPassword });
     assert.match(first.title, new RegExp(`Scrapy telnet console 127\\.0\\.0\\.1:${port}`));
@@ -184,7 +185,7 @@ describe('scrapy-telnet: Attach to Scrapy Crawl… finds the crawl and remembers
     }
     assert.equal(crawl.output().includes('Spider closed'), false, 'disconnecting left the crawl running');
     // The password is remembered in SecretStorage: the picker logs in and shows what runs there.
-    const again = vscode.commands.executeCommand('liveReferences.attachScrapyCrawl');
+    const again = vscode.commands.executeCommand(Commands.attachScrapyCrawl);
     const second = await ui<{ text: string }>('attachScrapyPicker', { port, expect: 'spider leaky · up \\d+', screenshot: 'attach-scrapy-crawl' });
     assert.match(second.text, /pid \d+/);
     assert.equal(await again, undefined, 'dismissed');

@@ -9,10 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LiveReferencesApi } from '../../extension/extension';
-import type { HeapMarkInfo } from '../../extension/shared/types';
+import type { HeapMarkInfo } from '../../extension/core/types';
 import { fixturesDir } from '../fixtures/fixtureSite';
 import { api, sleep, waitFor } from './leakyCrawl';
 import { ui } from './uiBridge';
+import { Commands } from '../../extension/ui/commandIds';
 
 const NAME = 'Timeline program';
 
@@ -31,7 +32,7 @@ describe('Ages, growth and heap since mark', function () {
     fs.writeFileSync(trigger, '');
     await waitFor('the program to take the trigger', () => !fs.existsSync(trigger), 20_000);
     await sleep(300);
-    await vscode.commands.executeCommand('liveReferences.refresh');
+    await vscode.commands.executeCommand(Commands.refresh);
   }
 
   before(async () => {
@@ -50,14 +51,14 @@ describe('Ages, growth and heap since mark', function () {
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.commands.executeCommand('liveReferences.resumeRefresh');
+    await vscode.commands.executeCommand(Commands.resumeRefresh);
     await config().update('stillGrowingAfter', undefined, vscode.ConfigurationTarget.Global);
     if (session) await Promise.race([vscode.debug.stopDebugging(session), sleep(10_000)]);
   });
 
   it('the age histogram shows the pause, and its oldest bar opens exactly the first burst', async () => {
     const node = { kind: 'row', sessionId: session.id, row: row('Request')! };
-    assert.equal(await vscode.commands.executeCommand('liveReferences.showAges', node), true);
+    assert.equal(await vscode.commands.executeCommand(Commands.showAges, node), true);
     const before = lr.inspector.list().length;
     const shown = await ui<{ buckets: number[]; hover: string; title: string; items: string[] }>('ageChartOpenOldest', { scale: 'Linear' });
     assert.equal(shown.buckets.reduce((a, b) => a + b, 0), 300);
@@ -71,8 +72,8 @@ describe('Ages, growth and heap since mark', function () {
   });
 
   it('rows rising in consecutive refreshes get a sparkline and the "still growing" flag; the chart and CSV follow', async () => {
-    await vscode.commands.executeCommand('liveReferences.pauseRefresh');
-    await vscode.commands.executeCommand('liveReferences.refresh');
+    await vscode.commands.executeCommand(Commands.pauseRefresh);
+    await vscode.commands.executeCommand(Commands.refresh);
     for (let round = 0; round < 3; round++) await create();
     assert.equal(count('Request'), 420);
     const item = lr.liveRefs.getTreeItem({ kind: 'row', sessionId: session.id, row: row('Request')! });
@@ -81,14 +82,14 @@ describe('Ages, growth and heap since mark', function () {
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'flame');
     await ui('liveReferencesScreenshot', { screenshot: 'live-references-still-growing' });
 
-    assert.equal(await vscode.commands.executeCommand('liveReferences.showGrowth'), true);
+    assert.equal(await vscode.commands.executeCommand(Commands.showGrowth), true);
     const chart = await ui<{ lines: string[]; rss: number; legend: string[] }>('growthChart', {});
     assert.deepEqual(chart.lines, ['Request']);
     assert.equal(chart.rss, 1);
     assert.ok(chart.legend.some((l) => /Request\s+420/.test(l) && /still growing/.test(l)), chart.legend.join(' | '));
 
     const csv = vscode.Uri.file(path.join(dir, 'growth.csv'));
-    await vscode.commands.executeCommand('liveReferences.exportGrowthCsv', session.id, csv);
+    await vscode.commands.executeCommand(Commands.exportGrowthCsv, session.id, csv);
     const lines = fs.readFileSync(csv.fsPath, 'utf8').trim().split('\r\n');
     assert.equal(lines[0], 'time,rssBytes,Request');
     assert.deepEqual(lines.slice(-4).map((l) => l.split(',')[2]), ['300', '340', '380', '420']);
@@ -97,10 +98,10 @@ describe('Ages, growth and heap since mark', function () {
   });
 
   it('Mark Heap, then Heap Since Mark shows exactly the new objects, with change columns', async () => {
-    const mark = await vscode.commands.executeCommand<HeapMarkInfo>('liveReferences.markHeap');
+    const mark = await vscode.commands.executeCommand<HeapMarkInfo>(Commands.markHeap);
     assert.ok(mark && mark.count > 10_000, JSON.stringify(mark));
     await create();
-    assert.equal(await vscode.commands.executeCommand('liveReferences.heapSinceMark'), true);
+    assert.equal(await vscode.commands.executeCommand(Commands.heapSinceMark), true);
     const leak = await ui<{ header: string[]; cells: string[]; measures: string[] }>('partitionCells', { label: '__main__.Leak', screenshot: 'heap-since-mark' });
     const at = (name: string) => leak.cells[leak.header.indexOf(name)];
     assert.deepEqual(leak.header.slice(5, 8), ['Δ Count', 'Δ Size', 'New']);

@@ -4,8 +4,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DapChannel, DapEvaluator } from '../../extension/transports/dapEvaluator';
-import { EvaluatorError, extractMarkedReply, ReplyMode } from '../../extension/transports/evaluator';
+import { DapChannel, DapEvaluator } from '../../extension/runtimes/python/dap/dapEvaluator';
+import { TransportError } from '../../extension/core/transportError';
+import { extractMarkedReply } from '../../extension/runtimes/python/agentProtocol';
+import { ReplyMode } from '../../extension/runtimes/python/evaluator';
 
 interface Recorded { messages: Array<{ dir: 'send' | 'recv'; message: { type: string; event?: string; body?: unknown; command?: string } }> }
 
@@ -59,7 +61,7 @@ describe('DapEvaluator', () => {
     assert.deepEqual(seen[1], { command: 'evaluate', args: { expression: 'CALL', frameId: 42, context: 'clipboard' } });
     ev.handleEvent('continued', { threadId: 3 });
     seen.length = 0;
-    await assert.rejects(ev.evaluate(() => 'CALL', 2, { timeoutMs: 50 }), (e: EvaluatorError) => e.code === 'timeout');
+    await assert.rejects(ev.evaluate(() => 'CALL', 2, { timeoutMs: 50 }), (e: TransportError) => e.code === 'timeout');
     assert.equal((seen[0].args as { context: string }).context, 'repl');
   });
 
@@ -67,8 +69,8 @@ describe('DapEvaluator', () => {
     const ev = new DapEvaluator('ends', { request: async () => ({ result: '', variablesReference: 0 }) as never });
     const pending = ev.evaluate(() => 'CALL', 1, { timeoutMs: 5000 });
     setTimeout(() => ev.close('gone'), 10);
-    await assert.rejects(pending, (e: EvaluatorError) => e.code === 'disconnected');
-    await assert.rejects(ev.evaluate(() => 'CALL', 2), (e: EvaluatorError) => e.code === 'disconnected');
+    await assert.rejects(pending, (e: TransportError) => e.code === 'disconnected');
+    await assert.rejects(ev.evaluate(() => 'CALL', 2), (e: TransportError) => e.code === 'disconnected');
   });
 
   it('can be cancelled', async () => {
@@ -76,7 +78,7 @@ describe('DapEvaluator', () => {
     const abort = new AbortController();
     const pending = ev.evaluate(() => 'CALL', 1, { signal: abort.signal, timeoutMs: 5000 });
     abort.abort();
-    await assert.rejects(pending, (e: EvaluatorError) => e.code === 'cancelled');
+    await assert.rejects(pending, (e: TransportError) => e.code === 'cancelled');
   });
 });
 

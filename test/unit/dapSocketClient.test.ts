@@ -3,9 +3,9 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { DapFrameReader, DapFramingError } from '../../extension/transports/dapFraming';
-import { DapSocketClient } from '../../extension/transports/dapSocketClient';
-import { EvaluatorError } from '../../extension/transports/evaluator';
+import { DapFrameReader, DapFramingError } from '../../extension/runtimes/python/dap/dapFraming';
+import { DapSocketClient } from '../../extension/runtimes/python/dap/dapSocketClient';
+import { TransportError } from '../../extension/core/transportError';
 
 const frame = (message: object, extraHeader = '') => {
   const body = Buffer.from(JSON.stringify(message), 'utf8');
@@ -87,7 +87,7 @@ async function server(reply: (seq: number, socket: net.Socket) => void): Promise
 const tick = () => new Promise((r) => setImmediate(r));
 
 async function expectError(work: Promise<unknown>, code: string, message: RegExp): Promise<void> {
-  await assert.rejects(work, (e: unknown) => e instanceof EvaluatorError && e.code === code && message.test(e.message));
+  await assert.rejects(work, (e: unknown) => e instanceof TransportError && e.code === code && message.test(e.message));
 }
 
 describe('DapSocketClient over a real socket', () => {

@@ -1,8 +1,8 @@
 // DeferredEvaluator: a session's engine exists before the scrapy-telnet adapter has logged in.
 // The target here is a plain object (the real TelnetEvaluator is covered by the telnet suites).
 import * as assert from 'node:assert/strict';
-import { DeferredEvaluator } from '../../extension/transports/deferredEvaluator';
-import type { Evaluator } from '../../extension/transports/evaluator';
+import { DeferredEvaluator } from '../../extension/runtimes/scrapy/deferredEvaluator';
+import type { Evaluator } from '../../extension/runtimes/python/evaluator';
 import { rejects } from '../shared/expectations';
 
 function target(log: string[]): Evaluator {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { csvField, GrowthHistory } from '../../extension/views/growthHistory';
-import type { LiveRefsSnapshot } from '../../extension/shared/types';
+import { csvField, GrowthHistory } from '../../extension/ui/views/growthHistory';
+import type { LiveRefsSnapshot } from '../../extension/core/types';
 
 const snap = (t: number, counts: Record<string, number>, rssBytes: number | null = 1000 + t): LiveRefsSnapshot => ({
   trackref: true, takenAt: t, rssBytes,

@@ -2,7 +2,7 @@
 // PYTHONPATH (from the launch configuration, else the inherited one) intact and in order.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { creationSitesEnv, creationSitesHookDir } from '../../extension/common/launchEnv';
+import { creationSitesEnv, creationSitesHookDir } from '../../extension/runtimes/python/launchEnv';
 
 const AGENT = path.resolve('/opt/ext/agent');
 const HOOK = creationSitesHookDir(AGENT);

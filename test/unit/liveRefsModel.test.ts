@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { formatDelta, visibleRows } from '../../extension/views/liveRefsModel';
-import type { LiveRefRow } from '../../extension/shared/types';
+import { formatDelta, visibleRows } from '../../extension/ui/views/liveRefsModel';
+import type { LiveRefRow } from '../../extension/core/types';
 
 const rows: LiveRefRow[] = [
   { className: 'Request', count: 3878, oldestAgeS: 250, delta: 12 },

@@ -2,7 +2,7 @@
 // signed when they are a change, sortable like the fixed ones.
 import * as assert from 'node:assert/strict';
 import { formatCell, optionalColumns, sortRows } from '../../webview/partitionColumns';
-import type { PartitionRow } from '../../extension/shared/types';
+import type { PartitionRow } from '../../extension/core/types';
 
 const row = (label: string, extra: Partial<PartitionRow> = {}): PartitionRow => ({ label, count: 1, size: 10, ...extra });
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatAge, formatLiveRefs } from '../../extension/shared/prefsFormat';
+import { formatAge, formatLiveRefs } from '../../extension/core/prefsFormat';
 
 describe('formatLiveRefs', () => {
   it('matches the layout of Scrapy format_live_refs(), sorted by class name', () => {

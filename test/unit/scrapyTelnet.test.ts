@@ -6,11 +6,11 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AttachError, parseHostPort, PasswordStore, resolveTarget } from '../../extension/telnet/attachTarget';
-import { completionPrefix, completionsLine, consoleLine, CRAWL_INFO_LINE, formatUptime, parseJsonReply } from '../../extension/telnet/consoleCode';
-import { parseCrawlLog } from '../../extension/telnet/crawlLog';
-import { english } from '../../extension/telnet/localize';
-import { lineProblem } from '../../extension/transports/telnetClient';
+import { AttachError, parseHostPort, PasswordStore, resolveTarget } from '../../extension/runtimes/scrapy/adapter/attachTarget';
+import { completionPrefix, completionsLine, consoleLine, CRAWL_INFO_LINE, formatUptime, parseJsonReply } from '../../extension/runtimes/scrapy/adapter/consoleCode';
+import { parseCrawlLog } from '../../extension/runtimes/scrapy/adapter/crawlLog';
+import { english } from '../../extension/runtimes/scrapy/adapter/localize';
+import { lineProblem } from '../../extension/runtimes/scrapy/telnet/telnetClient';
 
 const PYTHON = '/usr/bin/python3';
 

@@ -6,10 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
-import { SnapshotParser } from '../../extension/engines/node/heap/snapshotParser';
-import { HeapGraph } from '../../extension/engines/node/heap/heapGraph';
-import { byType as partitionByType, byVia as partitionByVia, memberTest, retainedBy } from '../../extension/engines/node/heap/heapQueries';
-import { why as retainerChain } from '../../extension/engines/node/heap/retainerChain';
+import { SnapshotParser } from '../../extension/runtimes/node/heap/snapshotParser';
+import { HeapGraph } from '../../extension/runtimes/node/heap/heapGraph';
+import { byType as partitionByType, byVia as partitionByVia, memberTest, retainedBy } from '../../extension/runtimes/node/heap/heapQueries';
+import { why as retainerChain } from '../../extension/runtimes/node/heap/retainerChain';
 
 class LeakyHolder {
   constructor(readonly referer: object) {}

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { rankSuspects, Suspect } from '../../extension/shared/suspectRanking';
-import { formatBytes, shortTypeName } from '../../extension/shared/byteSize';
+import { rankSuspects, Suspect } from '../../extension/ui/commands/suspectRanking';
+import { formatBytes, shortTypeName } from '../../extension/core/byteSize';
 
 const s = (className: string, size: number, growth = 0, via?: string): Suspect => ({ className, via, count: 1, growth, retained: { count: 1, size } });
 

@@ -4,13 +4,13 @@
 // test/integration/telnetEvaluator.test.ts.
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { lineProblem, TelnetClient, TIDY_LINE } from '../../extension/transports/telnetClient';
+import { lineProblem, TelnetClient, TIDY_LINE } from '../../extension/runtimes/scrapy/telnet/telnetClient';
 import {
   DEFAULT_POLICY, DO, DONT, IAC, OPT_ECHO, OPT_LINEMODE, OPT_NAWS, OPT_SGA, REFUSE_DO_POLICY, SB, SE,
   TelnetCodec, WILL, WONT,
-} from '../../extension/transports/telnetCodec';
-import { TerminalText } from '../../extension/transports/terminalText';
-import { remoteErrorOf, TelnetEvaluator } from '../../extension/transports/telnetEvaluator';
+} from '../../extension/runtimes/scrapy/telnet/telnetCodec';
+import { TerminalText } from '../../extension/runtimes/scrapy/telnet/terminalText';
+import { remoteErrorOf, TelnetEvaluator } from '../../extension/runtimes/scrapy/telnet/telnetEvaluator';
 import { rejects } from '../shared/expectations';
 
 const NAMES: Record<number, string> = { [WILL]: 'WILL', [WONT]: 'WONT', [DO]: 'DO', [DONT]: 'DONT' };
