@@ -2,7 +2,7 @@
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
-/** 4 200 000 → "4.2 MB" (powers of 1000, like the and VS Code's own wording). */
+/** 4 200 000 → "4.2 MB" (powers of 1000, as VS Code itself words sizes). */
 export function formatBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;

@@ -1,5 +1,5 @@
-// The runtime-neutral contract every view, command and the CLI talk to. A Python engine drives
-// the injected agent; a Node engine will drive CDP. Nothing here knows which.
+// The runtime-neutral contract every view, command and the CLI talk to. The Python engine drives
+// the injected agent (runtimes/python), the Node engine drives CDP (runtimes/node). Nothing here knows which.
 import type {
   AgeHistogram, AgesRequest, EngineInfo, HeapMarkInfo, InspectResult, IterPage, LiveRefsSnapshot, ObjectHandle, ObjectSummary, Partition,
   PartitionRequest, Progress, RetainedRequest, RetainedResult, SourceInfo, WhyResult,

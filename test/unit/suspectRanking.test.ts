@@ -21,7 +21,7 @@ describe('Leak Suspects ranking', () => {
 });
 
 describe('byte sizes', () => {
-  it('formats like the issue: 4.2 MB, 512 B, 16.8 KB', () => {
+  it('formats in powers of 1000: 4.2 MB, 512 B, 16.8 KB', () => {
     assert.equal(formatBytes(4_200_000), '4.2 MB');
     assert.equal(formatBytes(512), '512 B');
     assert.equal(formatBytes(16_800), '16.8 KB');

@@ -5,11 +5,11 @@ import type { LiveRefsNode } from '../views/liveRefsTree';
 import { PartitionPanel } from '../views/partitionPanel';
 import { TimePanel } from '../views/timePanel';
 import { Commands } from '../commandIds';
+import { formatBytes } from '../../core/byteSize';
 import { describeError, isCancellation } from '../errors';
 import type { FeatureContext, SessionEngine } from '../featureContext';
 import { pickClass, pickSession } from './pickTarget';
 
-const mb = (n: number) => (n / 1048576).toFixed(1);
 
 export function registerTimeCommands(ctx: FeatureContext): vscode.Disposable[] {
   return [
@@ -85,7 +85,7 @@ async function markHeap(ctx: FeatureContext, entry: SessionEngine): Promise<unkn
     ctx.logger.info(`heap mark: ${mark.count} objects, ${mark.size} bytes, ${mark.elapsedMs} ms, mark ${mark.markBytes} bytes`);
     const since = vscode.l10n.t('Heap Since Mark');
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('Heap marked: {0} objects ({1} MB). Let the program run, then open Heap Since Mark.', mark.count.toLocaleString(), mb(mark.size)), since,
+      vscode.l10n.t('Heap marked: {0} objects ({1}). Let the program run, then open Heap Since Mark.', mark.count.toLocaleString(), formatBytes(mark.size)), since,
     ).then((choice) => { if (choice === since) void vscode.commands.executeCommand(Commands.heapSinceMark); });
     return mark;
   } catch (error) {

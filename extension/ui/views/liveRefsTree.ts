@@ -1,4 +1,4 @@
-// The "Live References" tree in the Run and Debug sidebar: per session, per tracked class, the
+// The "Live References" tree (its own activity-bar container and the panel): per session, per tracked class, the
 // live count, the age of the oldest instance and the change since the previous refresh.
 import * as vscode from 'vscode';
 import type { LiveRefRow } from '../../core/types';

@@ -2,7 +2,7 @@
 // is a Python REPL: an expression's repr comes back as text, so the reply mode is always 'return'
 // and the engine finds the agent's marked payload in that text. See telnetClient.ts for the
 // protocol; nothing here ever logs or reports the password.
-import { CallBuilder, EvaluateOptions, Evaluator, ReplyMode } from '../../python/evaluator';
+import { CallBuilder, EvaluateOptions, Evaluator } from '../../python/evaluator';
 import { TransportError } from '../../../core/transportError';
 import { DEFAULT_RUN_TIMEOUT_MS, TelnetClient, TelnetClientOptions } from './telnetClient';
 import type { NegotiationEvent } from './telnetCodec';
@@ -32,9 +32,6 @@ export function remoteErrorOf(output: string): string | undefined {
 }
 
 export class TelnetEvaluator implements Evaluator {
-  /** How replies come back: always the expression's value (a repr printed by the REPL). */
-  static readonly replyModes: readonly ReplyMode[] = ['return'];
-  readonly replyModes: readonly ReplyMode[] = TelnetEvaluator.replyModes;
   readonly description: string;
   /**
    * The manhole runs each line on the crawl's reactor thread: a 150 ms step plus the reply kept
