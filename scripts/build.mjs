@@ -7,9 +7,12 @@ import { join } from 'node:path';
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
+// `*.page.js` is code that runs in a Node debuggee (e.g. runtimes/node/pageHook.page.js): linted
+// as JavaScript, imported as its source text (typed by runtimes/node/pageText.d.ts).
 const node = {
   bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: !production,
   external: ['vscode', 'mocha', 'playwright-core', 'esbuild'], logLevel: 'warning',
+  loader: { '.page.js': 'text' },
 };
 
 function testEntries(dir) {
