@@ -1,3 +1,4 @@
+import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // Layers depend one way: webview → core ← ui ← runtimes/*/vscode; runtimes/* (engines and
@@ -7,7 +8,7 @@ const VSCODE = { name: 'vscode', message: 'engines, transports, core and the CLI
 const only = (message, ...group) => ({ group, message });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'test-output/**', 'test/fixtures/**', '**/*.js', '**/*.cjs'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'test-output/**', 'test/fixtures/**', '**/*.js', '**/*.cjs', '!extension/**/*.page.js'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -43,6 +44,15 @@ export default tseslint.config(
   {
     files: ['webview/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [VSCODE], patterns: [only('the webview sees only core/ types and messages', '**/ui/**', '**/runtimes/**', '**/cli/**')] }] },
+  },
+  {
+    // Code that runs inside the debuggee (bundled as text, see runtimes/node/pageText.d.ts): one
+    // ES2022 script expression evaluated in the program's global scope. Only the language's
+    // globals and `process` (Node's, used only inside a try); no console, require or DOM.
+    // HOOK_SYMBOL is replaced by the quoted key before the source is sent (pageHook.ts).
+    files: ['extension/**/*.page.js'],
+    languageOptions: { ecmaVersion: 2022, sourceType: 'script', globals: { process: 'readonly', HOOK_SYMBOL: 'readonly' } },
+    rules: { ...js.configs.recommended.rules, 'no-unused-vars': 'off' },
   },
   {
     files: ['extension/extension.ts', 'test/suite/**', 'bench/inhost/**'],

@@ -8,11 +8,7 @@ import os
 import sys
 import threading
 
-from . import handles, inspector, liverefs, protocol, sandbox, tracked  # noqa: F401
-from . import source, why, jobs  # noqa: F401
-from . import retained  # noqa: F401
-from . import ages, heapmark, rss  # noqa: F401
-from . import lifecycle
+from . import ages, handles, heapmark, inspector, jobs, lifecycle, liverefs, protocol, source, tracked, why
 
 _call_lock = threading.RLock()
 BUSY_TIMEOUT = 20.0
@@ -45,15 +41,6 @@ def _release_all(params):
     return {'released': lifecycle.release_everything()}
 
 
-def _lazy(module, function):
-    def run(params):
-        mod = getattr(sys.modules.get(__name__), module, None)
-        if mod is None:
-            raise protocol.AgentError('unavailable', 'This agent has no %s module.' % module)
-        return getattr(mod, function)(params)
-    return run
-
-
 METHODS = {
     'hello': _hello,
     'liveRefs': liverefs.live_refs,
@@ -62,16 +49,16 @@ METHODS = {
     'inspect': inspector.inspect,
     'release': _release,
     'releaseAll': _release_all,
-    'sourceOf': _lazy('source', 'source_of'),
-    'why': _lazy('why', 'why'),
-    'configure': _lazy('source', 'configure'),
-    'partitionStart': _lazy('jobs', 'partition_start'),
-    'jobStep': _lazy('jobs', 'job_step'),
-    'jobCancel': _lazy('jobs', 'job_cancel'),
-    'retainedStart': _lazy('jobs', 'retained_start'),
-    'ages': _lazy('ages', 'ages'),
-    'markStart': _lazy('jobs', 'mark_start'),
-    'markInfo': _lazy('heapmark', 'info_call'),
+    'sourceOf': source.source_of,
+    'why': why.why,
+    'configure': source.configure,
+    'partitionStart': jobs.partition_start,
+    'jobStep': jobs.job_step,
+    'jobCancel': jobs.job_cancel,
+    'retainedStart': jobs.retained_start,
+    'ages': ages.ages,
+    'markStart': jobs.mark_start,
+    'markInfo': heapmark.info_call,
 }
 
 

@@ -9,7 +9,7 @@ program's allocations shows as a gap.
 import math
 import time
 
-from . import liverefs, protocol, tracked
+from . import protocol, tracked
 
 MAX_BINS = 200
 # Log scale: 1-2-5 steps (0.1 s … years); the first bucket starts at 0.
@@ -68,7 +68,7 @@ def histogram(ages, scale='log', bins=30):
 
 def ages(params):
     class_name = params.get('className')
-    cls, wdict = liverefs._find(class_name)
+    cls, wdict = tracked.require(class_name)
     scale = params.get('scale') if params.get('scale') in ('log', 'linear') else 'log'
     try:
         bins = max(1, min(MAX_BINS, int(params.get('bins') or 30)))

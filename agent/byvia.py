@@ -7,7 +7,7 @@ from them), then one pass over the containers: batches whose referents contain n
 skipped in C (set.isdisjoint over map(type, ...)); only containers that refer to a target are
 labelled in Python (via.edges). Targets are recognized by type.
 
-Memory: the set of targets is an address bitmap (partition.AddrSet). A target whose reference
+Memory: the set of targets is an address bitmap (heapwalk.AddrSet). A target whose reference
 count shows a single referrer gets its row at once and only a bit in a second bitmap; only
 targets with several referrers keep an id -> labels entry until the end.
 """
@@ -16,12 +16,10 @@ import sys
 import time
 import types
 
-from . import handles, heapmark, liverefs, partition, protocol, tracked, via
+from . import handles, heapmark, heapwalk, liverefs, partition, protocol, tracked, via
 
-_get_referents = gc.get_referents
-_is_tracked = gc.is_tracked
-_HAVE_GC = 1 << 14
-_flags = type.__dict__['__flags__'].__get__
+# Containers whose referents are tested together (in C) before any is labelled one by one.
+SCAN_CHUNK = 256
 
 
 def _target_types(type_label):
@@ -32,13 +30,13 @@ def _target_types(type_label):
         tp = type(o)
         if tp not in seen:
             seen.add(tp)
-            if partition._label_of(tp, {}) == type_label:
+            if partition.label_of(tp, {}) == type_label:
                 found.add(tp)
     o = None
     # Types whose instances may all be untracked (code objects are not gc objects on 3.11).
     for tp in (dict, tuple, list, str, bytes, int, float, set, frozenset, type, bool, complex, type(None),
                types.CodeType):
-        if partition._label_of(tp, {}) == type_label:
+        if partition.label_of(tp, {}) == type_label:
             found.add(tp)
     return found
 
@@ -53,190 +51,204 @@ class _TargetTest(object):
         return type(obj) in self.types
 
 
-def _row(rows, key):
-    row = rows.get(key)
-    if row is None:
-        row = rows[key] = [0, 0, []]
-    return row
+class _Via(object):
+    """One by-via partition's bookkeeping (all of it in `own`, so no walk or scan counts it)."""
+    __slots__ = ('targets', 'members', 'sole', 'labels', 'rows', 'canon', 'untracked', 'sizer', 'samples',
+                 'group', 'own')
+
+    def __init__(self, samples, group):
+        self.targets = []                    # the set, strongly held until the end
+        self.members = heapwalk.AddrSet()    # addresses of the targets
+        self.sole = heapwalk.AddrSet()       # targets already counted in a row (single referrer)
+        self.labels = {}                     # id(target) -> label or set of labels (shared targets)
+        self.rows = {}                       # label -> [count, size, samples]
+        self.canon = {}                      # one str object per label
+        self.untracked = []                  # untracked containers (referrers too)
+        self.sizer = heapwalk.Sizer()
+        self.samples = samples
+        self.group = group
+        self.own = {id(self), id(self.targets), id(self.labels), id(self.rows), id(self.canon), id(self.untracked)}
+        self.own.update(self.members.ids())
+        self.own.update(self.sole.ids())
+        self.own.update(self.sizer.ids())
+
+    def add(self, o):
+        self.targets.append(o)
+        self.members.add(id(o))
+
+    def count(self, key, t):
+        """Puts target t in the row `key`."""
+        row = self.rows.get(key)
+        if row is None:
+            row = self.rows[key] = [0, 0, []]
+        row[0] += 1
+        row[1] += self.sizer(t)
+        if len(row[2]) < self.samples:
+            row[2].append(t)
+        if self.group is not None:
+            self.group.setdefault(key, []).append(t)
+
+    def clear(self):
+        del self.targets[:]
+        self.members.clear()
+        self.sole.clear()
+        self.labels.clear()
+        self.rows.clear()
+        del self.untracked[:]
 
 
-def by_via(type_label=None, class_name=None, limit=200, samples=5, mark=None, group=None):
+def by_via(type_label=None, class_name=None, limit=200, samples=5, mark=None, group=None, chunk=heapwalk.CHUNK):
     """`mark` (a heapmark.Mark) restricts the set to the objects created since the mark.
     `group`: when a dict, receives label -> [objects of the row] (retained.py's sets)."""
     t0 = time.time()
-    targets = []
-    members = partition.AddrSet()    # addresses of the targets
-    sole = partition.AddrSet()       # targets already counted in a row (single referrer)
-    labels = {}                      # id(target) -> label or set of labels (shared targets)
-    rows = {}                        # label -> [count, size, samples]
-    canon = {}
-    seen = partition.AddrSet()
-    pending = []
-    untracked = []
-    own = {id(targets), id(labels), id(seen), id(pending), id(untracked), id(rows), id(canon)}
-    size = partition._sizer({})
-    if class_name is not None:
-        found = tracked.find(class_name)
-        if found is None:
-            raise protocol.AgentError('unknownClass', 'No tracked class named %r.' % class_name)
-        cls, wdict = found
-        tset = {cls}
-        set_name = 'class %s' % class_name
-        for ref in (tracked.keys(wdict) if mark is None else heapmark.new_refs(wdict, mark.time)):
-            o = ref()
-            if o is not None:
-                targets.append(o)
-                members.add(id(o))
-        o = ref = found = wdict = None
-        deep = False
-    else:
-        tset = _target_types(type_label)
-        set_name = 'type %s' % type_label
-        # Among gc types only dicts and tuples can be untracked, and untracked containers hold
-        # only non-gc objects and untracked tuples: tuples and non-gc types need a deep walk.
-        deep = any(issubclass(tp, tuple) or not _flags(tp) & _HAVE_GC for tp in tset)
-    marked = mark.addrs if mark is not None and class_name is None else None
-    if mark is not None:
-        set_name += ' since mark'
-        own.update(heapmark._own_ids(mark))
-    is_target = _TargetTest(tset)
-    via.reset()
-    objs = gc.get_objects()
-    own.add(id(objs))
-    total = len(objs)
-    frame_type = types.FrameType
-    gen_type = types.GeneratorType
-    getrefcount = sys.getrefcount
-    once = partition.SOLE
+    v = _Via(samples, group)
+    objs = None
     try:
+        if mark is not None:
+            v.own.update(heapmark.own_ids(mark))
+        if class_name is not None:
+            tset = _class_targets(v, class_name, mark)
+            set_name = 'class %s' % class_name
+        else:
+            tset = _target_types(type_label)
+            set_name = 'type %s' % type_label
+        if mark is not None:
+            set_name += ' since mark'
+        via.reset()
+        objs = gc.get_objects()
+        v.own.add(id(objs))
         if class_name is None:
-            for start in range(0, total, partition.CHUNK):
-                chunk = objs[start:start + partition.CHUNK]
-                for o in chunk:
-                    if type(o) in tset and id(o) not in own and (marked is None or id(o) not in marked):
-                        targets.append(o)
-                        members.add(id(o))
-                for r in _get_referents(*chunk):
-                    if (deep or type(r) in tset) and not _is_tracked(r):
-                        if getrefcount(r) > once:
-                            i = id(r)
-                            if i in seen:
-                                continue
-                            seen.add(i)
-                        if type(r) in tset and (marked is None or id(r) not in marked):
-                            targets.append(r)
-                            members.add(id(r))
-                        if deep and _flags(type(r)) & _HAVE_GC:
-                            pending.append(r)
-                chunk = o = r = None
-                yield (min(start + partition.CHUNK, total), total, 'collect')
-            while pending:
-                chunk = pending[-partition.CHUNK:]
-                del pending[-partition.CHUNK:]
-                untracked.extend(chunk)
-                for r in _get_referents(*chunk):
-                    if not _is_tracked(r):
-                        if getrefcount(r) > once:
-                            i = id(r)
-                            if i in seen:
-                                continue
-                            seen.add(i)
-                        if type(r) in tset and (marked is None or id(r) not in marked):
-                            targets.append(r)
-                            members.add(id(r))
-                        if _flags(type(r)) & _HAVE_GC:
-                            pending.append(r)
-                chunk = r = None
-                yield (total, total, 'collect untracked')
-            seen.clear()
-        scan_total = total + len(untracked)
-        scanned = 0
-        for source in (objs, untracked):
-            n = len(source)
-            for start in range(0, n, partition.SCAN_CHUNK):
-                end = min(start + partition.SCAN_CHUNK, n)
-                if tset.isdisjoint(map(type, _get_referents(*source[start:end]))):
-                    scanned += end - start
-                    if scanned % partition.CHUNK < partition.SCAN_CHUNK:
-                        yield (scanned, scan_total, 'scan')
-                    continue
-                for idx in range(start, end):
-                    c = source[idx]
-                    rs = _get_referents(c)
-                    if tset.isdisjoint(map(type, rs)):
-                        continue
-                    tc = type(c)
-                    if tc is frame_type or id(c) in own or handles.owns(c) or liverefs.owns(c) or \
-                            (tc is gen_type and c.gi_code is by_via.__code__):
-                        continue
-                    pairs = via.edges(c, is_target, rs)
-                    rs = None
-                    for t, label in pairs:
-                        i = id(t)
-                        if not label or i not in members:
-                            continue
-                        label = canon.setdefault(label, label)
-                        # References held here: the pair, `t`, getrefcount's argument, the
-                        # targets list, and objs for tracked targets. One more is the referrer.
-                        real = getrefcount(t) - 4 - (1 if _is_tracked(t) else 0)
-                        old = labels.get(i)
-                        if old is None and real <= 1 and i not in sole:
-                            sole.add(i)
-                            row = _row(rows, label)
-                            row[0] += 1
-                            row[1] += size(t)
-                            if len(row[2]) < samples:
-                                row[2].append(t)
-                            if group is not None:
-                                group.setdefault(label, []).append(t)
-                        elif old is None:
-                            labels[i] = label
-                        elif type(old) is str:
-                            if old != label:
-                                labels[i] = {old, label}
-                        else:
-                            old.add(label)
-                    pairs = t = c = None
-                scanned += end - start
-                if scanned % partition.CHUNK < partition.SCAN_CHUNK:
-                    yield (scanned, scan_total, 'scan')
+            yield from _collect(v, tset, objs, mark.addrs if mark is not None else None, chunk)
+        yield from _scan(v, tset, (objs, v.untracked), chunk)
         objs = None
-        del untracked[:]
-        for t in targets:
-            i = id(t)
-            lab = labels.get(i)
-            if lab is None:
-                if i in sole:
-                    continue
-                key = ''
-            elif type(lab) is str:
-                key = lab
-            else:
-                key = ', '.join(sorted(lab))
-            row = _row(rows, key)
-            row[0] += 1
-            row[1] += size(t)
-            if len(row[2]) < samples:
-                row[2].append(t)
-            if group is not None:
-                group.setdefault(key, []).append(t)
-        t = None
-        labels.clear()
-        count = len(targets)
-        del targets[:]
-        result = {'by': 'via', 'set': set_name, 'totalCount': count,
-                  'totalSize': sum(r[1] for r in rows.values()),
-                  'rows': partition._sample_rows(rows, limit, samples), 'rowCount': len(rows),
-                  'elapsedMs': int((time.time() - t0) * 1000)}
-        return result
+        del v.untracked[:]
+        _rows_of_shared(v)
+        count = len(v.targets)
+        del v.targets[:]
+        return {'by': 'via', 'set': set_name, 'totalCount': count,
+                'totalSize': sum(r[1] for r in v.rows.values()),
+                'rows': partition.sample_rows(v.rows, limit, samples), 'rowCount': len(v.rows),
+                'elapsedMs': int((time.time() - t0) * 1000)}
     finally:
         objs = None
-        del targets[:]
-        members.clear()
-        sole.clear()
-        labels.clear()
-        rows.clear()
-        seen.clear()
-        del pending[:]
-        del untracked[:]
+        v.clear()
         via.reset()
+
+
+def _class_targets(v, class_name, mark):
+    """The live instances of a trackref class (created since the mark, if any) become the set."""
+    found = tracked.find(class_name)
+    if found is None:
+        raise protocol.AgentError('unknownClass', 'No tracked class named %r.' % class_name)
+    cls, wdict = found
+    found = None
+    for ref in (tracked.keys(wdict) if mark is None else heapmark.new_refs(wdict, mark.time)):
+        o = ref()
+        if o is not None:
+            v.add(o)
+        o = None
+    return {cls}
+
+
+def _collect(v, tset, objs, marked, chunk):
+    """The objects of the target types (not in the mark, if any) become the set: gc objects,
+    and untracked ones reached from them. Among gc types only dicts and tuples can be untracked,
+    and untracked containers hold only non-gc objects and untracked tuples: tuples and non-gc
+    types need the whole walk; other types are found among the referents of gc objects."""
+    deep = any(issubclass(tp, tuple) or not heapwalk.type_flags(tp) & heapwalk.HAVE_GC for tp in tset)
+    flags, have_gc = heapwalk.type_flags, heapwalk.HAVE_GC
+    for batch, kind, done, total in heapwalk.walk(v.own, chunk, objs, only=None if deep else tset):
+        for o in batch:
+            if type(o) in tset and (marked is None or id(o) not in marked):
+                v.add(o)
+            if deep and kind != heapwalk.LISTED and flags(type(o)) & have_gc:
+                v.untracked.append(o)
+        batch = o = None
+        yield (done, total, 'collect' if kind != heapwalk.DRAINED else 'collect untracked')
+
+
+def _scan(v, tset, sources, chunk):
+    """Labels every edge from a container of `sources` to a target. Batches of containers whose
+    referents hold no target are passed over in C."""
+    scan_total = sum(len(source) for source in sources)
+    scanned = 0
+    is_target = _TargetTest(tset)
+    for source in sources:
+        n = len(source)
+        for start in range(0, n, SCAN_CHUNK):
+            end = min(start + SCAN_CHUNK, n)
+            if not tset.isdisjoint(map(type, gc.get_referents(*source[start:end]))):
+                _label_referrers(v, tset, is_target, source, start, end)
+            scanned += end - start
+            if scanned % chunk < SCAN_CHUNK:
+                yield (scanned, scan_total, 'scan')
+
+
+def _label_referrers(v, tset, is_target, source, start, end):
+    frame_type = types.FrameType
+    gen_type = types.GeneratorType
+    own = v.own
+    for idx in range(start, end):
+        c = source[idx]
+        rs = gc.get_referents(c)
+        if tset.isdisjoint(map(type, rs)):
+            continue
+        tc = type(c)
+        if tc is frame_type or id(c) in own or handles.owns(c) or liverefs.owns(c) or \
+                (tc is gen_type and c.gi_code is by_via.__code__):
+            continue
+        pairs = via.edges(c, is_target, rs)
+        rs = c = None
+        _note_edges(v, pairs)
+        pairs = None
+
+
+# References to a target while _note_edges tests it: its pair, the loop variable `t`,
+# getrefcount's argument and the targets list (heapwalk.HELD counts one list, the variable and
+# the argument), plus the gc.get_objects() list for tracked targets. One more is the referrer.
+_NOTE_HELD = heapwalk.HELD + 1
+
+
+def _note_edges(v, pairs):
+    """Files each (target, label) edge: a target with one referrer gets its row at once, others
+    collect their labels until the end."""
+    getrefcount = sys.getrefcount
+    is_tracked = gc.is_tracked
+    members, sole, labels, canon = v.members, v.sole, v.labels, v.canon
+    for t, label in pairs:
+        i = id(t)
+        if not label or i not in members:
+            continue
+        label = canon.setdefault(label, label)
+        real = getrefcount(t) - _NOTE_HELD - (1 if is_tracked(t) else 0)
+        old = labels.get(i)
+        if old is None and real <= 1 and i not in sole:
+            sole.add(i)
+            v.count(label, t)
+        elif old is None:
+            labels[i] = label
+        elif type(old) is str:
+            if old != label:
+                labels[i] = {old, label}
+        else:
+            old.add(label)
+    t = None
+
+
+def _rows_of_shared(v):
+    """Rows of the targets not counted yet: their sorted set of labels, '' for no nameable edge."""
+    labels, sole = v.labels, v.sole
+    for t in v.targets:
+        i = id(t)
+        lab = labels.get(i)
+        if lab is None:
+            if i in sole:
+                continue
+            key = ''
+        elif type(lab) is str:
+            key = lab
+        else:
+            key = ', '.join(sorted(lab))
+        v.count(key, t)
+    t = None
+    labels.clear()

@@ -45,8 +45,7 @@ def expire():
         return bool(_jobs)
 
 
-if expire not in sandbox._housekeeping:
-    sandbox._housekeeping.append(expire)
+sandbox.add_housekeeping(expire)
 
 
 def _int(params, name, default, lo, hi):
@@ -62,9 +61,16 @@ def _int(params, name, default, lo, hi):
 CHUNK_FAST, CHUNK_TRACED = 5000, 1000
 
 
+def _chunk():
+    return CHUNK_TRACED if source.tracing() else CHUNK_FAST
+
+
 def partition_start(params):
+    return start(_partition_gen(params, _chunk()))
+
+
+def _partition_gen(params, chunk):
     by = params.get('by') or 'type'
-    _chunking()
     # limit 0: every row (the CLI's --limit 0); the totals always count every object.
     limit = _int(params, 'limit', 200, 0, 10 ** 9) or None
     samples = _int(params, 'samples', 5, 0, 50)
@@ -74,16 +80,15 @@ def partition_start(params):
         if mark is None:
             raise protocol.AgentError('unavailable', 'No heap mark in this program: run Mark Heap first.')
     if by == 'type' and mark is not None:
-        gen = heapmark.diff_gen(limit, samples)
-    elif by == 'type':
+        return heapmark.diff_gen(limit, samples, chunk)
+    if by == 'type':
         if params.get('type') or params.get('className'):
             raise protocol.AgentError('agent', "by 'type' partitions the whole heap; use by 'via' for a set")
         if params.get('retained'):
-            gen = retained.partition('type', params.get('scope') or 'reachable', None, None, limit, samples,
-                                     _int(params, 'retainedRows', 10, 0, 200))
-        else:
-            gen = partition.by_type(params.get('scope') or 'reachable', limit, samples)
-    elif by == 'via':
+            return retained.partition_with_retained('type', params.get('scope') or 'reachable', None, None, limit,
+                                                    samples, _int(params, 'retainedRows', 10, 0, 200), chunk=chunk)
+        return partition.by_type(params.get('scope') or 'reachable', limit, samples, chunk)
+    if by == 'via':
         type_label, class_name = params.get('type'), params.get('className')
         if not isinstance(type_label, str) and not isinstance(class_name, str):
             raise protocol.AgentError('agent', "by 'via' needs a type or a className")
@@ -96,34 +101,25 @@ def partition_start(params):
             class_name = heapmark.tracked_class_name(type_label)
             type_label = None if class_name is not None else type_label
         if params.get('retained'):
-            gen = retained.partition('via', None, type_label, class_name, limit, samples,
-                                     _int(params, 'retainedRows', 50, 0, 10000), mark)
-        else:
-            gen = byvia.by_via(type_label, class_name, limit, samples, mark)
-    else:
-        raise protocol.AgentError('agent', 'Unknown partition kind %r.' % (by,))
-    return start(gen)
+            return retained.partition_with_retained('via', None, type_label, class_name, limit, samples,
+                                                    _int(params, 'retainedRows', 50, 0, 10000), mark, chunk)
+        return byvia.by_via(type_label, class_name, limit, samples, mark, chunk=chunk)
+    raise protocol.AgentError('agent', 'Unknown partition kind %r.' % (by,))
 
 
 def mark_start(params):
     """Mark Heap as a job (a walk of the whole heap, stepped like a partition)."""
-    _chunking()
-    return start(heapmark.mark_gen())
+    return start(heapmark.mark_gen(_chunk()))
 
 
 def retained_start(params):
     """A retained-size job (retained.py). Another job's lists would hold every object once and
     make everything look kept, so other jobs are dropped first."""
-    _chunking()
-    gen = retained.of_request(params)
+    gen = retained.of_request(params, chunk=_chunk())
     with _lock:
         for job_id in list(_jobs):
             _drop(job_id)
     return start(gen)
-
-
-def _chunking():
-    partition.CHUNK = CHUNK_TRACED if source.tracing() else CHUNK_FAST
 
 
 def start(gen):

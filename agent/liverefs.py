@@ -95,19 +95,8 @@ def _gc_rows(classes, ignore):
     return rows
 
 
-def _find(class_name):
-    if not isinstance(class_name, str):
-        raise protocol.AgentError('agent', 'className must be a string')
-    if tracked.live_refs() is None:
-        raise protocol.AgentError('unavailable', 'scrapy.utils.trackref is not loaded in the program.')
-    found = tracked.find(class_name)
-    if found is None:
-        raise protocol.AgentError('unknownClass', 'No tracked class named %r.' % class_name)
-    return found
-
-
 def oldest(params):
-    cls, wdict = _find(params.get('className'))
+    cls, wdict = tracked.require(params.get('className'))
     entry = tracked.oldest_entry(wdict)
     if entry is None:
         return None
@@ -188,7 +177,7 @@ def iter_all(params):
                 raise protocol.AgentError('gone', 'Cursor %s expired; start again.' % cursor_id)
             _cursors.move_to_end(cursor_id)
         else:
-            cls, wdict = _find(params.get('className'))
+            cls, wdict = tracked.require(params.get('className'))
             age_range = ages.age_filter(params)
             refs = tracked.keys(wdict) if age_range is None else ages.refs_in_age_range(wdict, *age_range)
             cur = _Cursor(wdict, refs)

@@ -39,13 +39,6 @@ def encode(payload):
     return MARK_BEGIN + base64.b64encode(text.encode('ascii')).decode('ascii') + MARK_END
 
 
-def decode(marked):
-    """Inverse of encode (used by tests and tools)."""
-    start = marked.index(MARK_BEGIN) + len(MARK_BEGIN)
-    end = marked.index(MARK_END, start)
-    return json.loads(base64.b64decode(marked[start:end]).decode('utf-8'))
-
-
 def ok(result):
     return {'ok': True, 'result': result}
 

@@ -14,7 +14,8 @@ cannot see; what it cannot see always counts as "kept":
 * types, modules and frames are never freed; objects without tp_traverse are leaves, so what
   they refer to (invisible here) counts as held from outside.
 
-Bookkeeping (the issue's catch): every reference the walk holds is subtracted. Referents are
+Bookkeeping: every reference the walk holds is subtracted, or an object the set alone holds
+would look held from outside. Referents are
 popped off the `get_referents` list one at a time, so at the test only the local variable and
 getrefcount's argument hold the object (plus occurrences still in the list, which are
 references from freed objects not yet counted: the last occurrence decides). Undecided objects
@@ -29,11 +30,8 @@ import sys
 import time
 import types
 
-from . import byvia, handles, protocol, summary, tracked
-from . import partition as _part
+from . import byvia, handles, heapwalk, partition, protocol, summary, tracked
 
-_get_referents = gc.get_referents
-_flags = type.__dict__['__flags__'].__get__
 _mro = type.__dict__['__mro__'].__get__
 _TYPE_SUBCLASS = 1 << 31
 CHUNK = 2000
@@ -44,7 +42,7 @@ BY_TYPE_ROWS = 30
 
 def _never_freed(tp):
     """Types, modules and frames: shared by design (or running), never part of the answer."""
-    if _flags(tp) & _TYPE_SUBCLASS or tp is types.FrameType:
+    if heapwalk.type_flags(tp) & _TYPE_SUBCLASS or tp is types.FrameType:
         return True
     try:
         return types.ModuleType in _mro(tp)
@@ -52,16 +50,9 @@ def _never_freed(tp):
         return True
 
 
-def _calibrate():
-    """References held at the test in _peel's loop for an object with one real referrer."""
-    holder = [object()]
-    rs = list(holder)
-    while rs:
-        r = rs.pop()
-        return sys.getrefcount(r)
-
-
-SOLE = _calibrate()          # real referrer + local + argument
+# At the test in _peel's loop an object popped off the referents list is held by its referrers,
+# the local variable and getrefcount's argument.
+SOLE = heapwalk.HELD         # one real referrer + local + argument
 BASE = SOLE - 1              # local + argument
 
 
@@ -71,7 +62,7 @@ class _Walk(object):
 
     def __init__(self, held=None):
         self.freed = []                    # S, then every object found freed (strong)
-        self.done = _part.AddrSet()    # ids in freed
+        self.done = heapwalk.AddrSet()     # ids in freed
         self.held = held                   # AddrSet of objects the caller holds once, or None
         self.pending = {}                  # id -> references counted from freed objects
         self.pobj = {}                     # id -> undecided object (held once)
@@ -117,7 +108,7 @@ def _peel(w):
     while pos < len(freed):
         batch = freed[pos:pos + CHUNK]
         pos += len(batch)
-        rs = _get_referents(*batch)
+        rs = gc.get_referents(*batch)
         batch = None
         pop = rs.pop
         while rs:
@@ -169,28 +160,58 @@ def _cycles(w):
     heap; so does the budget."""
     if not w.pobj:
         return
-    getrefcount = sys.getrefcount
-    done, pending, held, pobj, ours = w.done, w.pending, w.held, w.pobj, w.ours
-    budget = max(CYCLE_MIN, min(CYCLE_MAX, len(w.freed) // 4))
-    # Candidates with the fewest unexplained references first: cycle members have few.
-    order = sorted(pobj, key=lambda i: getrefcount(pobj[i]) - pending[i])
-    kobj = [pobj[i] for i in order]
-    order = None
+    kobj = _candidates(w)
     index = {id(o): n for n, o in enumerate(kobj)}
     edges = []
+    expanded = yield from _expand(w, kobj, index, edges)
+    _free_unreachable(w, kobj, edges, _outside_refs(w, kobj, edges))
+    del kobj[:]
+    index.clear()
+    del edges[:]
+    yield expanded
+
+
+# In phase 2 a candidate is held by the kobj list, the loop's local variable and getrefcount's
+# argument.
+_IN_KOBJ = heapwalk.HELD
+
+
+def _known_refs(w, i):
+    """References to the object with id i that are explained already: from freed objects
+    (pending), and the walk's own (pobj, the caller's `held` set, the handle table)."""
+    n = w.pending.get(i, 0) + w.ours.get(i, 0)
+    if i in w.pobj:
+        n += 1
+    if w.held is not None and i in w.held:
+        n += 1
+    return n
+
+
+def _candidates(w):
+    """The undecided objects, fewest unexplained references first: cycle members have few."""
+    getrefcount = sys.getrefcount
+    pobj, pending = w.pobj, w.pending
+    order = sorted(pobj, key=lambda i: getrefcount(pobj[i]) - pending[i])
+    return [pobj[i] for i in order]
+
+
+def _expand(w, kobj, index, edges):
+    """Follows the candidates' references, adding what they reach to kobj, until none is left
+    or the budget is spent; edges[j] lists the positions kobj[j] refers to (None: not expanded).
+    Returns how many were expanded."""
+    getrefcount = sys.getrefcount
+    done = w.done
+    budget = max(CYCLE_MIN, min(CYCLE_MAX, len(w.freed) // 4))
     pos = expanded = 0
     while pos < len(kobj) and expanded < budget:
         o = kobj[pos]
-        i = id(o)
-        # Held here by kobj, `o` and getrefcount's argument (+ pobj, `held`, the handle table).
-        unexplained = getrefcount(o) - 3 - pending.get(i, 0) - (1 if i in pobj else 0) - \
-            (1 if held is not None and i in held else 0) - ours.get(i, 0)
+        unexplained = getrefcount(o) - _IN_KOBJ - _known_refs(w, id(o))
         pos += 1
         if unexplained > HUB:
             edges.append(None)
             continue
         out = []
-        for r in _get_referents(o):
+        for r in gc.get_referents(o):
             ri = id(r)
             if ri in done or w.never(type(r)):
                 continue
@@ -209,21 +230,27 @@ def _cycles(w):
     if pos < len(kobj):
         w.exact = False
     edges.extend([None] * (len(kobj) - len(edges)))
+    return expanded
+
+
+def _outside_refs(w, kobj, edges):
+    """Per candidate, the references explained neither by the walk, nor by freed objects, nor
+    by other candidates (the collector's gc_refs)."""
+    getrefcount = sys.getrefcount
     refs = []
     for o in kobj:
-        i = id(o)
-        n = getrefcount(o) - 3 - pending.get(i, 0)
-        if i in pobj:
-            n -= 1
-        if held is not None and i in held:
-            n -= 1
-        n -= ours.get(i, 0)
-        refs.append(n)
+        refs.append(getrefcount(o) - _IN_KOBJ - _known_refs(w, id(o)))
     o = None
     for out in edges:
         if out is not None:
             for j in out:
                 refs[j] -= 1
+    return refs
+
+
+def _free_unreachable(w, kobj, edges, refs):
+    """Candidates held from outside (or not expanded) are kept, and so is all they reach; the
+    others are freed."""
     kept = bytearray(len(kobj))
     stack = [j for j in range(len(kobj)) if refs[j] > 0 or edges[j] is None]
     for j in stack:
@@ -240,10 +267,6 @@ def _cycles(w):
             w.done.add(id(o))
             w.freed.append(o)
     o = None
-    del kobj[:]
-    index.clear()
-    del edges[:]
-    yield expanded
 
 
 def walk(objs, held=None, largest=5, label='set', ids=None):
@@ -271,7 +294,7 @@ def walk(objs, held=None, largest=5, label='set', ids=None):
 
 
 def _summarize(w, largest):
-    size = _part._sizer({})
+    size = heapwalk.Sizer()
     by_tp = {}
     top = []
     total = 0
@@ -293,7 +316,7 @@ def _summarize(w, largest):
     labels = {}
     rows = {}
     for tp, (count, sz) in by_tp.items():
-        r = rows.setdefault(_part._label_of(tp, labels), [0, 0])
+        r = rows.setdefault(partition.label_of(tp, labels), [0, 0])
         r[0] += count
         r[1] += sz
     by_tp.clear()
@@ -315,9 +338,9 @@ def _class_members(class_name):
     return out
 
 
-def _groups(type_label, class_name, group):
+def _groups(type_label, class_name, group, chunk):
     """Runs the by-via partition of the set, filling group (label -> objects)."""
-    gen = byvia.by_via(type_label, class_name, 1, 0, group=group)
+    gen = byvia.by_via(type_label, class_name, 1, 0, group=group, chunk=chunk)
     while True:
         try:
             d, t, phase = next(gen)
@@ -326,7 +349,7 @@ def _groups(type_label, class_name, group):
         yield (d, t, 'members: ' + phase)
 
 
-def of_request(params, ids=None):
+def of_request(params, ids=None, chunk=heapwalk.CHUNK):
     """Generator for retainedStart: the set is a tracked class, a handle, a by-type row, or a
     by-via row (type or className plus via)."""
     largest = max(0, min(50, int(params.get('largest', 5) or 0)))
@@ -343,13 +366,13 @@ def of_request(params, ids=None):
         raise protocol.AgentError('agent', 'retained needs a className, a type or a handle')
     return _of_rows(type_label if isinstance(type_label, str) else None,
                     class_name if isinstance(class_name, str) else None,
-                    via_label if isinstance(via_label, str) else None, largest, ids)
+                    via_label if isinstance(via_label, str) else None, largest, ids, chunk)
 
 
-def _of_rows(type_label, class_name, via_label, largest, ids):
+def _of_rows(type_label, class_name, via_label, largest, ids, chunk):
     group = {}
     try:
-        yield from _groups(type_label, class_name, group)
+        yield from _groups(type_label, class_name, group, chunk)
         if via_label is None:
             objs = [o for members in group.values() for o in members]
         else:
@@ -363,22 +386,23 @@ def _of_rows(type_label, class_name, via_label, largest, ids):
         group.clear()
 
 
-def partition(by, scope, type_label, class_name, limit, samples, rows_n, mark=None):
+def partition_with_retained(by, scope, type_label, class_name, limit, samples, rows_n, mark=None,
+                            chunk=heapwalk.CHUNK):
     """A partition whose first rows_n rows carry `retained: {count, size}` (what releasing the
     row's objects would free). By via, the rows' objects come from the same pass and the other
     rows' objects are counted as held once; by type, each row's objects are collected anew."""
     group = {} if by == 'via' else None
     if by == 'via':
-        gen = byvia.by_via(type_label, class_name, limit, samples, mark, group=group)
+        gen = byvia.by_via(type_label, class_name, limit, samples, mark, group=group, chunk=chunk)
     else:
-        gen = _part.by_type(scope, limit, samples)
+        gen = partition.by_type(scope, limit, samples, chunk)
     try:
         result = yield from gen
         gen = None
         rows = result['rows'][:rows_n]
         held = None
         if group is not None:
-            held = _part.AddrSet()
+            held = heapwalk.AddrSet()
             for members in group.values():
                 for o in members:
                     held.add(id(o))
@@ -389,7 +413,7 @@ def partition(by, scope, type_label, class_name, limit, samples, rows_n, mark=No
                 objs = group.get(row['label'], [])
             else:
                 sub = {}
-                for d, t, p in _groups(row['label'], None, sub):
+                for d, t, p in _groups(row['label'], None, sub, chunk):
                     yield (d, t, phase + ' ' + p)
                 objs = [o for members in sub.values() for o in members]
                 sub.clear()

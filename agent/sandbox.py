@@ -77,6 +77,13 @@ class _Worker(object):
             return True
 
 
+def add_housekeeping(fn):
+    """Has the idle worker call fn() every IDLE_TICK; fn returns True while it still has
+    something to look after (the worker ends only when no callback does)."""
+    if fn not in _housekeeping:
+        _housekeeping.append(fn)
+
+
 def _housekeep():
     """Runs the idle callbacks; True while one of them still has something to look after."""
     busy = False

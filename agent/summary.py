@@ -15,12 +15,9 @@ isa = typeinfo.isa
 module_dict = typeinfo.module_dict
 type_names = typeinfo.type_names
 lookup = typeinfo.lookup
-_is_py = typeinfo._is_py
-_policy = typeinfo._policy
 PRIMITIVES = typeinfo.PRIMITIVES
 TEXT = typeinfo.TEXT
 CONTAINERS = typeinfo.CONTAINERS
-_NAMED = typeinfo._NAMED
 
 
 def default_repr(obj, note=None):
@@ -125,7 +122,7 @@ def leaf_repr(obj, limit=MAX_REPR):
     tp = type(obj)
     if tp in PRIMITIVES or tp in TEXT or tp is bytearray or tp in CONTAINERS:
         return _clip(_repr.repr(obj), limit)
-    if isa(obj, _NAMED):
+    if isa(obj, typeinfo.NAMED):
         try:
             return _clip(_named_repr(obj), limit)
         except Exception:
@@ -133,7 +130,7 @@ def leaf_repr(obj, limit=MAX_REPR):
     if sandbox.is_slow(tp):
         return default_repr(obj, 'repr timed out')
     try:
-        if _policy(tp) == 'direct':
+        if typeinfo.policy(tp) == 'direct':
             text = _call_repr(obj, limit)
         else:
             text = sandbox.run(_call_repr, obj, limit)
@@ -168,7 +165,7 @@ def _read_url(obj):
 
 def safe_url(obj):
     tp = type(obj)
-    if tp in PRIMITIVES or tp in TEXT or tp in CONTAINERS or isa(obj, _NAMED):
+    if tp in PRIMITIVES or tp in TEXT or tp in CONTAINERS or isa(obj, typeinfo.NAMED):
         return None
     if lookup(tp, 'url') is None and lookup(tp, '__getattr__') is None and lookup(tp, '__getattribute__') in (None, object.__getattribute__):
         # Only an instance attribute can hold it: read without running any code.
@@ -180,7 +177,7 @@ def safe_url(obj):
     if sandbox.is_slow(tp):
         return None
     try:
-        if _policy(tp) == 'direct':
+        if typeinfo.policy(tp) == 'direct':
             return _read_url(obj)
         return sandbox.run(_read_url, obj)
     except sandbox.Timeout:
@@ -206,7 +203,7 @@ def safe_getattr(obj, name):
             return object.__getattribute__(obj, name)
         if sandbox.is_slow(tp):
             return None
-        if _policy(tp) == 'direct':
+        if typeinfo.policy(tp) == 'direct':
             return getattr(obj, name)
         return sandbox.run(getattr, obj, name)
     except sandbox.Timeout:
@@ -220,7 +217,7 @@ def safe_size(obj):
     tp = type(obj)
     try:
         fn = lookup(tp, '__sizeof__')
-        if fn is not None and _is_py(fn):
+        if fn is not None and typeinfo.is_py(fn):
             return None
         return sys.getsizeof(obj)
     except Exception:

@@ -7,6 +7,8 @@ whose `.data` dict keeps insertion (= creation) order.
 import sys
 import time
 
+from . import protocol
+
 RETRIES = 50
 
 
@@ -44,6 +46,19 @@ def find(class_name):
         if getattr(cls, '__name__', None) == class_name:
             return cls, wdict
     return None
+
+
+def require(class_name):
+    """(cls, wdict) of the trackref class named class_name; else an AgentError the client can
+    show (className not a string, trackref not loaded, no such class)."""
+    if not isinstance(class_name, str):
+        raise protocol.AgentError('agent', 'className must be a string')
+    if live_refs() is None:
+        raise protocol.AgentError('unavailable', 'scrapy.utils.trackref is not loaded in the program.')
+    found = find(class_name)
+    if found is None:
+        raise protocol.AgentError('unknownClass', 'No tracked class named %r.' % class_name)
+    return found
 
 
 def oldest_entry(wdict):
@@ -102,16 +117,6 @@ def age_of(obj):
     if isinstance(created, float):
         return max(0.0, time.time() - created)
     return None
-
-
-def is_tracked_class(tp):
-    refs = live_refs()
-    if refs is None:
-        return False
-    try:
-        return tp in refs
-    except Exception:
-        return False
 
 
 def tracked_type_ids():

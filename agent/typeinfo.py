@@ -10,7 +10,7 @@ TEXT = (str, bytes)
 CONTAINERS = (list, tuple, dict, set, frozenset)
 # Python-level reprs/properties known to read only plain attributes (Request/Response url).
 _TRUSTED_PREFIXES = ('scrapy.http.',)
-_NAMED = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.ModuleType, type,
+NAMED = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.ModuleType, type,
           types.CodeType, types.MethodWrapperType, types.WrapperDescriptorType)
 
 
@@ -57,7 +57,8 @@ def lookup(tp, name):
     return None
 
 
-def _is_py(fn):
+def is_py(fn):
+    """Whether a class attribute is Python code (a function or method), which calling runs."""
     return isa(fn, (types.FunctionType, types.MethodType, staticmethod, classmethod))
 
 
@@ -71,7 +72,7 @@ def _trusted_fn(fn):
 _trust_cache = {}
 
 
-def _policy(tp):
+def policy(tp):
     """'direct' when reading repr/url of instances of tp runs no untrusted Python code."""
     key = id(tp)
     hit = _trust_cache.get(key)
@@ -80,16 +81,16 @@ def _policy(tp):
     verdict = 'direct'
     for name in ('__getattribute__', '__getattr__'):
         fn = lookup(tp, name)
-        if fn is not None and _is_py(fn) and not _trusted_fn(fn):
+        if fn is not None and is_py(fn) and not _trusted_fn(fn):
             verdict = 'sandbox'
     fn = lookup(tp, '__repr__')
     if fn is not None and fn is not object.__repr__:
         # Python-level reprs may be slow; C-level ones other than object's may format items.
-        if not (_is_py(fn) and _trusted_fn(fn)):
+        if not (is_py(fn) and _trusted_fn(fn)):
             verdict = 'sandbox'
     fn = lookup(tp, 'url')
     if fn is not None:
-        if isa(fn, property) or _is_py(fn):
+        if isa(fn, property) or is_py(fn):
             if not _trusted_fn(fn):
                 verdict = 'sandbox'
         elif hasattr(type(fn), '__get__') and not isa(fn, (types.MemberDescriptorType, types.GetSetDescriptorType)):

@@ -59,11 +59,7 @@ def _rank(ref, target_cls, tracked_ids, owned):
 
 def why(params):
     target = handles.get(params.get('handle'))
-    max_depth = params.get('maxDepth') or 8
-    try:
-        max_depth = max(1, min(64, int(max_depth)))
-    except Exception:
-        max_depth = 8
+    max_depth = _max_depth(params)
     via.reset()
     modules = _module_dicts()
     tracked_ids = tracked.tracked_type_ids()
@@ -74,70 +70,89 @@ def why(params):
     root_kind, root_name = 'depth', None
     frame = sys._getframe()
     try:
+        # The referrers are asked for here, in this frame only (excluded below): a helper's
+        # frame holding `cur` would be a referrer too. No closures either: their cells would be.
         for _depth in range(max_depth):
             cur = chain[-1]
-            refs = gc.get_referrers(cur)
             candidates = []
             frames = []
-            for r in refs:
+            for r in gc.get_referrers(cur):
                 if id(r) in own or handles.owns(r) or liverefs.owns(r) or r is frame:
                     continue
                 if type(r) is types.FrameType:
                     frames.append(r)
-                    continue
-                if _on_chain(r, chain):
-                    continue
-                candidates.append(r)
-            del refs
-            module = None
-            for r in candidates:
-                if id(r) in modules and type(r) is dict:
-                    module = r
-                    break
-            if module is not None:
-                name, mod = modules[id(module)]
-                label = _label(module, cur)
-                chain.append(mod)
-                labels.append('.' + label[2:-2] if label.startswith("['") and label.endswith("']") else label)
-                root_kind, root_name = 'module', 'module %s' % name
+                elif not _on_chain(r, chain):
+                    candidates.append(r)
+            r = None
+            root_name = _module_root(candidates, modules, cur, chain, labels)
+            if root_name is not None:
+                root_kind = 'module'
                 break
             if not candidates:
-                if frames:
-                    root_kind, root_name = 'frame', _describe_frame(frames[0])
-                else:
-                    root_kind, root_name = 'root', 'no Python referrer (held by C code, the interpreter or a local variable)'
+                root_kind, root_name = _end_root(frames)
                 break
-            # No closures in this function: their cells would show up as referrers.
-            owned = _owned_ids(cur)
-            ranked = [(_rank(c, target_cls, tracked_ids, owned), i) for i, c in enumerate(candidates)]
-            owned = None
-            best = candidates[min(ranked)[1]]
-            del ranked
+            del frames[:]
+            best = _best(cur, candidates, target_cls, tracked_ids)
             del candidates[:]
-            label = _label(best, cur)
-            if label == '.__dict__' and labels and type(cur) is dict:
-                # Collapse an instance's __dict__ into the instance: `.attr`.
-                prev = labels[-1]
-                labels[-1] = '.' + prev[2:-2] if prev.startswith("['") and prev.endswith("']") else prev
-                chain[-1] = best
-            elif label == '.__closure__' and labels and type(cur) is tuple:
-                # Collapse a function's closure tuple: `.__closure__[i]`.
-                labels[-1] = '.__closure__' + labels[-1]
-                chain[-1] = best
-            else:
-                labels.append(label)
-                chain.append(best)
+            _add_hop(chain, labels, best, cur)
             if id(type(best)) in tracked_ids and type(best) is not target_cls:
                 root_kind, root_name = 'tracked', summary.type_names(type(best))[1]
                 break
-        else:
-            root_kind = 'depth'
         result = _result(target, list(zip(chain[1:], labels)), root_kind, root_name)
     finally:
-        frame = cur = best = None
+        frame = cur = best = candidates = frames = None
         del chain[:]
         via.reset()
     return result
+
+
+def _max_depth(params):
+    try:
+        return max(1, min(64, int(params.get('maxDepth') or 8)))
+    except Exception:
+        return 8
+
+
+def _module_root(candidates, modules, cur, chain, labels):
+    """When a module's globals refer to cur, the chain ends at the module: its root name."""
+    for r in candidates:
+        if id(r) in modules and type(r) is dict:
+            name, mod = modules[id(r)]
+            label = _label(r, cur)
+            chain.append(mod)
+            labels.append('.' + label[2:-2] if label.startswith("['") and label.endswith("']") else label)
+            return 'module %s' % name
+    return None
+
+
+def _end_root(frames):
+    """(rootKind, rootName) when no referrer but frames (or none at all) is left."""
+    if frames:
+        return 'frame', _describe_frame(frames[0])
+    return 'root', 'no Python referrer (held by C code, the interpreter or a local variable)'
+
+
+def _best(cur, candidates, target_cls, tracked_ids):
+    """The most telling referrer (lowest _rank; the first among equals)."""
+    owned = _owned_ids(cur)
+    ranked = [(_rank(c, target_cls, tracked_ids, owned), i) for i, c in enumerate(candidates)]
+    return candidates[min(ranked)[1]]
+
+
+def _add_hop(chain, labels, best, cur):
+    """Puts best on the chain, collapsing an instance's __dict__ into the instance (`.attr`) and
+    a function's closure tuple into the function (`.__closure__[i]`)."""
+    label = _label(best, cur)
+    if label == '.__dict__' and labels and type(cur) is dict:
+        prev = labels[-1]
+        labels[-1] = '.' + prev[2:-2] if prev.startswith("['") and prev.endswith("']") else prev
+        chain[-1] = best
+    elif label == '.__closure__' and labels and type(cur) is tuple:
+        labels[-1] = '.__closure__' + labels[-1]
+        chain[-1] = best
+    else:
+        labels.append(label)
+        chain.append(best)
 
 
 def _on_chain(obj, chain):

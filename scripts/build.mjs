@@ -1,4 +1,4 @@
-// Bundles the extension host code, the CLI, the webview and the test suites with esbuild.
+// Bundles the extension host code, the CLI, the two webviews and the test suites with esbuild.
 // Type checking is `npm run typecheck` (esbuild strips types without checking them).
 import * as esbuild from 'esbuild';
 import { readdirSync, existsSync } from 'node:fs';
@@ -7,9 +7,12 @@ import { join } from 'node:path';
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
+// `*.page.js` is code that runs in a Node debuggee (e.g. runtimes/node/pageHook.page.js): linted
+// as JavaScript, imported as its source text (typed by runtimes/node/pageText.d.ts).
 const node = {
   bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: !production,
   external: ['vscode', 'mocha', 'playwright-core', 'esbuild'], logLevel: 'warning',
+  loader: { '.page.js': 'text' },
 };
 
 function testEntries(dir) {
@@ -24,11 +27,11 @@ const builds = [
   { ...node, entryPoints: ['extension/runtimes/node/heap/heapWorker.ts'], outfile: 'dist/heapWorker.js' },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
-    entryPoints: ['webview/partitionView.ts'], outfile: 'dist/webview.js', logLevel: 'warning',
+    entryPoints: ['webview/partition/partitionView.ts'], outfile: 'dist/partitionWebview.js', logLevel: 'warning',
   },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
-    entryPoints: ['webview/timeView.ts'], outfile: 'dist/timeWebview.js', logLevel: 'warning',
+    entryPoints: ['webview/time/timeView.ts'], outfile: 'dist/timeWebview.js', logLevel: 'warning',
   },
   // Suites run by mocha in plain Node (unit, integration) and inside the extension host (workbench).
   ...['unit', 'integration', 'suite'].map((kind) => ({

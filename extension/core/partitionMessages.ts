@@ -22,7 +22,3 @@ export type FromWebview =
   | { type: 'metrics'; firstPaintMs: number; rows: number }
   /** Recompute the current level with each row's retained size. */
   | { type: 'computeRetained' };
-
-export function isFromWebview(value: unknown): value is FromWebview {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-}

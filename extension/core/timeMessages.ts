@@ -22,7 +22,3 @@ export type FromTimeWebview =
   | { type: 'reload' }
   | { type: 'exportCsv' }
   | { type: 'rendered'; bars: number; lines: number };
-
-export function isFromTimeWebview(value: unknown): value is FromTimeWebview {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-}

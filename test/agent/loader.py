@@ -35,6 +35,13 @@ def params_b64(params):
     return base64.b64encode(json.dumps(params).encode('utf-8')).decode('ascii')
 
 
+def decode(marked):
+    """The payload of a marked reply (the extension's decoding: LRB64<base64(JSON)>LRB64)."""
+    start = marked.index('LRB64<') + len('LRB64<')
+    end = marked.index('>LRB64', start)
+    return json.loads(base64.b64decode(marked[start:end]).decode('utf-8'))
+
+
 _next_id = [0]
 
 
@@ -43,7 +50,7 @@ def call(agent, method, params=None, mode='return'):
     _next_id[0] += 1
     marked = agent.call(_next_id[0], method, params_b64(params or {}), mode)
     assert isinstance(marked, str), marked
-    return agent.protocol.decode(marked)
+    return decode(marked)
 
 
 def result(agent, method, params=None):

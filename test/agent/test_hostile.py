@@ -71,7 +71,7 @@ class HostileTest(AgentTest):
         handle = self.agent.handles.register(holder)
         marked = self.agent.call(1, 'inspect', loader.params_b64({'handle': handle, 'offset': 0, 'limit': 10}), 'return')
         self.assertTrue(marked.startswith('LRB64<') and marked.endswith('>LRB64'))
-        text = self.agent.protocol.decode(marked)
+        text = loader.decode(marked)
         json.dumps(text)
         self.assertTrue(text['ok'], text)
         child = text['result']['children'][0]

@@ -12,7 +12,7 @@ except ImportError:
 class PartitionSliceTest(AgentTest):
     def test_one_huge_list_is_walked_in_slices_and_counted_once(self):
         partition = sys.modules[self.agent.__name__ + '.partition']
-        n = 3 * partition.WALK_SLICE + 7
+        n = 3 * self.agent.heapwalk.CHUNK + 7
         before = self._dicts(partition)
         ballast = [{'slice': i} for i in range(n)]  # untracked dicts: only reachable via the list
         gen = partition.by_type(limit=500, samples=0)

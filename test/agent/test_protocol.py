@@ -20,13 +20,13 @@ class ProtocolTest(AgentTest):
         inner = base64.b64decode(marked[6:-6])
         inner.decode('ascii')
         self.assertEqual(json.loads(inner), payload)
-        self.assertEqual(p.decode('noise' + marked + 'noise'), payload)
+        self.assertEqual(loader.decode('noise' + marked + 'noise'), payload)
 
     def test_event_mode_without_debugpy_returns_marked(self):
         self.assertNotIn('pydevd', sys.modules)
         out = self.agent.call(7, 'hello', loader.params_b64({}), 'event')
         self.assertIsInstance(out, str)
-        self.assertTrue(self.agent.protocol.decode(out)['ok'])
+        self.assertTrue(loader.decode(out)['ok'])
 
     def test_event_mode_with_old_debugpy_sends_event(self):
         sent = []
@@ -59,7 +59,7 @@ class ProtocolTest(AgentTest):
             self.assertTrue(sent[0].is_json)
             self.assertEqual(body['event'], 'liveReferences.reply')
             self.assertEqual(body['body']['id'], 42)
-            self.assertEqual(self.agent.protocol.decode(body['body']['payload'])['result']['debugpy'], fake_debugpy.__version__)
+            self.assertEqual(loader.decode(body['body']['payload'])['result']['debugpy'], fake_debugpy.__version__)
             # debugpy >= 1.8.21 returns values in the response: no event then.
             fake_debugpy.__version__ = '1.8.21'
             out = self.agent.call(43, 'hello', loader.params_b64({}), 'event')
@@ -83,7 +83,7 @@ class ProtocolTest(AgentTest):
         for method, b64 in (('nope', loader.params_b64({})), ('hello', '!!notbase64'), ('inspect', loader.params_b64({'handle': 5})),
                             ('iterAll', loader.params_b64({'className': 'Request', 'offset': 'x'}))):
             out = self.agent.call(1, method, b64, 'return')
-            reply = self.agent.protocol.decode(out)
+            reply = loader.decode(out)
             self.assertFalse(reply['ok'])
             self.assertIn(reply['error']['type'], ('agent', 'gone', 'unknownClass', 'unavailable'))
 

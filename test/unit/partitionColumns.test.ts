@@ -1,7 +1,7 @@
 // The partition table's optional columns (Heap Since Mark): shown only when rows carry them,
 // signed when they are a change, sortable like the fixed ones.
 import * as assert from 'node:assert/strict';
-import { formatCell, optionalColumns, sortRows } from '../../webview/partitionColumns';
+import { formatCell, optionalColumns, sortRows } from '../../webview/partition/partitionColumns';
 import type { PartitionRow } from '../../extension/core/types';
 
 const row = (label: string, extra: Partial<PartitionRow> = {}): PartitionRow => ({ label, count: 1, size: 10, ...extra });

@@ -3,14 +3,14 @@
 // webview's typed messages. The webview never sees the engine, only plain partitions.
 import * as vscode from 'vscode';
 import type { Crumb, FromWebview, ToWebview } from '../../core/partitionMessages';
-import { isFromWebview } from '../../core/partitionMessages';
+import { isWebviewMessage } from '../../core/webviewMessages';
 import type { ObjectSummary, Partition, PartitionRequest } from '../../core/types';
 import type { SessionEngine } from '../sessions/sessionEngines';
 import { describeError, isCancellation } from '../errors';
 import type { ObjectOpener } from './objectOpener';
 import type { PanelHost } from './panelReports';
 import { openLocation } from './sourceLocations';
-import { webviewStrings } from './webviewStrings';
+import { partitionWebviewStrings } from './partitionWebviewStrings';
 import { webviewHtml } from './webviewHtml';
 
 /** What the panel needs from the rest of the extension, given by the commands that open it. */
@@ -49,7 +49,7 @@ export class PartitionPanel {
   )) {
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'icon.svg');
     panel.webview.html = this.html();
-    panel.webview.onDidReceiveMessage((m: unknown) => { if (isFromWebview(m)) void this.onMessage(m); });
+    panel.webview.onDidReceiveMessage((m: unknown) => { if (isWebviewMessage<FromWebview>(m)) void this.onMessage(m); });
     panel.onDidDispose(() => {
       this.abort?.abort();
       this.releaseSamples();
@@ -110,7 +110,7 @@ export class PartitionPanel {
   private async onMessage(message: FromWebview): Promise<void> {
     switch (message.type) {
       case 'ready':
-        this.post({ type: 'strings', strings: webviewStrings() });
+        this.post({ type: 'strings', strings: partitionWebviewStrings() });
         { const top = this.levels[this.levels.length - 1];
           if (top?.partition) this.post({ type: 'partition', partition: top.partition, crumbs: this.crumbs(), drillable: top.request.by === 'type' }); }
         return;
@@ -174,7 +174,7 @@ export class PartitionPanel {
 
   private html(): string {
     return webviewHtml({
-      webview: this.panel.webview, extensionUri: this.services.extensionUri, script: 'webview.js', style: 'partition.css', title: 'Heap Partition',
+      webview: this.panel.webview, extensionUri: this.services.extensionUri, script: 'partitionWebview.js', style: 'partition.css', title: 'Heap Partition',
       body: `<nav id="crumbs" aria-label="breadcrumbs"></nav>
 <div id="status" role="status"></div>
 <div id="toolbar"></div>

@@ -3,7 +3,8 @@
 // webview sees plain histograms and series only; opening a bar's objects and the CSV export are
 // commands.
 import * as vscode from 'vscode';
-import { isFromTimeWebview, type FromTimeWebview, type ToTimeWebview } from '../../core/timeMessages';
+import type { FromTimeWebview, ToTimeWebview } from '../../core/timeMessages';
+import { isWebviewMessage } from '../../core/webviewMessages';
 import type { AgeHistogram } from '../../core/types';
 import type { SessionEngine } from '../sessions/sessionEngines';
 import { describeError } from '../errors';
@@ -48,7 +49,7 @@ export class TimePanel {
     });
     this.panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'icon.svg');
     this.panel.webview.html = this.html();
-    this.disposables.push(this.panel.webview.onDidReceiveMessage((m: unknown) => { if (isFromTimeWebview(m)) void this.onMessage(m); }));
+    this.disposables.push(this.panel.webview.onDidReceiveMessage((m: unknown) => { if (isWebviewMessage<FromTimeWebview>(m)) void this.onMessage(m); }));
     this.panel.onDidDispose(() => {
       vscode.Disposable.from(...this.disposables).dispose();
       if (TimePanel.current.get(this.mode.kind) === this) TimePanel.current.delete(this.mode.kind);

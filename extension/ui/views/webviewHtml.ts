@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 export interface WebviewPage {
   webview: vscode.Webview;
   extensionUri: vscode.Uri;
-  /** File name in dist/, e.g. `webview.js`. */
+  /** File name in dist/, e.g. `partitionWebview.js`. */
   script: string;
   /** File name in media/, e.g. `partition.css`. */
   style: string;

@@ -1,7 +1,8 @@
-// The webview cannot call vscode.l10n; the extension translates its strings and sends them over.
+// The partition webview cannot call vscode.l10n; the extension translates its strings and sends
+// them over.
 import * as vscode from 'vscode';
 
-export function webviewStrings(): Record<string, string> {
+export function partitionWebviewStrings(): Record<string, string> {
   return {
     size: vscode.l10n.t('Size'),
     count: vscode.l10n.t('Count'),

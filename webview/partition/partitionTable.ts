@@ -1,7 +1,7 @@
 // The table beside the chart: sortable columns, keyboard navigation, exact numbers. All text is
 // set with textContent (via d3's .text()), never parsed as HTML.
 import { select, Selection } from 'd3-selection';
-import type { PartitionRow } from '../extension/core/types';
+import type { PartitionRow } from '../../extension/core/types';
 import { Column, formatCell, optionalColumns } from './partitionColumns';
 
 export { formatCell, optionalColumns, sortRows, OPTIONAL_COLUMNS } from './partitionColumns';

@@ -1,11 +1,15 @@
 // Entry of the heap partition webview: receives partitions from the extension, draws the chart
 // and the table, handles breadcrumbs, the size/count toggle and the sample list.
 import { select } from 'd3-selection';
-import type { ToWebview } from '../extension/core/partitionMessages';
-import type { ObjectSummary, Partition, PartitionRow } from '../extension/core/types';
+import type { FromWebview, ToWebview } from '../../extension/core/partitionMessages';
+import type { ObjectSummary, Partition, PartitionRow } from '../../extension/core/types';
 import { Measure, renderChart } from './partitionChart';
 import { Column, optionalColumns, renderTable, sortRows } from './partitionTable';
-import { send } from './vscodeApi';
+import { type Container, el } from '../common/dom';
+import { allStrings, setStrings, t } from '../common/strings';
+import { sender } from '../common/vscodeApi';
+
+const send = sender<FromWebview>();
 
 interface State {
   partition?: Partition;
@@ -15,11 +19,6 @@ interface State {
 }
 
 const state: State = { drillable: true, measure: 'size', sort: { column: 'size', descending: true } };
-let strings: Record<string, string> = {};
-const t = (key: string, ...args: Array<string | number>) =>
-  (strings[key] ?? key).replace(/\{(\d)\}/g, (_m, i: string) => String(args[Number(i)] ?? ''));
-
-const el = (id: string) => document.getElementById(id) as HTMLElement;
 
 function renderCrumbs(crumbs: Array<{ label: string }>): void {
   const nav = select(el('crumbs'));
@@ -49,7 +48,7 @@ function renderToolbar(): void {
 }
 
 /** On demand: retained sizes cost about a heap pass per row, so they are never computed unasked. */
-function renderRetainedButton(bar: ReturnType<typeof select<HTMLElement, unknown>>): void {
+function renderRetainedButton(bar: Container): void {
   if (state.partition?.rows.some((r) => r.retained)) return;
   bar.append('button').attr('class', 'toggle retained-button').attr('title', t('computeRetainedHint')).text(t('computeRetained'))
     .on('click', () => send({ type: 'computeRetained' }));
@@ -68,7 +67,7 @@ function render(): void {
   const rows = sortRows(p.rows, state.sort.column, state.sort.descending);
   renderChart(el('chart'), sortRows(p.rows, state.measure, true), state.measure, t('none'), activate);
   renderTable(el('table'), {
-    rows, totalCount: p.totalCount, totalSize: p.totalSize, sort: state.sort, strings,
+    rows, totalCount: p.totalCount, totalSize: p.totalSize, sort: state.sort, strings: allStrings(),
     labelHeader: p.by === 'type' ? t('byType') : t('byVia'),
     rowHint: state.drillable ? t('drillHint') : t('samplesHint'),
     onSort: (column) => {
@@ -97,7 +96,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const message = event.data;
   switch (message.type) {
     case 'strings':
-      strings = message.strings;
+      setStrings(message.strings);
       return;
     case 'progress':
       renderCrumbs(message.crumbs);

@@ -3,7 +3,7 @@
 import { axisBottom, axisLeft } from 'd3';
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
-import type { AgeBucket, AgeHistogram } from '../extension/core/types';
+import type { AgeBucket, AgeHistogram } from '../../extension/core/types';
 import { formatSeconds } from './timeFormat';
 
 const WIDTH = 760;

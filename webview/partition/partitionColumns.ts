@@ -1,6 +1,6 @@
 // The partition table's columns and sorting, without the DOM: shared by the table and its unit
 // tests (which compile with Node's types, not the DOM's).
-import type { PartitionRow } from '../extension/core/types';
+import type { PartitionRow } from '../../extension/core/types';
 
 /** Numeric columns only some partitions carry (Heap Since Mark: the change since the mark). */
 export type OptionalColumn = 'countDelta' | 'sizeDelta' | 'newCount';

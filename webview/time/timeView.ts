@@ -1,20 +1,19 @@
 // Entry of the time webview: the age histogram of one class (scale toggle, hover, click to open a
 // bar's objects) or the growth trend of a session (lines, legend with "still growing", CSV).
 import { select } from 'd3-selection';
-import type { ToTimeWebview } from '../extension/core/timeMessages';
-import type { AgeBucket, AgeHistogram } from '../extension/core/types';
+import type { FromTimeWebview, ToTimeWebview } from '../../extension/core/timeMessages';
+import type { AgeBucket, AgeHistogram } from '../../extension/core/types';
 import { renderAgeChart } from './ageChart';
-import { send } from './timeApi';
-import { formatBytes } from '../extension/core/byteSize';
+import { formatBytes } from '../../extension/core/byteSize';
+import { type Container, el } from '../common/dom';
+import { setStrings, t } from '../common/strings';
+import { sender } from '../common/vscodeApi';
 import { formatSeconds } from './timeFormat';
 import { pickLines, renderTrendChart } from './trendChart';
 
-let strings: Record<string, string> = {};
-const t = (key: string, ...args: Array<string | number>) =>
-  (strings[key] ?? key).replace(/\{(\d)\}/g, (_m, i: string) => String(args[Number(i)] ?? ''));
-const el = (id: string) => document.getElementById(id) as HTMLElement;
+const send = sender<FromTimeWebview>();
 
-function button(parent: ReturnType<typeof select<HTMLElement, unknown>>, text: string, pressed: boolean | null, onClick: () => void): void {
+function button(parent: Container, text: string, pressed: boolean | null, onClick: () => void): void {
   parent.append('button').attr('class', 'toggle').attr('aria-pressed', pressed === null ? null : String(pressed)).text(text).on('click', onClick);
 }
 
@@ -65,7 +64,7 @@ window.addEventListener('message', (event: MessageEvent<ToTimeWebview>) => {
   const message = event.data;
   switch (message.type) {
     case 'strings':
-      strings = message.strings;
+      setStrings(message.strings);
       return;
     case 'ages':
       showAges(message.histogram);

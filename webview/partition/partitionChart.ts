@@ -2,7 +2,7 @@
 // chosen measure, exact numbers in a <title> tooltip. Labels are SVG text nodes.
 import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
-import type { PartitionRow } from '../extension/core/types';
+import type { PartitionRow } from '../../extension/core/types';
 
 export const MAX_BARS = 40;
 const BAR = 20;

@@ -3,8 +3,8 @@
 import { axisBottom, axisLeft, axisRight, line } from 'd3';
 import { scaleLinear, scaleTime } from 'd3-scale';
 import { select } from 'd3-selection';
-import type { GrowthSeries } from '../extension/core/timeMessages';
-import { formatBytes } from '../extension/core/byteSize';
+import type { GrowthSeries } from '../../extension/core/timeMessages';
+import { formatBytes } from '../../extension/core/byteSize';
 
 const WIDTH = 760;
 const HEIGHT = 300;
