@@ -16,13 +16,20 @@ MAX_BINS = 200
 _NICE = (1.0, 2.0, 5.0)
 
 
-def created_times(wdict):
-    """[(weakref, created)] of the live entries of wdict, copied safely (dead ones skipped)."""
+def created_times(wdict, clock=None):
+    """[(weakref, created)] of the live entries of wdict, copied safely (dead ones skipped);
+    `created` in epoch seconds whichever clock trackref used."""
     data = getattr(wdict, 'data', None)
     if data is None:
         return []
+    clock = clock or tracked.Clock()
     items = tracked.copy(lambda: list(data.items()), [])
-    return [(ref, created) for ref, created in items if isinstance(created, (int, float)) and ref() is not None]
+    out = []
+    for ref, created in items:
+        at = clock.epoch(created)
+        if at is not None and ref() is not None:
+            out.append((ref, at))
+    return out
 
 
 def _log_edges(max_age):
@@ -74,8 +81,9 @@ def ages(params):
         bins = max(1, min(MAX_BINS, int(params.get('bins') or 30)))
     except (TypeError, ValueError):
         bins = 30
-    entries = created_times(wdict)
-    now = time.time()
+    clock = tracked.Clock()
+    entries = created_times(wdict, clock)
+    now = clock.now
     values = [max(0.0, now - created) for _ref, created in entries]
     entries = None
     return {

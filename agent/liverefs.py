@@ -2,7 +2,6 @@
 O(objects) cost, plus a gc-based fallback for programs without trackref."""
 import gc
 import threading
-import time
 from collections import OrderedDict
 
 from . import ages, protocol, rss, summary, tracked
@@ -42,8 +41,9 @@ def live_refs(params):
     ignore = set(n for n in params.get('ignore') or () if isinstance(n, str))
     classes = [n for n in params.get('classes') or () if isinstance(n, str)]
     if tracked.live_refs() is None:
+        tracked.check_readable()
         return {'trackref': False, 'rows': _gc_rows(classes, ignore), 'rssBytes': rss.rss_bytes()}
-    now = time.time()
+    clock = tracked.Clock()
     rows = []
     for cls, wdict in tracked.classes():
         try:
@@ -57,8 +57,7 @@ def live_refs(params):
         if entry is not None:
             created = entry[1]
             entry = None
-            if isinstance(created, (int, float)):
-                age = max(0.0, now - created)
+            age = clock.age(created)
         name = getattr(cls, '__name__', None)
         if not isinstance(name, str):
             name = summary.type_names(cls)[1]
@@ -103,8 +102,9 @@ def oldest(params):
     obj, created = entry
     entry = None
     out = summary.summarize(obj)
-    if isinstance(created, (int, float)):
-        out['ageS'] = round(max(0.0, time.time() - created), 3)
+    age = tracked.Clock().age(created)
+    if age is not None:
+        out['ageS'] = round(age, 3)
     return out
 
 
@@ -192,7 +192,7 @@ def iter_all(params):
     view = cur.view
     wdict = cur.wdict_ref()
     items = []
-    now = time.time()
+    clock = tracked.Clock()
     while pos < len(view) and len(items) < limit:
         ref = view[pos]
         pos += 1
@@ -202,9 +202,9 @@ def iter_all(params):
         item = summary.summarize(obj)
         obj = None
         if 'ageS' not in item and wdict is not None:
-            created = tracked.created_by_ref(wdict, ref)
-            if isinstance(created, (int, float)):
-                item['ageS'] = round(max(0.0, now - created), 3)
+            age = clock.age(tracked.created_by_ref(wdict, ref))
+            if age is not None:
+                item['ageS'] = round(age, 3)
         items.append(item)
     cur.marks[offset + len(items)] = pos
     if len(cur.marks) > 256:

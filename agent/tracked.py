@@ -1,11 +1,20 @@
 """Read-only access to scrapy.utils.trackref, tolerant of concurrent mutation.
 
-Only reached through sys.modules: the agent never imports Scrapy. `live_refs` is a
-defaultdict, so it is never indexed (that would insert); each value is a WeakKeyDictionary
-whose `.data` dict keeps insertion (= creation) order.
+Only reached through sys.modules: the agent never imports Scrapy. Two shapes are read, by
+shape rather than by Scrapy's version number:
+
+* up to Scrapy 2.18, `live_refs` is a defaultdict (never indexed: that would insert) and
+  creation times are `time.time()` floats;
+* from 2.19, `live_refs` is a WeakKeyDictionary of classes and creation times are
+  `time.monotonic_ns()` ints.
+
+Either way each value is a WeakKeyDictionary whose `.data` dict keeps insertion (= creation)
+order. Every creation time leaves this module as epoch seconds (`Clock.epoch`), so ages,
+histograms and marks need not know which shape they came from.
 """
 import sys
 import time
+import weakref
 
 from . import protocol
 
@@ -19,7 +28,58 @@ def module():
 def live_refs():
     mod = module()
     refs = getattr(mod, 'live_refs', None) if mod is not None else None
-    return refs if isinstance(refs, dict) else None
+    return refs if isinstance(refs, (dict, weakref.WeakKeyDictionary)) else None
+
+
+def shape():
+    """What the agent found, for messages: 'absent', 'dict', 'weak' or the type it cannot read."""
+    mod = module()
+    if mod is None:
+        return 'absent'
+    refs = getattr(mod, 'live_refs', None)
+    if isinstance(refs, dict):
+        return 'dict'
+    if isinstance(refs, weakref.WeakKeyDictionary):
+        return 'weak'
+    return type(refs).__name__
+
+
+def versions():
+    """'Scrapy 2.19.0 on Python 3.14.8', from what the program has loaded."""
+    scrapy = sys.modules.get('scrapy')
+    version = getattr(scrapy, '__version__', None) if scrapy is not None else None
+    return 'Scrapy %s on Python %s' % (version if isinstance(version, str) else '?', sys.version.split()[0])
+
+
+def check_readable():
+    """Raises an AgentError naming the versions when trackref is loaded in a shape this agent
+    cannot read, so the user gets one clear message instead of an empty table."""
+    found = shape()
+    if found not in ('absent', 'dict', 'weak'):
+        raise protocol.AgentError('unavailable', 'Live References cannot read scrapy.utils.trackref of %s: live_refs is a %s, '
+                                  'neither a dict nor a WeakKeyDictionary. Please report it with these versions.' % (versions(), found))
+
+
+class Clock(object):
+    """Turns trackref creation times of either shape into epoch seconds. One offset per call,
+    so every age in one reply is measured against the same instant."""
+    __slots__ = ('now', '_mono_offset')
+
+    def __init__(self):
+        self.now = time.time()
+        self._mono_offset = self.now - time.monotonic_ns() / 1e9
+
+    def epoch(self, created):
+        """Epoch seconds of a creation time, or None when it is neither shape."""
+        if isinstance(created, float):
+            return created
+        if isinstance(created, int) and not isinstance(created, bool):
+            return created / 1e9 + self._mono_offset
+        return None
+
+    def age(self, created):
+        at = self.epoch(created)
+        return None if at is None else max(0.0, self.now - at)
 
 
 def copy(fn, default=None):
@@ -54,6 +114,7 @@ def require(class_name):
     if not isinstance(class_name, str):
         raise protocol.AgentError('agent', 'className must be a string')
     if live_refs() is None:
+        check_readable()
         raise protocol.AgentError('unavailable', 'scrapy.utils.trackref is not loaded in the program.')
     found = find(class_name)
     if found is None:
@@ -114,9 +175,7 @@ def age_of(obj):
         created = wdict.get(obj)
     except Exception:
         return None
-    if isinstance(created, float):
-        return max(0.0, time.time() - created)
-    return None
+    return Clock().age(created)
 
 
 def tracked_type_ids():
@@ -124,7 +183,7 @@ def tracked_type_ids():
 
 
 def created_at(obj):
-    """trackref's creation time of obj (time.time() seconds), or None when not tracked.
+    """trackref's creation time of obj in epoch seconds, or None when not tracked.
     Types with their own __eq__/__hash__ (Items) are found by identity in a scan of their
     class's entries, so no program code runs."""
     refs = live_refs()
@@ -148,4 +207,4 @@ def created_at(obj):
                     break
     except Exception:
         return None
-    return created if isinstance(created, float) else None
+    return Clock().epoch(created)

@@ -35,9 +35,11 @@ write_launcher() {
   cat > "$DIR/$suite.python" <<LAUNCH
 #!/bin/sh
 # python3 of Debian $suite, run in $root (made by scripts/pyroots.sh).
-set -- --die-with-parent --bind "$root" / --proc /proc --dev /dev --chdir "\$PWD" /usr/bin/python3 "\$@"
-for d in /work /home /root /tmp /srv /opt /mnt /var/tmp; do [ -d "\$d" ] && set -- --bind "\$d" "\$d" "\$@"; done
-exec bwrap "\$@"
+binds=""
+for d in /work /home /root /tmp /srv /opt /mnt /var/tmp; do [ -d "\$d" ] && binds="\$binds \$d"; done
+set -- /usr/bin/python3 "\$@"
+for d in \$binds; do set -- --bind "\$d" "\$d" "\$@"; done
+exec bwrap --die-with-parent --bind "$root" / --proc /proc --dev /dev --chdir "\$PWD" "\$@"
 LAUNCH
   chmod +x "$DIR/$suite.python"
 }
