@@ -18,7 +18,9 @@ import { PythonEngine } from '../extension/runtimes/python/pythonEngine';
 import { findAgentDir, loadAgentBundle } from '../extension/runtimes/python/agentBundle';
 import { creationSitesEnv, TRACEMALLOC_ENV } from '../extension/runtimes/python/launchEnv';
 import { connectDebugpy } from '../extension/runtimes/python/dap/dapSocketClient';
-import { freePort, LEAKY_DIR, PYTHON, startSite, Site } from '../test/fixtures/fixtureSite';
+import { freePort, LEAKY_DIR, PYTHON, Site } from '../test/fixtures/fixtureSite';
+import { CrawlFixture } from '../test/shared/crawlFixture';
+import { orAfter, sleep, waitFor } from '../test/shared/waitFor';
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 1200);
 const TRACEMALLOC_PAGES = Number(process.env.BENCH_TRACEMALLOC_PAGES ?? 300);
@@ -56,11 +58,9 @@ async function crawl(site: Site, setup: Setup): Promise<CrawlRun> {
   let refreshes = 0;
   let sitesOn: boolean | undefined;
   try {
-    let connection: Awaited<ReturnType<typeof connectDebugpy>> | undefined;
-    for (const deadline = Date.now() + 60_000; !connection;) {
-      connection = await connectDebugpy('127.0.0.1', port).catch((e) => { if (Date.now() > deadline) throw e; return undefined; });
-      if (!connection) await new Promise((r) => setTimeout(r, 200));
-    }
+    let refused: unknown;
+    const connection = await waitFor('debugpy to take our client', () => connectDebugpy('127.0.0.1', port).catch((e: unknown) => { refused = e; return undefined; }), 60_000, 200)
+      .catch((e: unknown) => { throw refused ?? e; });
     let done = false;
     void exited.then(() => { done = true; });
     if (setup !== 'plain') {
@@ -69,10 +69,10 @@ async function crawl(site: Site, setup: Setup): Promise<CrawlRun> {
       sitesOn = (await engine.info().catch(() => undefined))?.creationSites;
       while (!done) {
         await engine.liveRefs([]).then(() => { refreshes++; }, () => undefined);
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+        await Promise.race([exited, sleep(2000)]); // the view's refresh interval
       }
     }
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 600_000))]);
+    await orAfter(exited, 600_000);
     await connection.client.close().catch(() => undefined);
   } finally {
     kill();
@@ -101,7 +101,9 @@ function perObject(): void {
 }
 
 async function main(): Promise<void> {
-  const site = await startSite({ products: Math.max(PAGES, TRACEMALLOC_PAGES) * 2, delayMs: 0 });
+  // The fixture's shop; the crawls are this bench's own (debugpy waiting for a client, a page count, GNU time).
+  const shop = new CrawlFixture({ site: { products: Math.max(PAGES, TRACEMALLOC_PAGES) * 2, delayMs: 0 } });
+  const site = await shop.startSite();
   const runs: Record<Setup, CrawlRun[]> = { plain: [], sites: [], tracemalloc: [] };
   try {
     for (let round = 0; round < ROUNDS; round++) {
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await site.stop();
+    await shop.stop();
   }
   const best = (s: Setup) => Math.max(...runs[s].map((r) => r.pagesPerS));
   const bestCpu = (s: Setup) => Math.max(...runs[s].map((r) => r.pagesPerCpuS ?? 0));

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { PythonEngine } from '../extension/runtimes/python/pythonEngine';
 import { findAgentDir, loadAgentBundle } from '../extension/runtimes/python/agentBundle';
 import { evalJson, startDebuggee } from '../test/integration/debuggee';
+import { sleep } from '../test/shared/waitFor';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const ROUNDS = 30;
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
       const trips: number[] = [];
       const tight: number[] = [];
       for (let i = 0; i < ROUNDS; i++) {
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100); // spaced like the view's auto-refresh
         const t0 = performance.now();
         await engine.liveRefs([]);
         trips.push(performance.now() - t0);

@@ -6,15 +6,14 @@ import * as path from 'node:path';
 import { connectCdp } from '../extension/runtimes/node/cdp/cdpConnection';
 import { NodeEngine } from '../extension/runtimes/node/nodeEngine';
 import { NodeProgram, startNodeProgram } from '../test/fixtures/nodeProgram';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep, waitFor } from '../test/shared/waitFor';
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 5000);
 
 interface Report { trackedNs: number; plainNs: number; turns: number }
 
 async function measure(program: NodeProgram): Promise<Report> {
   program.send('reset');
-  await sleep(MEASURE_MS);
+  await sleep(MEASURE_MS); // the measured window
   const from = program.output().length;
   program.send('report');
   return JSON.parse((await program.waitFor(/REPORT (\{.*\})/, 30_000, from))[1]) as Report;
@@ -24,12 +23,14 @@ async function main(): Promise<void> {
   const program = await startNodeProgram(path.join(__dirname, '../../bench/programs_node_construct.js'));
   try {
     await program.waitFor(/READY/);
-    await sleep(1000);
+    await sleep(1000); // a second of warm-up (JIT) before the first window
     const before = await measure(program);
     const cdp = await connectCdp({ kind: 'inspect', host: '127.0.0.1', port: program.port });
-    const engine = new NodeEngine(cdp, { trackedClasses: () => ['Tracked'], discoverTop: 0, gcBudgetMs: 0 });
+    const log: string[] = [];
+    const engine = new NodeEngine(cdp, { trackedClasses: () => ['Tracked'], discoverTop: 0, gcBudgetMs: 0, log: (line) => log.push(line) });
     await engine.liveRefs([]);
-    await sleep(1000); // the one-shot breakpoint fires and is removed
+    // The one-shot breakpoint fires and is removed: constructions count through the Proxy from then on.
+    await waitFor('Tracked counted through its module binding', () => log.includes('Tracked: constructions are counted through the module binding'), 30_000);
     const rows = (await engine.liveRefs([])).rows;
     const after = await measure(program);
     const refreshMs: number[] = [];

@@ -11,7 +11,8 @@ import { connectDebugpy } from '../extension/runtimes/python/dap/dapSocketClient
 import type { DapEvaluator } from '../extension/runtimes/python/dap/dapEvaluator';
 import type { RetainedRequest } from '../extension/core/types';
 import { evalJson } from '../test/integration/debuggee';
-import { startCrawl, startSite } from '../test/fixtures/fixtureSite';
+import { CrawlFixture } from '../test/shared/crawlFixture';
+import { waitFor } from '../test/shared/waitFor';
 import { REACHABILITY_FLOOR, type FloorResult, inProgram, startHeapProgram } from './pythonHeapBench';
 
 const RSS = `
@@ -68,30 +69,31 @@ async function crawlHeap(): Promise<void> {
   const pages = Number(process.env.BENCH_PAGES ?? '5000');
   // Far more products than pages measured: the crawl must still run (and hold its heap) when the
   // count is reached; a finished crawl exits.
-  const site = await startSite({ products: pages * 3, delayMs: 0, lifetimeS: 1800 });
-  const crawl = await startCrawl({ site, mode: 'debugpy', telnet: false, timeoutS: 600, env: { LEAKY_CONCURRENCY: '16' }, startTimeoutMs: 60_000 });
+  const leaky = new CrawlFixture({
+    site: { products: pages * 3, delayMs: 0, lifetimeS: 1800 },
+    crawl: { mode: 'debugpy', telnet: false, timeoutS: 600, env: { LEAKY_CONCURRENCY: '16' }, startTimeoutMs: 60_000 },
+  });
+  const { crawl } = await leaky.start();
   const { evaluator, client } = await connectDebugpy('127.0.0.1', crawl.debugpyPort!);
   try {
-    const deadline = Date.now() + 20 * 60_000;
     // "A 5,000-page crawl": the leaky spider frees a response once its last child request is
     // done, so the live count levels off below the pages crawled; count the pages instead.
-    for (;;) {
-      const received = await evalJson<number>(evaluator, RECEIVED);
-      if (received >= pages) break;
-      if (Date.now() > deadline) throw new Error(`the crawl received only ${received} responses`);
+    let received = 0;
+    await waitFor(`${pages} responses received`, async () => {
+      received = await evalJson<number>(evaluator, RECEIVED);
       if (process.env.BENCH_VERBOSE) console.error(`[bench] ${received} responses received`);
-      await new Promise((r) => setTimeout(r, 3000));
-    }
+      return received >= pages;
+    }, 20 * 60_000, 3000).catch(() => { throw new Error(`the crawl received only ${received} responses`); });
     // Hold the crawl still while measuring (its reactor thread sleeps; debugpy's evaluate runs on
     // another thread): otherwise the crawl's own allocations would count as our extra memory and
-    // its work would compete with both the floor and ours for the GIL.
-    await evalJson(evaluator, `__import__('sys').modules['twisted.internet.reactor'].callFromThread(__import__('time').sleep, 90) or True`);
-    await new Promise((r) => setTimeout(r, 500));
+    // its work would compete with both the floor and ours for the GIL. The reactor sets an event
+    // as it starts to sleep.
+    await evalJson(evaluator, `(lambda e, t: __import__('sys').modules['twisted.internet.reactor'].callFromThread(lambda: (e.set(), t.sleep(90))) or setattr(__import__('builtins'), '_liveref_bench_held', e) or True)(__import__('threading').Event(), __import__('time'))`);
+    await waitFor('the reactor to hold still', () => evalJson<boolean>(evaluator, `__import__('builtins')._liveref_bench_held.is_set()`), 30_000, 100);
     await measure(`HtmlResponse (leaky crawl, ${pages} pages, crawl held still)`, evaluator, { className: 'HtmlResponse', largest: 0 });
   } finally {
     await client.close();
-    await crawl.stop();
-    await site.stop();
+    await leaky.stop();
   }
 }
 

@@ -6,14 +6,14 @@
 import { PythonEngine } from '../extension/runtimes/python/pythonEngine';
 import { findAgentDir, loadAgentBundle } from '../extension/runtimes/python/agentBundle';
 import { TelnetEvaluator } from '../extension/runtimes/scrapy/telnet/telnetEvaluator';
-import { startCrawl, startSite } from '../test/fixtures/fixtureSite';
+import { CrawlFixture } from '../test/shared/crawlFixture';
+import { sleep } from '../test/shared/waitFor';
 
 const BALLAST = Number(process.env.BENCH_BALLAST ?? 1_000_000);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
-  const site = await startSite({ delayMs: 5, products: 20_000 });
-  const crawl = await startCrawl({ site, timeoutS: 300, env: { LEAKY_CONCURRENCY: '8' } });
+  const leaky = new CrawlFixture({ site: { delayMs: 5, products: 20_000 }, crawl: { timeoutS: 300, env: { LEAKY_CONCURRENCY: '8' } } });
+  const { crawl } = await leaky.start();
   const login = { host: '127.0.0.1', port: crawl.telnetPort!, password: crawl.telnetPassword! };
   const probe = await TelnetEvaluator.connect(login);
   const evaluator = await TelnetEvaluator.connect(login);
@@ -23,6 +23,8 @@ async function main(): Promise<void> {
     await probe.run("lr_gap = [0.0, __import__('time').monotonic()]");
     await probe.run("lr_tick = (lambda t: lambda: (lr_gap.__setitem__(0, max(lr_gap[0], t.monotonic() - lr_gap[1])), lr_gap.__setitem__(1, t.monotonic())))(__import__('time'))");
     await probe.run("lr_loop = __import__('twisted.internet.task', fromlist=['x']).LoopingCall(lr_tick); lr_loop.start(0.01)");
+    // The delays here are the measurement: the reactor's longest gap over a quiet moment before
+    // each call, and over an idle second as the baseline.
     const stall = async (work: () => Promise<unknown>): Promise<[number, number]> => {
       await sleep(300);
       await probe.run('lr_gap[0] = 0.0');
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
       await sleep(50);
       return [took, Number(await probe.run('round(lr_gap[0] * 1000, 1)'))];
     };
-    await sleep(3000);
+    await sleep(3000); // the crawl and the ticking loop under way
     const [, idle] = await stall(() => sleep(1000));
     console.log(`ballast ${BALLAST} dicts; idle reactor: longest gap ${idle} ms (baseline); job step budget ${evaluator.jobStepBudgetMs} ms`);
     console.log('call                              total ms   longest reactor stall ms   × idle');
@@ -55,8 +57,7 @@ async function main(): Promise<void> {
   } finally {
     probe.dispose();
     evaluator.dispose();
-    await crawl.stop();
-    await site.stop();
+    await leaky.stop();
   }
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Runs every test group in order and prints one line per test as results come in, the failures'
 // details, and as its last line exactly `N passed, N failed` (`, N skipped` when some were).
 // Exit code 1 if anything failed. `npm test` calls it after setup and build.
@@ -17,6 +18,21 @@ import { existsSync, mkdirSync, readdirSync, createWriteStream } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killGroup, killMarked, killMarkedSync, newMarker } from './workbench/procs.mjs';
+import { orAfter } from './workbench/wait.mjs';
+
+/**
+ * @typedef {object} Result One test (or a group's own failure), as printed.
+ * @property {string} group
+ * @property {string} [title]
+ * @property {string} [fullTitle]
+ * @property {'passed' | 'failed' | 'pending'} state
+ * @property {string} [error]
+ * @property {string} [note]
+ * @property {number} [durationMs]
+ */
+/** @typedef {Omit<Result, 'group'>} Reported */
+/** @typedef {{ code: number | string | null, tail: string, logPath: string }} ChildRun */
+/** @typedef {{ count: number, ended?: boolean }} Seen */
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3';
@@ -39,18 +55,29 @@ for (const g of only) {
 }
 
 const tty = process.stdout.isTTY;
+/**
+ * @param {number} code
+ * @param {string} s
+ */
 const paint = (code, s) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
+/** @param {string} s */
 const green = (s) => paint(32, s);
+/** @param {string} s */
 const red = (s) => paint(31, s);
+/** @param {string} s */
 const dim = (s) => paint(2, s);
 
 const marker = newMarker('runall');
+/** @type {Result[]} */
 const results = [];
-let current; // { group, child }
+/** @type {{ group: string, child: import('node:child_process').ChildProcess } | undefined} */
+let current;
 let interrupted = false;
+/** @type {Record<string, number>} */
 const groupTimes = {};
 const started = Date.now();
 
+/** @param {string} kind */
 function compiled(kind) {
   const dir = join(REPO, 'out/test', kind);
   const sources = existsSync(join(REPO, 'test', kind)) ? readdirSync(join(REPO, 'test', kind)).filter((f) => f.endsWith('.test.ts')) : [];
@@ -58,6 +85,10 @@ function compiled(kind) {
   return { sources, built };
 }
 
+/**
+ * @param {string} group
+ * @param {Reported} r
+ */
 function record(group, r) {
   const result = { group, ...r };
   results.push(result);
@@ -67,6 +98,11 @@ function record(group, r) {
   return result;
 }
 
+/**
+ * @param {string} group
+ * @param {string} title
+ * @param {string} error
+ */
 function fail(group, title, error) {
   record(group, { title, fullTitle: title, state: 'failed', error });
 }
@@ -74,57 +110,74 @@ function fail(group, title, error) {
 /**
  * Runs one group's command. `parse(line)` turns output lines into results; returns the exit
  * code (or 'timeout' / 'interrupted') and the output tail.
+ * @param {string} group
+ * @param {string} cmd
+ * @param {string[]} cmdArgs
+ * @param {{ timeoutMs: number, parse: (line: string) => boolean, env?: Record<string, string> }} options
+ * @returns {Promise<ChildRun>}
  */
 function runChild(group, cmd, cmdArgs, { timeoutMs, parse, env = {} }) {
   return new Promise((resolveRun) => {
     mkdirSync(LOGS, { recursive: true });
     const logPath = join(LOGS, `${group}.log`);
     const log = createWriteStream(logPath);
+    /** @type {string[]} */
     const tail = [];
     const child = spawn(cmd, cmdArgs, {
       cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, [MARKER_VAR]: marker, FORCE_COLOR: '0', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', ...env },
     });
     current = { group, child };
+    /** @type {string | undefined} */
     let outcome;
-    const onLines = (stream) => {
-      let buffer = '';
-      stream.on('data', (chunk) => {
-        log.write(chunk);
-        buffer += chunk;
-        const lines = buffer.split('\n');
-        buffer = lines.pop();
-        for (const line of lines) handle(line);
-      });
-      stream.on('end', () => { if (buffer) handle(buffer); });
-    };
+    /** @param {string} line */
     const handle = (line) => {
       tail.push(line);
       if (tail.length > 40) tail.shift();
       if (!parse(line) && verbose) console.log(dim(`  ${line}`));
     };
-    onLines(child.stdout);
-    onLines(child.stderr);
+    /**
+     * Hands each complete line to handle(); resolves when the stream has ended.
+     * @param {import('node:stream').Readable} stream
+     * @returns {Promise<void>}
+     */
+    const onLines = (stream) => new Promise((ended) => {
+      let buffer = '';
+      stream.on('data', (chunk) => {
+        log.write(chunk);
+        buffer += chunk;
+        const lines = buffer.split('\n');
+        buffer = lines.pop() ?? '';
+        for (const line of lines) handle(line);
+      });
+      stream.on('end', () => { if (buffer) handle(buffer); ended(); });
+    });
+    const drained = Promise.all([onLines(/** @type {import('node:stream').Readable} */ (child.stdout)), onLines(/** @type {import('node:stream').Readable} */ (child.stderr))]);
     const timer = setTimeout(async () => {
       outcome = 'timeout';
       // SIGTERM first: the workbench harness then stops code-server and chromium itself.
       await killGroup(child.pid, 15_000);
     }, timeoutMs);
-    child.on('exit', (code, signal) => {
+    child.on('exit', async (code, signal) => {
       clearTimeout(timer);
-      // Let the pipes drain.
-      setTimeout(async () => {
-        log.end();
-        await killMarked(MARKER_VAR, marker, 2000);
-        current = undefined;
-        resolveRun({ code: outcome ?? (interrupted ? 'interrupted' : code ?? signal), tail: tail.join('\n'), logPath });
-      }, 100);
+      // The last lines: until both pipes have ended (a leftover process of the group may hold
+      // them open: not for long).
+      await orAfter(drained, 2000);
+      log.end();
+      await killMarked(MARKER_VAR, marker, 2000);
+      current = undefined;
+      resolveRun({ code: outcome ?? (interrupted ? 'interrupted' : code ?? signal), tail: tail.join('\n'), logPath });
     });
     child.on('error', (e) => { outcome = `spawn error: ${e.message}`; });
   });
 }
 
-/** Parses `@@result <json>` lines (mocha events reporter, workbench harness --events). */
+/**
+ * Parses `@@result <json>` lines (mocha events reporter, workbench harness --events).
+ * @param {string} group
+ * @param {Seen} seen
+ * @returns {(line: string) => boolean}
+ */
 function eventParser(group, seen) {
   return (line) => {
     const at = line.indexOf('@@result ');
@@ -141,6 +194,12 @@ function eventParser(group, seen) {
   };
 }
 
+/**
+ * @param {string} group
+ * @param {ChildRun} run
+ * @param {Seen | undefined} seen
+ * @param {number} timeoutMs
+ */
 function finishGroup(group, { code, tail, logPath }, seen, timeoutMs) {
   if (code === 'timeout') fail(group, `${group}: timed out after ${Math.round(timeoutMs / 1000)} s`, `the group was stopped; see ${logPath}\n${tail}`);
   else if (code === 'interrupted') fail(group, `${group}: interrupted`, `see ${logPath}`);
@@ -151,6 +210,12 @@ function finishGroup(group, { code, tail, logPath }, seen, timeoutMs) {
   }
 }
 
+/**
+ * @param {string} group
+ * @param {string} kind
+ * @param {number} timeoutMs
+ * @param {number} testTimeoutMs
+ */
 async function mochaGroup(group, kind, timeoutMs, testTimeoutMs) {
   const { sources, built } = compiled(kind);
   if (!built.length) {
@@ -164,83 +229,125 @@ async function mochaGroup(group, kind, timeoutMs, testTimeoutMs) {
   finishGroup(group, run, seen, timeoutMs);
 }
 
+/**
+ * The word a unittest result line ends with: [outcome] or ['skipped', reason].
+ * @param {string | undefined} text
+ * @returns {[string, string?] | undefined}
+ */
+function resultWord(text) {
+  const m = /(ok|FAIL|ERROR|skipped(?: '.*')?|expected failure|unexpected success)$/.exec(text ?? '');
+  if (!m) return undefined;
+  return m[1].startsWith('skipped') ? ['skipped', m[1].slice(8).replace(/^'|'$/g, '')] : [m[1] === 'FAIL' || m[1] === 'ERROR' ? 'failed' : m[1]];
+}
+
+/**
+ * Reads `python -m unittest -v` output line by line: records each test as its result comes, keeps
+ * the FAIL/ERROR sections (tracebacks) and the summary ("Ran N tests", "OK (skipped=1)").
+ */
+class UnittestOutput {
+  /** @type {Map<string, Result>} */
+  byId = new Map();
+  /** @type {{ id: string, title: string } | undefined} a test whose result is on a later line (docstring, or output in between) */
+  pending;
+  /** @type {Record<string, number> | undefined} */
+  summary;
+  /** @type {number | undefined} */
+  ran;
+  /** @type {Array<{ lines: string[] }>} */
+  sections = [];
+  /** @type {{ lines: string[] } | undefined} */
+  section;
+
+  /**
+   * @param {string} id
+   * @param {string} title
+   * @param {string} word
+   * @param {string} [detail]
+   */
+  outcome(id, title, word, detail) {
+    const state = word === 'ok' || word === 'expected failure' ? 'passed' : word === 'skipped' ? 'pending' : 'failed';
+    this.byId.set(id, record('agent', { title, fullTitle: id, state, ...(detail ? { note: detail } : {}) }));
+  }
+
+  /**
+   * @param {string} line
+   * @returns {boolean} whether the line was taken (else it may be echoed with --verbose)
+   */
+  parse(line) {
+    if (/^={20,}$/.test(line)) { this.section = { lines: [] }; this.sections.push(this.section); return true; }
+    if (/^-{20,}$/.test(line) && this.section && this.section.lines.length === 1) return true;
+    const ranMatch = /^Ran (\d+) tests? in/.exec(line);
+    if (ranMatch) { this.ran = Number(ranMatch[1]); this.section = undefined; return true; }
+    const sum = /^(OK|FAILED)(?: \((.*)\))?$/.exec(line.trim());
+    if (sum && this.ran !== undefined) {
+      this.summary = { ok: sum[1] === 'OK' ? 1 : 0 };
+      for (const part of (sum[2] ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+        const [k, v] = part.split('=');
+        this.summary[k.trim()] = Number(v);
+      }
+      return true;
+    }
+    if (this.section) { this.section.lines.push(line); return !verbose; }
+    const start = /^(\w+) \(([\w.]+)\)(?: \.\.\. (.*))?$/.exec(line);
+    if (start) {
+      const [, title, id, rest] = start;
+      const word = resultWord(rest);
+      if (word) { this.outcome(id, title, ...word); this.pending = undefined; } else this.pending = { id, title };
+      return true;
+    }
+    if (this.pending && / \.\.\. |^(ok|FAIL|ERROR)$/.test(line)) {
+      const word = resultWord(line.trim());
+      if (word) { this.outcome(this.pending.id, this.pending.title, ...word); this.pending = undefined; return true; }
+    }
+    return false;
+  }
+
+  /** Attaches tracebacks ("FAIL: name (id)" sections) to their results. */
+  attachTracebacks() {
+    for (const s of this.sections) {
+      const head = /^(FAIL|ERROR): (\w+) \(([\w.]+)\)/.exec(s.lines[0] ?? '');
+      if (!head) continue;
+      const detail = s.lines.slice(1).filter((l) => !/^-{20,}$/.test(l)).join('\n').trim();
+      const r = this.byId.get(head[3]);
+      if (r) { r.state = 'failed'; r.error = detail; }
+      else fail('agent', head[3], detail);
+    }
+  }
+
+  /**
+   * The summary line is authoritative for the counts: records what the per-test lines missed.
+   * @param {string} tail the output's last lines, for unlisted failures
+   */
+  reconcile(tail) {
+    const { summary, ran } = this;
+    if (!summary || ran === undefined) return;
+    const mine = results.filter((r) => r.group === 'agent');
+    const failed = (summary.failures ?? 0) + (summary.errors ?? 0) + (summary['unexpected successes'] ?? 0);
+    const pending = summary.skipped ?? 0;
+    const want = { passed: ran - failed - pending, failed, pending };
+    for (const state of /** @type {const} */ (['passed', 'failed', 'pending'])) {
+      const missing = want[state] - mine.filter((r) => r.state === state).length;
+      if (missing > 0) record('agent', { title: 'unlisted', fullTitle: `${missing} test(s) ${state} (not itemized in the unittest output)`, state, ...(state === 'failed' ? { error: tail } : {}) });
+    }
+  }
+}
+
+/** @param {number} timeoutMs */
 async function agentGroup(timeoutMs) {
   const dir = process.env.LIVEREF_AGENT_TEST_DIR ?? 'test/agent';
   if (!existsSync(resolve(REPO, dir))) { console.log(dim('(no agent tests)')); return; }
   // `-t test/agent`, not `-t .`: the repository's test/ has no __init__.py and Python's own
   // `test` package would shadow it, so `test.agent` cannot be imported from the root.
-  const byId = new Map();
-  let pending; // a test whose result is on a later line (docstring, or output in between)
-  let summary;
-  let ran;
-  const sections = [];
-  let section;
-  const outcome = (id, title, word, detail) => {
-    const state = word === 'ok' || word === 'expected failure' ? 'passed' : word === 'skipped' ? 'pending' : 'failed';
-    const r = { title, fullTitle: id, state, ...(detail ? { note: detail } : {}) };
-    byId.set(id, record('agent', r));
-  };
-  const parse = (line) => {
-    if (/^={20,}$/.test(line)) { section = { lines: [] }; sections.push(section); return true; }
-    if (/^-{20,}$/.test(line) && section && section.lines.length === 1) return true;
-    const ranMatch = /^Ran (\d+) tests? in/.exec(line);
-    if (ranMatch) { ran = Number(ranMatch[1]); section = undefined; return true; }
-    const sum = /^(OK|FAILED)(?: \((.*)\))?$/.exec(line.trim());
-    if (sum && ran !== undefined) {
-      summary = { ok: sum[1] === 'OK' };
-      for (const part of (sum[2] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
-        const [k, v] = part.split('=');
-        summary[k.trim()] = Number(v);
-      }
-      return true;
-    }
-    if (section) { section.lines.push(line); return verbose ? false : true; }
-    const start = /^(\w+) \(([\w.]+)\)(?: \.\.\. (.*))?$/.exec(line);
-    const resultWord = (text) => {
-      const m = /(ok|FAIL|ERROR|skipped(?: '.*')?|expected failure|unexpected success)$/.exec(text ?? '');
-      if (!m) return undefined;
-      return m[1].startsWith('skipped') ? ['skipped', m[1].slice(8).replace(/^'|'$/g, '')] : [m[1] === 'FAIL' || m[1] === 'ERROR' ? 'failed' : m[1]];
-    };
-    if (start) {
-      const [, title, id, rest] = start;
-      const word = resultWord(rest);
-      if (word) { outcome(id, title, ...word); pending = undefined; } else pending = { id, title };
-      return true;
-    }
-    if (pending && / \.\.\. |^(ok|FAIL|ERROR)$/.test(line)) {
-      const word = resultWord(line.trim());
-      if (word) { outcome(pending.id, pending.title, ...word); pending = undefined; return true; }
-    }
-    return false;
-  };
-  const run = await runChild('agent', PYTHON, ['-m', 'unittest', 'discover', '-s', dir, '-t', dir, '-v'], { timeoutMs, parse });
-  // Attach tracebacks ("FAIL: name (id)" sections) to their results.
-  for (const s of sections) {
-    const head = /^(FAIL|ERROR): (\w+) \(([\w.]+)\)/.exec(s.lines[0] ?? '');
-    if (!head) continue;
-    const detail = s.lines.slice(1).filter((l) => !/^-{20,}$/.test(l)).join('\n').trim();
-    const r = byId.get(head[3]);
-    if (r) { r.state = 'failed'; r.error = detail; }
-    else fail('agent', head[3], detail);
-  }
-  // The summary line is authoritative for the counts: reconcile what the per-test lines missed.
-  if (summary && ran !== undefined) {
-    const mine = results.filter((r) => r.group === 'agent');
-    const want = {
-      failed: (summary.failures ?? 0) + (summary.errors ?? 0) + (summary['unexpected successes'] ?? 0),
-      pending: summary.skipped ?? 0,
-    };
-    want.passed = ran - want.failed - want.pending;
-    for (const state of ['passed', 'failed', 'pending']) {
-      const missing = want[state] - mine.filter((r) => r.state === state).length;
-      if (missing > 0) record('agent', { title: 'unlisted', fullTitle: `${missing} test(s) ${state} (not itemized in the unittest output)`, state, ...(state === 'failed' ? { error: run.tail } : {}) });
-    }
-  }
+  const output = new UnittestOutput();
+  const run = await runChild('agent', PYTHON, ['-m', 'unittest', 'discover', '-s', dir, '-t', dir, '-v'], { timeoutMs, parse: (line) => output.parse(line) });
+  output.attachTracebacks();
+  output.reconcile(run.tail);
   const seen = { count: results.filter((r) => r.group === 'agent').length };
-  if (!summary && run.code === 0) fail('agent', 'agent: no unittest summary', run.tail);
+  if (!output.summary && run.code === 0) fail('agent', 'agent: no unittest summary', run.tail);
   finishGroup('agent', run, seen, timeoutMs);
 }
 
+/** @param {number} timeoutMs */
 async function workbenchGroup(timeoutMs) {
   const { sources, built } = compiled('suite');
   const suites = built.filter((f) => f.endsWith('.test.js'));
@@ -254,6 +361,7 @@ async function workbenchGroup(timeoutMs) {
   finishGroup('workbench', run, seen, timeoutMs);
 }
 
+/** @type {Record<string, () => Promise<void>>} */
 const plan = {
   unit: () => mochaGroup('unit', 'unit', 3 * 60_000, 20_000),
   agent: () => agentGroup(6 * 60_000),
@@ -308,7 +416,7 @@ for (const group of GROUPS.filter((g) => only.includes(g))) {
   try {
     await plan[group]();
   } catch (error) {
-    fail(group, `${group}: runner error`, String(error?.stack ?? error));
+    fail(group, `${group}: runner error`, String(/** @type {any} */ (error)?.stack ?? error));
   }
   groupTimes[group] = Date.now() - t0;
 }

@@ -6,6 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LiveReferencesApi } from '../../extension/extension';
+import { startSession } from '../../test/suite/debugSessions';
+import { waitFor } from '../../test/shared/waitFor';
 
 const PROGRAM = `
 import time
@@ -16,31 +18,28 @@ time.sleep(600)
 `;
 import { Commands } from '../../extension/ui/commandIds';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('bench: partition webview first paint', function () {
   this.timeout(300_000);
   it('measures 100 and 10 000 rows', async () => {
     const lr = await vscode.extensions.getExtension<LiveReferencesApi>('live-references.live-references')!.activate();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liveref-paint-'));
     fs.writeFileSync(path.join(dir, 'types.py'), PROGRAM);
-    const started = new Promise<vscode.DebugSession>((resolve) => vscode.debug.onDidStartDebugSession(resolve));
-    await vscode.debug.startDebugging(undefined, { type: 'debugpy', request: 'launch', name: 'paint', program: path.join(dir, 'types.py'), python: '/usr/bin/python3', console: 'internalConsole' });
-    const session = await started;
-    await sleep(3000);
+    const paint = await startSession({ type: 'debugpy', request: 'launch', name: 'paint', program: path.join(dir, 'types.py'), python: '/usr/bin/python3', console: 'internalConsole' });
+    // The program holds its 12 000 types, and the extension has an engine for it.
+    await paint.waitForOutput(/READY/, 120_000);
+    await waitFor('the engine of the session', () => lr.sessions.get(paint.session), 30_000);
     const figures: Record<string, number[]> = {};
     try {
       for (const rows of [100, 10_000, 100, 10_000, 100, 10_000]) {
         const before = lr.partitionMetrics();
         await vscode.commands.executeCommand(Commands.showPartition, { limit: rows });
-        for (let i = 0; i < 600 && lr.partitionMetrics() === before; i++) await sleep(100);
-        const m = lr.partitionMetrics();
-        if (!m || m === before) throw new Error('the webview reported no first paint');
+        const m = await waitFor('the webview to report its first paint', () => lr.partitionMetrics() !== before && lr.partitionMetrics(), 60_000)
+          .catch(() => { throw new Error('the webview reported no first paint'); });
         (figures[String(rows)] ??= []).push(m.firstPaintMs);
         await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       }
     } finally {
-      await vscode.debug.stopDebugging(session);
+      await paint.stop();
     }
     fs.writeFileSync(process.env.LIVEREF_BENCH_OUT ?? path.join(dir, 'paint.json'), JSON.stringify(figures));
   });

@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run test:electron`: the in-host suites (out/test/suite/*.test.js) under a downloaded VS Code
 // (Electron) with @vscode/test-electron, through the same entry as the workbench harness
 // (test/suite/index.ts, run()). The product is loaded as a development extension, next to the
@@ -19,6 +20,7 @@ const FIRST_CONTACT_MS = 30_000;
 const version = process.env.LIVEREF_VSCODE_VERSION ?? 'stable';
 const cachePath = join(REPO, '.cache/vscode-test');
 
+/** @param {string} message */
 function die(message) {
   console.error(message);
   process.exit(1);
@@ -27,9 +29,10 @@ function die(message) {
 /** Downloads (or finds) VS Code; gives up if nothing was received within FIRST_CONTACT_MS. */
 async function vscodeExecutable() {
   let contact = false;
+  /** @type {import('@vscode/test-electron').ProgressReporter} */
   const reporter = {
     report(report) {
-      if (report.stage === 'found' || report.stage === 'newInstallComplete' || (report.stage === 'downloading' && report.bytesSoFar > 0)) contact = true;
+      if (report.stage === 'foundMatchingInstall' || report.stage === 'newInstallComplete' || (report.stage === 'downloading' && report.bytesSoFar > 0)) contact = true;
       if (report.stage === 'downloading' && report.bytesSoFar === report.totalBytes) console.log(`downloaded VS Code ${version} (${report.totalBytes} bytes)`);
     },
     error() { /* reported by the rejection */ },
@@ -49,7 +52,7 @@ let executable;
 try {
   executable = await vscodeExecutable();
 } catch (error) {
-  die(`test:electron: cannot download VS Code ${version} (${String(error?.message ?? error).split('\n')[0]}). `
+  die(`test:electron: cannot download VS Code ${version} (${String(/** @type {Error} */ (error)?.message ?? error).split('\n')[0]}). `
     + 'This machine cannot reach the VS Code download servers; run the same suites in a real workbench with '
     + '`node test/runAll.mjs --only workbench` (code-server + chromium).');
 }
@@ -69,7 +72,7 @@ try {
   });
   console.log('test:electron: all in-host suites passed');
 } catch (error) {
-  console.error(`test:electron: ${String(error?.message ?? error)}`);
+  console.error(`test:electron: ${String(/** @type {Error} */ (error)?.message ?? error)}`);
   process.exitCode = 1;
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -3,12 +3,11 @@
 // against Scrapy's own format_live_refs() read through the telnet console in the same process.
 import * as assert from 'node:assert/strict';
 import { TelnetEvaluator } from '../../extension/runtimes/scrapy/telnet/telnetEvaluator';
-import { Crawl, FOLLOW_SPIDER_FILE, followLeakLine, leakLine, Site, SPIDER_FILE, startCrawl, startSite } from '../fixtures/fixtureSite';
+import { Crawl, FOLLOW_SPIDER_FILE, followLeakLine, leakLine, Site, SPIDER_FILE } from '../fixtures/fixtureSite';
+import { CrawlFixture } from '../shared/crawlFixture';
 import { parsePrefs } from '../shared/expectations';
+import { waitFor } from '../shared/waitFor';
 import { liveref } from './liverefCli';
-
-
-
 
 /** The environment `liveref env` prints (export NAME='value' lines), as an object. */
 async function liveRefEnv(): Promise<Record<string, string>> {
@@ -24,23 +23,22 @@ const counts = (rows: Map<string, { count: number }>) => JSON.stringify([...rows
 
 describe('liveref CLI on the leaky crawl', function () {
   this.timeout(120_000);
+  const leaky = new CrawlFixture({
+    // A slow shop (3 s a page) keeps the crawl's counts still for seconds, so readings can agree.
+    site: { products: 2000, delayMs: 3000 },
+    // No tracemalloc: leak sites come from the creation-site hook, in from the first line.
+    crawl: async () => ({ mode: 'debugpy', telnet: true, timeoutS: 110, env: { ...await liveRefEnv(), LEAKY_CONCURRENCY: '4' } }),
+  });
   let site: Site;
   let crawl: Crawl;
   let telnet: TelnetEvaluator;
   let target: string;
 
   before(async () => {
-    // A slow shop (3 s a page) keeps the crawl's counts still for seconds, so readings can agree.
-    site = await startSite({ products: 2000, delayMs: 3000 });
-    // No tracemalloc: leak sites come from the creation-site hook, in from the first line.
-    crawl = await startCrawl({ site, mode: 'debugpy', telnet: true, timeoutS: 110, env: { ...await liveRefEnv(), LEAKY_CONCURRENCY: '4' } });
+    ({ site, crawl } = await leaky.start());
     target = `127.0.0.1:${crawl.debugpyPort}`;
     telnet = await TelnetEvaluator.connect({ host: '127.0.0.1', port: crawl.telnetPort!, password: crawl.telnetPassword! });
-    const deadline = Date.now() + 30_000;
-    while (!/HtmlResponse\s+([3-9]|\d\d)/.test(await telnet.run('prefs()'))) {
-      if (Date.now() > deadline) throw new Error('the crawl did not build up responses');
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await waitFor('the crawl to build up responses (3 or more)', async () => /HtmlResponse\s+([3-9]|\d\d)/.test(await telnet.run('prefs()')), 30_000, 500);
   });
 
   afterEach(function () {
@@ -49,8 +47,7 @@ describe('liveref CLI on the leaky crawl', function () {
 
   after(async () => {
     telnet?.dispose();
-    await crawl?.stop();
-    await site?.stop();
+    await leaky.stop();
   });
 
   it('prints exactly the layout of print_live_refs(), with the counts Scrapy reports at that instant', async () => {
@@ -184,25 +181,22 @@ describe('liveref CLI on the leaky crawl', function () {
 
 describe('liveref why on a response.follow(..., cb_kwargs=...) leak', function () {
   this.timeout(90_000);
-  let site: Site;
+  const leaky = new CrawlFixture({
+    site: { products: 200, delayMs: 1000 },
+    crawl: async () => ({ spider: 'leaky_follow', mode: 'debugpy', telnet: false, timeoutS: 60, env: { ...await liveRefEnv(), LEAKY_CONCURRENCY: '4' } }),
+  });
   let crawl: Crawl;
 
   before(async () => {
-    site = await startSite({ products: 200, delayMs: 1000 });
-    crawl = await startCrawl({ site, spider: 'leaky_follow', mode: 'debugpy', telnet: false, timeoutS: 60, env: { ...await liveRefEnv(), LEAKY_CONCURRENCY: '4' } });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const prefs = await liveref(['prefs', '--debugpy', `127.0.0.1:${crawl.debugpyPort}`]);
-      if (/^HtmlResponse\s+([2-9]|\d\d)/m.test(prefs.stdout)) break;
-      if (Date.now() > deadline) throw new Error(`the crawl did not build up responses: ${prefs.stdout}${prefs.stderr}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    ({ crawl } = await leaky.start());
+    let prefs = { stdout: '', stderr: '' };
+    await waitFor('the crawl to build up responses (2 or more)', async () => {
+      prefs = await liveref(['prefs', '--debugpy', `127.0.0.1:${crawl.debugpyPort}`]);
+      return /^HtmlResponse\s+([2-9]|\d\d)/m.test(prefs.stdout);
+    }, 30_000, 500).catch((error: Error) => { throw new Error(`${error.message}: ${prefs.stdout}${prefs.stderr}`); });
   });
 
-  after(async () => {
-    await crawl?.stop();
-    await site?.stop();
-  });
+  after(() => leaky.stop());
 
   it('names the response.follow line in the spider, not the Request() call inside Scrapy', async () => {
     const why = await liveref(['why', 'HtmlResponse', '--debugpy', `127.0.0.1:${crawl.debugpyPort}`]);

@@ -5,6 +5,7 @@ import { connectDebugpy, DapSocketClient } from '../../extension/runtimes/python
 import type { DapEvaluator } from '../../extension/runtimes/python/dap/dapEvaluator';
 import { extractMarkedReply } from '../../extension/runtimes/python/agentProtocol';
 import { freePort, PYTHON } from '../fixtures/fixtureSite';
+import { TimeoutError, waitFor } from '../shared/waitFor';
 
 export { freePort, PYTHON };
 
@@ -30,26 +31,24 @@ export async function startDebuggee(args: string[], options: { env?: Record<stri
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', (d) => { out += d; });
-  const deadline = Date.now() + (options.startTimeoutMs ?? 45_000);
-  for (;;) {
+  // Its line printed (if asked for), then debugpy taking our client.
+  let refused: unknown;
+  const connection = await waitFor('the debuggee to be ready', () => {
     if (child.exitCode !== null) throw new Error(`debuggee exited early:\n${out}`);
-    if (!options.waitForLine || options.waitForLine.test(out)) {
-      try {
-        const { evaluator, client } = await connectDebugpy('127.0.0.1', port);
-        return {
-          port, process: child, stdout: () => out, evaluator, client,
-          stop: async () => {
-            await client.close().catch(() => undefined);
-            await killTree(child);
-          },
-        };
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-      }
-    }
-    if (Date.now() > deadline) throw new Error(`debuggee not ready:\n${out}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    if (options.waitForLine && !options.waitForLine.test(out)) return undefined;
+    return connectDebugpy('127.0.0.1', port).catch((error: unknown) => { refused = error; return undefined; });
+  }, options.startTimeoutMs ?? 45_000, 200).catch((error: unknown) => {
+    if (!(error instanceof TimeoutError)) throw error;
+    throw refused ?? new Error(`debuggee not ready:\n${out}`);
+  });
+  const { evaluator, client } = connection;
+  return {
+    port, process: child, stdout: () => out, evaluator, client,
+    stop: async () => {
+      await client.close().catch(() => undefined);
+      await killTree(child);
+    },
+  };
 }
 
 export async function killTree(child: ChildProcess): Promise<void> {

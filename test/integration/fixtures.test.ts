@@ -9,12 +9,12 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TelnetEvaluator } from '../../extension/runtimes/scrapy/telnet/telnetEvaluator';
-import {
-  Crawl, LEAKY_DIR, leakLine, PYTHON, Site, SPIDER_FILE, startCrawl, startSite,
-} from '../fixtures/fixtureSite';
+import { LEAKY_DIR, leakLine, PYTHON, Site, SPIDER_FILE, startSite } from '../fixtures/fixtureSite';
 import { evalJson } from './debuggee';
 import { connectDebugpy } from '../../extension/runtimes/python/dap/dapSocketClient';
+import { CrawlFixture } from '../shared/crawlFixture';
 import { parsePrefs } from '../shared/expectations';
+import { orAfter, waitFor } from '../shared/waitFor';
 
 const TRACKREF = "__import__('scrapy.utils.trackref', fromlist=['x'])";
 
@@ -82,7 +82,7 @@ describe('fixture shop', function () {
 
   it('stops by itself after its lifetime, and stop() kills what it started', async () => {
     const short = await startSite({ lifetimeS: 1 });
-    assert.equal(await Promise.race([short.exited, new Promise((r) => setTimeout(() => r('running'), 5000))]), 0);
+    assert.equal(await orAfter(short.exited, 5000, 'running'), 0);
     await short.stop();
     const other = await startSite();
     assert.ok(alive(other.pid));
@@ -93,11 +93,11 @@ describe('fixture shop', function () {
 
 describe('the seed\'s leaky crawl', function () {
   this.timeout(60_000);
+  const leaky = new CrawlFixture({ site: { delayMs: 20 } });
   let site: Site;
-  let crawl: Crawl | undefined;
-  before(async () => { site = await startSite({ delayMs: 20 }); });
-  afterEach(async () => { await crawl?.stop(); crawl = undefined; });
-  after(async () => { await site?.stop(); });
+  before(async () => { site = await leaky.startSite(); });
+  afterEach(() => leaky.stopCrawl());
+  after(() => leaky.stop());
 
   it("has the doc's leak on one line of parse(): meta={'referer': response}", () => {
     const line = leakLine();
@@ -109,17 +109,21 @@ describe('the seed\'s leaky crawl', function () {
   });
 
   it('leaks: live HtmlResponses grow while it runs and the oldest is the first product page', async () => {
-    crawl = await startCrawl({ site, timeoutS: 60 });
+    const crawl = await leaky.startCrawl({ timeoutS: 60 });
     assert.equal(crawl.startUrl, site.firstProductUrl);
     const ev = await TelnetEvaluator.connect({ host: '127.0.0.1', port: crawl.telnetPort!, password: crawl.telnetPassword! });
     try {
       await crawl.waitForLog(/Crawled \d+ pages/, 10_000);
-      await new Promise((r) => setTimeout(r, 1500));
-      const before = parsePrefs(await ev.run('prefs()'));
-      await new Promise((r) => setTimeout(r, 3000));
-      const prefsText = await ev.run('prefs()');
-      const after = parsePrefs(prefsText);
+      const before = await waitFor('a live HtmlResponse', async () => { const rows = parsePrefs(await ev.run('prefs()')); return rows.has('HtmlResponse') && rows; }, 20_000, 250);
       const b = before.get('HtmlResponse')!.count;
+      // Leaking is growing while the oldest one ages: wait for 20 more responses, 2 s older.
+      let prefsText = '';
+      const after = await waitFor('20 more live HtmlResponses, the oldest 2 s older', async () => {
+        prefsText = await ev.run('prefs()');
+        const rows = parsePrefs(prefsText);
+        const now = rows.get('HtmlResponse');
+        return now && now.count > b + 20 && now.age >= before.get('HtmlResponse')!.age + 2 && rows;
+      }, 30_000, 250);
       const a = after.get('HtmlResponse')!.count;
       assert.ok(a > b + 20, `HtmlResponse ${b} → ${a}\n${prefsText}`);
       assert.ok(after.get('HtmlResponse')!.age >= before.get('HtmlResponse')!.age + 2, prefsText);
@@ -134,14 +138,14 @@ describe('the seed\'s leaky crawl', function () {
   });
 
   it('runs under debugpy (python3 -m debugpy --listen … -m scrapy crawl leaky) with the telnet console too', async () => {
-    crawl = await startCrawl({ site, mode: 'debugpy', timeoutS: 60 });
+    const crawl = await leaky.startCrawl({ mode: 'debugpy', timeoutS: 60 });
     assert.ok(crawl.debugpyPort);
     const ev = await TelnetEvaluator.connect({ host: '127.0.0.1', port: crawl.telnetPort!, password: crawl.telnetPassword! });
     const { evaluator, client } = await connectDebugpy('127.0.0.1', crawl.debugpyPort!);
     try {
       assert.equal(await ev.run("'pydevd' in __import__('sys').modules"), 'True');
       await crawl.waitForLog(/Crawled \d+ pages/, 10_000);
-      await new Promise((r) => setTimeout(r, 1000));
+      await waitFor('a live HtmlResponse', async () => await ev.run(`${TRACKREF}.get_oldest('HtmlResponse') is not None`) === 'True', 20_000, 250);
       const viaDebugpy = await evalJson<string>(evaluator, `${TRACKREF}.get_oldest('HtmlResponse').url`);
       assert.equal(viaDebugpy, site.firstProductUrl);
       assert.equal(await ev.run(`${TRACKREF}.get_oldest('HtmlResponse').url`), `'${site.firstProductUrl}'`);
@@ -152,14 +156,14 @@ describe('the seed\'s leaky crawl', function () {
   });
 
   it('without the telnet console: no telnet port, nothing listening', async () => {
-    crawl = await startCrawl({ site, telnet: false, timeoutS: 20 });
+    const crawl = await leaky.startCrawl({ telnet: false, timeoutS: 20 });
     assert.equal(crawl.telnetPort, undefined);
     assert.ok(!/Telnet console listening/.test(crawl.output()));
     assert.ok(!/TelnetConsole/.test(crawl.output()));
   });
 
   it('a fixed password from the environment replaces the random one', async () => {
-    crawl = await startCrawl({ site, telnetPassword: 'fixed-secret-123', timeoutS: 20 });
+    const crawl = await leaky.startCrawl({ telnetPassword: 'fixed-secret-123', timeoutS: 20 });
     assert.equal(crawl.telnetPassword, 'fixed-secret-123');
     assert.ok(!/Telnet Password:/.test(crawl.output()));
     // Scrapy 2.8 itself lists TELNETCONSOLE_PASSWORD under "Overridden settings": not a secret in the log.
@@ -170,12 +174,11 @@ describe('the seed\'s leaky crawl', function () {
   });
 
   it('stop() kills the crawl by its process group and waits for it', async () => {
-    crawl = await startCrawl({ site, mode: 'debugpy', timeoutS: 60 });
+    const crawl = await leaky.startCrawl({ mode: 'debugpy', timeoutS: 60 });
     const pid = crawl.pid;
     assert.ok(alive(pid));
     await crawl.stop();
     assert.ok(!alive(pid));
-    crawl = undefined;
   });
 
   it('run.py starts its own shop and a bounded crawl when no START_URL is given', async () => {
@@ -185,10 +188,7 @@ describe('the seed\'s leaky crawl', function () {
     let out = '';
     child.stdout!.on('data', (d) => { out += d; });
     child.stderr!.on('data', (d) => { out += d; });
-    const code = await Promise.race([
-      new Promise<number | null>((r) => child.once('exit', (c) => r(c))),
-      new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000)),
-    ]);
+    const code = await orAfter(new Promise<number | null>((r) => child.once('exit', (c) => r(c))), 30_000, 'timeout' as const);
     if (code === 'timeout') try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ }
     assert.equal(code, 0, out.slice(-2000));
     assert.match(out, /fixture shop: http:\/\/127\.0\.0\.1:\d+\/product\.php\?pid=1/);

@@ -9,6 +9,7 @@ import { PythonEngine } from '../../extension/runtimes/python/pythonEngine';
 import { callExpression, findAgentDir, loadAgentBundle } from '../../extension/runtimes/python/agentBundle';
 import { connectDebugpy } from '../../extension/runtimes/python/dap/dapSocketClient';
 import { extractMarkedReply } from '../../extension/runtimes/python/agentProtocol';
+import { TimeoutError, waitFor } from '../shared/waitFor';
 import { Debuggee, evalJson, startDebuggee } from './debuggee';
 import { liveref } from './liverefCli';
 
@@ -31,27 +32,20 @@ async function probe<T>(port: number, expression: string): Promise<T> {
 /** debugpy --listen serves one client at a time: after a client leaves (or drops), it refuses or
  * stalls new ones until it is listening again, which takes seconds on a loaded machine. */
 async function connectWhenFree(port: number): Promise<Awaited<ReturnType<typeof connectDebugpy>>> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      return await connectDebugpy('127.0.0.1', port);
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+  let refused: unknown;
+  return waitFor('debugpy to take a new client', () => connectDebugpy('127.0.0.1', port).catch((error: unknown) => { refused = error; return undefined; }), 30_000, 500)
+    .catch((error: unknown) => { throw refused ?? error; });
 }
 
 const leftovers = (port: number) => probe<Leftovers>(port, "__import__('__main__').leftovers()");
 
+/** The agent's state once it has let go of everything, or as it still is after 8 s. */
 async function settled(port: number): Promise<Leftovers> {
-  const deadline = Date.now() + 8000;
-  for (;;) {
-    const state = await leftovers(port);
-    const clean = state.threads.length === 0 && (!state.handles || (state.handles.weak + state.handles.strong === 0 && !state.cursors && !state.jobs));
-    if (clean || Date.now() > deadline) return state;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  let state: Leftovers | undefined;
+  const clean = (s: Leftovers) => s.threads.length === 0 && (!s.handles || (s.handles.weak + s.handles.strong === 0 && !s.cursors && !s.jobs));
+  await waitFor('the agent to let go', async () => clean(state = await leftovers(port)), 8000, 250)
+    .catch((error: unknown) => { if (!(error instanceof TimeoutError)) throw error; });
+  return state!;
 }
 
 /** Opens objects the way the views do, leaves an iterAll cursor and an unfinished partition job. */

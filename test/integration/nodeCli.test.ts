@@ -1,10 +1,9 @@
 // `liveref … --inspect HOST:PORT` (dist/cli.js) against the leaky Node crawler under node --inspect.
 import * as assert from 'node:assert/strict';
-import { NODE_LEAKY_SCRIPT, NodeProgram, startNodeProgram } from '../fixtures/nodeProgram';
+import { NODE_LEAKY_SCRIPT, NodeProgram, pauseLeaky, startNodeProgram } from '../fixtures/nodeProgram';
 import { parsePrefs } from '../shared/expectations';
+import { waitFor } from '../shared/waitFor';
 import { liveref } from './liverefCli';
-
-
 
 describe('liveref CLI on a Node.js program (--inspect)', function () {
   this.timeout(60_000);
@@ -47,7 +46,10 @@ describe('liveref CLI on a Node.js program (--inspect)', function () {
   it('marks the heap in one run and diffs against it in the next: Responses grew since the mark', async () => {
     const mark = await liveref(['mark', '--inspect', target, '--discover', '0']);
     assert.equal(mark.code, 0, mark.stderr);
-    await new Promise((r) => setTimeout(r, 500));
+    // The crawler's own count once the mark is taken, then until it has grown.
+    const counted = async () => { const { responses } = await pauseLeaky(program); program.send('resume'); return responses; };
+    const atMark = await counted();
+    await waitFor('Responses crawled since the mark', async () => await counted() > atMark, 10_000, 100);
     const diff = await liveref(['diff', '--inspect', target, '--discover', '0', '--json']);
     assert.equal(diff.code, 0, diff.stderr);
     const rows = (JSON.parse(diff.stdout) as { rows: Array<{ label: string; countDelta: number; newCount?: number }> }).rows;

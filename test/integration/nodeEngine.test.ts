@@ -10,22 +10,27 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { fixturesDir } from '../fixtures/fixtureSite';
-import { NODE_LEAKY_SCRIPT, NodeProgram, startNodeProgram } from '../fixtures/nodeProgram';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { NODE_LEAKY_SCRIPT, NodeProgram, pauseLeaky, startNodeProgram } from '../fixtures/nodeProgram';
+import { waitFor } from '../shared/waitFor';
 
 describe('Node engine over a bare node --inspect', function () {
   this.timeout(60_000);
   let program: NodeProgram;
   let cdp: CdpConnection;
   let engine: NodeEngine;
+  const engineLog: string[] = [];
 
   before(async () => {
     program = await startNodeProgram(NODE_LEAKY_SCRIPT);
     await program.waitFor(/leaky crawler started/);
-    await sleep(700); // objects made before we attach must be counted too
+    // Objects made before we attach must be counted too: the crawler makes some first.
+    await waitFor('50 Responses made before we attach', async () => {
+      const { responses } = await pauseLeaky(program);
+      program.send('resume');
+      return responses >= 50;
+    }, 10_000, 100);
     cdp = await connectCdp({ kind: 'inspect', host: '127.0.0.1', port: program.port });
-    engine = new NodeEngine(cdp, { trackedClasses: () => ['Request', 'Response'], discoverTop: 0 });
+    engine = new NodeEngine(cdp, { trackedClasses: () => ['Request', 'Response'], discoverTop: 0, log: (line) => engineLog.push(line) });
   });
 
   after(async () => {
@@ -38,17 +43,15 @@ describe('Node engine over a bare node --inspect', function () {
     if (this.currentTest?.state === 'failed') console.log(`program output:\n${program.output().slice(-2000)}`);
   });
 
-  async function quietCounts(): Promise<{ requests: number; responses: number }> {
-    const from = program.output().length;
-    program.send('pause');
-    const m = await program.waitFor(/counts requests=(\d+) responses=(\d+)/, 10_000, from);
-    return { requests: Number(m[1]), responses: Number(m[2]) };
-  }
+  /** The program's own counts; it stays paused until sent `resume`. */
+  const quietCounts = () => pauseLeaky(program);
 
   it('counts exactly the Requests and Responses the program holds, including those made before attach', async () => {
     const first = await engine.liveRefs([]);
     assert.deepEqual(first.rows.map((r) => r.className).sort(), ['Request', 'Response']);
-    await sleep(1500); // the breakpoints have rebound both classes; constructions now register
+    // The breakpoints rebind both classes; constructions register from then on.
+    await waitFor('both classes counted through their module binding', () => ['Request', 'Response']
+      .every((name) => engineLog.includes(`${name}: constructions are counted through the module binding`)), 15_000);
     const expected = await quietCounts();
     assert.ok(expected.responses > 100, `the crawler made ${expected.responses} responses`);
     const rows = new Map((await engine.liveRefs([])).rows.map((r) => [r.className, r]));
@@ -58,8 +61,11 @@ describe('Node engine over a bare node --inspect', function () {
   });
 
   it('shows the oldest Response older than the oldest Request, and the program never paused', async () => {
-    await sleep(1200);
-    const rows = new Map((await engine.liveRefs([])).rows.map((r) => [r.className, r]));
+    const rows = await waitFor('a refresh where Responses grew and the oldest is over 1 s older than the oldest Request', async () => {
+      const now = new Map((await engine.liveRefs([])).rows.map((r) => [r.className, r]));
+      const [request, response] = [now.get('Request'), now.get('Response')];
+      return request && response && response.oldestAgeS! > request.oldestAgeS! + 1 && response.delta > 0 && now;
+    }, 15_000, 300);
     const request = rows.get('Request')!;
     const response = rows.get('Response')!;
     assert.ok(response.oldestAgeS! > request.oldestAgeS! + 1, `Response ${response.oldestAgeS}s vs Request ${request.oldestAgeS}s`);
@@ -125,8 +131,12 @@ describe('Node engine over a bare node --inspect', function () {
     const atMark = await quietCounts();
     const mark = await engine.markHeap().finally(() => program.send('resume'));
     assert.deepEqual(await engine.heapMark(), mark);
-    await sleep(800);
-    const now = await quietCounts();
+    const now = await waitFor('20 Responses crawled since the mark', async () => {
+      const counts = await quietCounts();
+      if (counts.responses >= atMark.responses + 20) return counts;
+      program.send('resume');
+      return undefined;
+    }, 10_000, 100);
     try {
       const since = await engine.partition({ by: 'type', sinceMark: true, limit: 1000, samples: 2 });
       assert.equal(since.set, 'heap since mark');

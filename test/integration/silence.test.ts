@@ -8,7 +8,9 @@ import { PythonEngine } from '../../extension/runtimes/python/pythonEngine';
 import { connectDebugpy, DapSocketClient } from '../../extension/runtimes/python/dap/dapSocketClient';
 import { TelnetEvaluator } from '../../extension/runtimes/scrapy/telnet/telnetEvaluator';
 import type { LiveRefsEngine } from '../../extension/core/liveRefsEngine';
-import { Crawl, Site, startCrawl, startSite } from '../fixtures/fixtureSite';
+import type { Crawl } from '../fixtures/fixtureSite';
+import { CrawlFixture } from '../shared/crawlFixture';
+import { sleep } from '../shared/waitFor';
 
 // A line Scrapy's logging writes (`2026-11-29 21:23:25 [scrapy.core.engine] INFO: …`) or the
 // pprint continuation of one (settings, stats: `{'…`, ` '…`).
@@ -22,7 +24,7 @@ function foreignLines(text: string): string[] {
 
 describe('Silence: nothing the agent does reaches the program\'s output', function () {
   this.timeout(120_000);
-  let site: Site;
+  const leaky = new CrawlFixture({ site: { products: 3000, delayMs: 30 }, crawl: { mode: 'debugpy', telnet: true, timeoutS: 110, env: { LEAKY_CONCURRENCY: '4' } } });
   let crawl: Crawl;
   let client: DapSocketClient;
   let telnet: TelnetEvaluator;
@@ -33,7 +35,8 @@ describe('Silence: nothing the agent does reaches the program\'s output', functi
   /** The program's output since the previous check must be the crawl's own log. */
   async function quiet(label: string, work: () => Promise<unknown>): Promise<void> {
     await work();
-    await new Promise((r) => setTimeout(r, 400));
+    // Nothing may appear: give stray output the time to come through the crawl's pipes.
+    await sleep(400);
     const text = crawl.output().slice(mark);
     mark += text.length;
     assert.doesNotMatch(text, FORBIDDEN, `${label} wrote into the program's output:\n${text}`);
@@ -42,8 +45,7 @@ describe('Silence: nothing the agent does reaches the program\'s output', functi
   }
 
   before(async () => {
-    site = await startSite({ products: 3000, delayMs: 30 });
-    crawl = await startCrawl({ site, mode: 'debugpy', telnet: true, timeoutS: 110, env: { LEAKY_CONCURRENCY: '4' } });
+    ({ crawl } = await leaky.start());
     await crawl.waitForLog(/Crawled \d+ pages/, 30_000);
     const debugpy = await connectDebugpy('127.0.0.1', crawl.debugpyPort!);
     client = debugpy.client;
@@ -64,8 +66,7 @@ describe('Silence: nothing the agent does reaches the program\'s output', functi
   after(async () => {
     telnet?.dispose();
     await client?.close().catch(() => undefined);
-    await crawl?.stop();
-    await site?.stop();
+    await leaky.stop();
   });
 
   for (const transport of ['debugpy', 'telnet']) {

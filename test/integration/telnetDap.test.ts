@@ -6,8 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { Crawl, freePort, Site, startCrawl, startSite } from '../fixtures/fixtureSite';
+import { Crawl, freePort, Site } from '../fixtures/fixtureSite';
+import { CrawlFixture } from '../shared/crawlFixture';
 import { parsePrefs } from '../shared/expectations';
+import { orAfter, waitFor } from '../shared/waitFor';
 import { readCrawlInfo, scanTelnetConsoles } from '../../extension/runtimes/scrapy/adapter/discovery';
 import { DapStdio } from './dapStdio';
 
@@ -29,14 +31,14 @@ const evaluate = (dap: DapStdio, expression: string) => dap.request<Evaluate>('e
 
 describe('liveref dap: the scrapy-telnet adapter on stdio, raw DAP, real crawl', function () {
   this.timeout(60_000);
+  const leaky = new CrawlFixture({ site: { delayMs: 20 }, crawl: { timeoutS: 60 } });
   let site: Site;
   let crawl: Crawl;
   let dap: DapStdio;
   const adapters: DapStdio[] = [];
 
   before(async () => {
-    site = await startSite({ delayMs: 20 });
-    crawl = await startCrawl({ site, timeoutS: 60 });
+    ({ site, crawl } = await leaky.start());
     const started = await attached(crawl);
     dap = started.dap;
     adapters.push(dap);
@@ -44,8 +46,7 @@ describe('liveref dap: the scrapy-telnet adapter on stdio, raw DAP, real crawl',
   });
   after(async () => {
     for (const a of adapters) a.kill();
-    await crawl?.stop();
-    await site?.stop();
+    await leaky.stop();
   });
 
   it('attaches: initialized, a banner with the spider, one thread named after it', async () => {
@@ -100,8 +101,7 @@ describe('liveref dap: the scrapy-telnet adapter on stdio, raw DAP, real crawl',
   it('the crawl keeps crawling while attached, and nothing reaches its output', async () => {
     const count = async () => Number((await evaluate(dap, "crawler.stats.get_value('response_received_count')")).body.result);
     const before = await count();
-    await new Promise((r) => setTimeout(r, 1500));
-    const after = await count();
+    const after = await waitFor('more responses received', async () => { const now = await count(); return now > before && now; }, 15_000, 250);
     assert.ok(after > before, `responses ${before} → ${after}`);
     assert.ok(!crawl.output().includes('sum is'), 'console output leaked into the crawl log');
   });
@@ -181,7 +181,8 @@ describe('liveref dap: the scrapy-telnet adapter on stdio, raw DAP, real crawl',
     const reply = await dap.request('disconnect', { terminateDebuggee: true });
     assert.equal(reply.success, true);
     assert.equal(await dap.exited, 0);
-    const state = await Promise.race([crawl.exited.then(() => 'exited'), new Promise((r) => setTimeout(() => r('running'), 500))]);
+    // The crawl must not exit: half a second to show it does not.
+    const state = await orAfter(crawl.exited.then(() => 'exited'), 500, 'running');
     assert.equal(state, 'running');
     const { dap: again, attach } = await attached(crawl);
     adapters.push(again);
@@ -197,15 +198,14 @@ describe('liveref dap: the scrapy-telnet adapter on stdio, raw DAP, real crawl',
 
 describe('liveref dap when the crawl finishes while attached', function () {
   this.timeout(60_000);
-  let site: Site;
-  let crawl: Crawl | undefined;
+  const leaky = new CrawlFixture({ site: { delayMs: 20 }, crawl: { timeoutS: 4 } });
   let dap: DapStdio | undefined;
 
-  before(async () => { site = await startSite({ delayMs: 20 }); });
-  after(async () => { dap?.kill(); await crawl?.stop(); await site?.stop(); });
+  before(() => leaky.startSite());
+  after(async () => { dap?.kill(); await leaky.stop(); });
 
   it('ends the session with a clear message (output + terminated)', async () => {
-    crawl = await startCrawl({ site, timeoutS: 4 });
+    const crawl = await leaky.startCrawl();
     const started = await attached(crawl);
     dap = started.dap;
     assert.equal(started.attach.success, true);

@@ -3,13 +3,18 @@
 // password read from the crawl's log. Every crawl is bounded (CLOSESPIDER_TIMEOUT ≤ 60 s) and
 // killed in the after hooks.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { PythonEngine } from '../../extension/runtimes/python/pythonEngine';
 import { extractMarkedReply } from '../../extension/runtimes/python/agentProtocol';
 import { OPT_ECHO, OPT_LINEMODE, OPT_NAWS, OPT_SGA, REFUSE_DO_POLICY } from '../../extension/runtimes/scrapy/telnet/telnetCodec';
 import { TelnetEvaluator } from '../../extension/runtimes/scrapy/telnet/telnetEvaluator';
-import { Crawl, freePort, Site, startCrawl, startSite } from '../fixtures/fixtureSite';
+import { Crawl, freePort, Site } from '../fixtures/fixtureSite';
+import { CrawlFixture } from '../shared/crawlFixture';
 import { parsePrefs, rejects } from '../shared/expectations';
+import { sleep, waitFor, withTimeout } from '../shared/waitFor';
 
 const HOST = '127.0.0.1';
 const TRACKREF = "__import__('scrapy.utils.trackref', fromlist=['x'])";
@@ -23,19 +28,18 @@ function connect(crawl: Crawl, extra: Partial<Parameters<typeof TelnetEvaluator.
 
 describe('TelnetEvaluator against a real Scrapy crawl (telnet console)', function () {
   this.timeout(60_000);
+  const leaky = new CrawlFixture({ site: { delayMs: 20 }, crawl: { timeoutS: 60 } });
   let site: Site;
   let crawl: Crawl;
   let ev: TelnetEvaluator;
 
   before(async () => {
-    site = await startSite({ delayMs: 20 });
-    crawl = await startCrawl({ site, timeoutS: 60 });
+    ({ site, crawl } = await leaky.start());
     ev = await connect(crawl);
   });
   after(async () => {
     ev?.dispose();
-    await crawl?.stop();
-    await site?.stop();
+    await leaky.stop();
   });
 
   it('logs in as scrapy with the random password Scrapy printed, answering the negotiation', async () => {
@@ -51,8 +55,11 @@ describe('TelnetEvaluator against a real Scrapy crawl (telnet console)', functio
     const classes = Number(await ev.run(`len(${TRACKREF}.live_refs)`));
     assert.ok(Number.isInteger(classes) && classes >= 2, `live_refs classes: ${classes}`);
     await crawl.waitForLog(/Crawled \d+ pages/, 10_000);
-    await new Promise((r) => setTimeout(r, 1500));
-    const prefs = await ev.run('prefs()');
+    const prefs = await waitFor('live HtmlResponses and Requests in prefs()', async () => {
+      const text = await ev.run('prefs()');
+      const live = parsePrefs(text);
+      return (live.get('HtmlResponse')?.count ?? 0) > 0 && (live.get('Request')?.count ?? 0) > 0 && text;
+    }, 20_000, 250);
     assert.match(prefs, /^Live References\n\n/);
     const rows = parsePrefs(prefs);
     assert.ok(rows.get('HtmlResponse')!.count > 0, prefs);
@@ -154,17 +161,18 @@ describe('TelnetEvaluator against a real Scrapy crawl (telnet console)', functio
   it('does not leave our lines and replies in the crawl (manhole history, `_`) once idle', async () => {
     const big = await ev.run("'y' * 300000");
     assert.equal(big.length, 300_002);
-    await new Promise((r) => setTimeout(r, 200));
     const handler = "__import__('sys').displayhook.__self__.handler";
-    // This line itself is in the history while it runs: nothing else is.
-    assert.equal(await ev.run(`len(${handler}.historyLines)`), '1');
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(await ev.run('_ is None'), 'True');
+    // Once idle (20 ms), the client tidies. This line itself is in the history while it runs:
+    // nothing else is.
+    await waitFor('the history to hold only the running line', async () => await ev.run(`len(${handler}.historyLines)`) === '1', 5000, 100);
+    await waitFor('`_` to be cleared', async () => await ev.run('_ is None') === 'True', 5000, 100);
     // Without tidying, the manhole keeps both (what the tidy line is for).
     const untidy = await connect(crawl, { tidy: false });
     try {
       await untidy.run("'z' * 300000");
-      await new Promise((r) => setTimeout(r, 200));
+      // Idle for ten times the tidy delay: an untidy session must still hold both. (A delay is
+      // the point: nothing may happen meanwhile.)
+      await sleep(200);
       assert.equal(await untidy.run('len(_)'), '300000');
       assert.equal(await untidy.run(`len(${handler}.historyLines)`), '3');
     } finally {
@@ -177,7 +185,8 @@ describe('TelnetEvaluator against a real Scrapy crawl (telnet console)', functio
     assert.equal(await ev.run(`print('${tag}-printed')`), `${tag}-printed`);
     assert.equal(await ev.run(`'${tag}-value'`), `'${tag}-value'`);
     await ev.run(`__import__('sys').stdout.write('${tag}-sysout')`);
-    await new Promise((r) => setTimeout(r, 1000));
+    // Nothing may arrive: give a stray write a second to reach us through the crawl's pipes.
+    await sleep(1000);
     assert.ok(!crawl.output().includes(tag), 'probe text reached the crawl output');
   });
 
@@ -210,21 +219,22 @@ describe('TelnetEvaluator against a real Scrapy crawl (telnet console)', functio
 
 describe('TelnetEvaluator when the crawl goes away', function () {
   this.timeout(60_000);
-  let site: Site;
-  let crawl: Crawl | undefined;
+  const leaky = new CrawlFixture({ site: { delayMs: 20 } });
 
-  before(async () => { site = await startSite({ delayMs: 20 }); });
-  afterEach(async () => { await crawl?.stop(); crawl = undefined; });
-  after(async () => { await site?.stop(); });
+  before(() => leaky.startSite());
+  afterEach(() => leaky.stopCrawl());
+  after(() => leaky.stop());
 
   it('crawl killed mid-call → disconnected within a few seconds, then calls fail at once', async () => {
-    crawl = await startCrawl({ site, timeoutS: 60 });
+    const crawl = await leaky.startCrawl({ timeoutS: 60 });
     const ev = await connect(crawl);
     let closedWith = '';
     ev.onDidClose((reason) => { closedWith = reason; });
-    const call = ev.run("__import__('time').sleep(20) or 'never'", { timeoutMs: 30_000 });
+    // The call leaves a file behind when the crawl starts running it, then holds the crawl.
+    const running = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'liveref-midcall-')), 'running');
+    const call = ev.run(`(open(${JSON.stringify(running)}, 'w').close(), __import__('time').sleep(20))[1] or 'never'`, { timeoutMs: 30_000 });
     const queued = ev.run('1');
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor('the crawl to run the call', () => fs.existsSync(running), 10_000, 20);
     const killedAt = Date.now();
     crawl.kill('SIGKILL');
     await rejects(call, 'disconnected', /closed the connection/);
@@ -235,14 +245,15 @@ describe('TelnetEvaluator when the crawl goes away', function () {
     assert.ok(Date.now() - at < 100);
     assert.ok(ev.closed);
     assert.match(closedWith, /closed the connection/);
+    fs.rmSync(path.dirname(running), { recursive: true, force: true });
   });
 
   it('a crawl that finishes (CLOSESPIDER_TIMEOUT) closes the evaluator', async () => {
-    crawl = await startCrawl({ site, timeoutS: 3 });
+    const crawl = await leaky.startCrawl({ timeoutS: 3 });
     const ev = await connect(crawl);
     const closed = new Promise<string>((resolve) => ev.onDidClose(resolve));
     const started = Date.now();
-    const reason = await Promise.race([closed, new Promise<string>((_, reject) => setTimeout(() => reject(new Error('still open after 20 s')), 20_000))]);
+    const reason = await withTimeout(closed, 20_000, 'the evaluator to close');
     assert.match(reason, /closed the connection/);
     assert.ok(Date.now() - started < 20_000);
     await rejects(ev.evaluate(() => '1', 1), 'disconnected');
@@ -251,11 +262,12 @@ describe('TelnetEvaluator when the crawl goes away', function () {
   });
 
   it('DESIGN\'s refuse-every-DO policy works but makes Twisted log "Error do" tracebacks: why the default agrees', async () => {
-    crawl = await startCrawl({ site, timeoutS: 30 });
+    const crawl = await leaky.startCrawl({ timeoutS: 30 });
     const clean = await connect(crawl);
     assert.equal(await clean.run('1+1'), '2');
     clean.dispose();
-    await new Promise((r) => setTimeout(r, 300));
+    // No "Error do" may follow a clean login: give Twisted the time it takes to log one.
+    await sleep(300);
     assert.ok(!/Error do/.test(crawl.output()));
     const refusing = await connect(crawl, { policy: REFUSE_DO_POLICY });
     assert.equal(await refusing.run('1+1'), '2');

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { findAgentDir } from '../../extension/runtimes/python/agentBundle';
 import type { AgeHistogram, HeapMarkInfo } from '../../extension/core/types';
 import { TelnetEvaluator } from '../../extension/runtimes/scrapy/telnet/telnetEvaluator';
-import { Crawl, Site, startCrawl, startSite } from '../fixtures/fixtureSite';
+import { CrawlFixture } from '../shared/crawlFixture';
+import { sleep, waitFor } from '../shared/waitFor';
 import { Debuggee, startDebuggee } from './debuggee';
 import { liveref } from './liverefCli';
 
@@ -21,14 +22,6 @@ async function json<T>(args: string[]): Promise<T> {
   const r = await liveref([...args, '--json']);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as T;
-}
-
-async function waitFor(test: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Seconds of the longest run of empty buckets between the youngest and the oldest bar. */
@@ -74,7 +67,7 @@ describe('liveref ages / mark / diff over a real debugpy', function () {
     assert.ok(mark.count > 10_000);
     assert.ok(mark.markBytes <= 0.1 * mark.size, `mark ${mark.markBytes} bytes for a ${mark.size}-byte heap`);
     writeFileSync(trigger, '');
-    await waitFor(() => created(1), 'the program to create its objects');
+    await waitFor('the program to create its objects', () => created(1), 20_000);
     const diff = await json<{ markedAt: number; rows: DiffRow[] }>(['diff', '--limit', '5000', '--debugpy', target]);
     assert.equal(diff.markedAt, mark.markedAt, 'the mark survived between CLI runs');
     const row = (label: string) => diff.rows.find((r) => r.label === label);
@@ -105,31 +98,29 @@ describe('liveref ages / mark / diff over a real debugpy', function () {
 
 describe('age histogram of the leaky crawl paused for a while', function () {
   this.timeout(120_000);
-  let site: Site;
-  let crawl: Crawl;
+  const leaky = new CrawlFixture({ site: { products: 2000, delayMs: 100 }, crawl: { mode: 'debugpy', telnet: true, timeoutS: 110, env: { LEAKY_CONCURRENCY: '2' } } });
   let telnet: TelnetEvaluator;
 
   before(async () => {
-    site = await startSite({ products: 2000, delayMs: 100 });
-    crawl = await startCrawl({ site, mode: 'debugpy', telnet: true, timeoutS: 110, env: { LEAKY_CONCURRENCY: '2' } });
+    const { crawl } = await leaky.start();
     telnet = await TelnetEvaluator.connect({ host: '127.0.0.1', port: crawl.telnetPort!, password: crawl.telnetPassword! });
   });
 
   after(async () => {
     telnet?.dispose();
-    await crawl?.stop();
-    await site?.stop();
+    await leaky.stop();
   });
 
   it('shows the pause as a gap between two runs of bars', async () => {
     const count = async () => Number(/HtmlResponse\s+(\d+)/.exec(await telnet.run('prefs()'))?.[1] ?? 0);
-    while (await count() < 10) await new Promise((r) => setTimeout(r, 200));
+    await waitFor('10 live responses', async () => await count() >= 10, 60_000, 200);
     await telnet.run('engine.pause()');
     const paused = await count();
-    await new Promise((r) => setTimeout(r, 4000));
+    // The pause is what the histogram must show: 4 s without a new response.
+    await sleep(4000);
     await telnet.run('engine.unpause()');
-    while (await count() < paused + 10) await new Promise((r) => setTimeout(r, 200));
-    const h = await json<AgeHistogram>(['ages', 'HtmlResponse', '--scale', 'linear', '--bins', '60', '--debugpy', `127.0.0.1:${crawl.debugpyPort}`]);
+    await waitFor('10 more live responses', async () => await count() >= paused + 10, 60_000, 200);
+    const h = await json<AgeHistogram>(['ages', 'HtmlResponse', '--scale', 'linear', '--bins', '60', '--debugpy', `127.0.0.1:${leaky.crawl.debugpyPort}`]);
     assert.equal(h.buckets.reduce((s, b) => s + b.count, 0), h.count);
     // In-flight downloads finish just after the pause; the rest of the 4 s has no new response.
     assert.ok(longestGap(h) >= 2.5, `gap ${longestGap(h).toFixed(2)} s in ${JSON.stringify(h.buckets.map((b) => b.count))}`);

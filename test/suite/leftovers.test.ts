@@ -12,7 +12,8 @@ import type { LiveReferencesApi } from '../../extension/extension';
 import { connectDebugpy } from '../../extension/runtimes/python/dap/dapSocketClient';
 import { fixturesDir, freePort, PYTHON } from '../fixtures/fixtureSite';
 import { evalJson } from '../integration/debuggee';
-import { api, sleep, waitFor } from './leakyCrawl';
+import { waitFor, withTimeout } from '../shared/waitFor';
+import { api } from './leakyCrawl';
 import { Commands } from '../../extension/ui/commandIds';
 
 const PROGRAM = path.join(fixturesDir(), '..', 'integration', 'programs', 'held_objects.py');
@@ -55,7 +56,7 @@ describe('Nothing left behind after a debugpy attach session (real workbench)', 
     assert.ok(await vscode.debug.startDebugging(undefined, {
       type: 'debugpy', request: 'attach', name: 'Attach held objects', connect: { host: '127.0.0.1', port }, justMyCode: false,
     }));
-    session = await Promise.race([started, sleep(30_000).then(() => { throw new Error('no attach session within 30 s'); })]);
+    session = await withTimeout(started, 30_000, 'the attach session to start');
     await waitFor('the engine of the attach session', () => lr.sessions.get(session));
   });
 

@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import { leakLine, SPIDER_FILE } from '../fixtures/fixtureSite';
 import type { LiveReferencesApi } from '../../extension/extension';
 import type { InspectedRoot } from '../../extension/ui/views/inspectorTree';
-import { api, LeakyCrawl, startLeakyCrawl, waitFor } from './leakyCrawl';
+import { waitFor } from '../shared/waitFor';
+import { api, LeakyCrawl, startLeakyCrawl } from './leakyCrawl';
 import { ui } from './uiBridge';
 import { Commands } from '../../extension/ui/commandIds';
 

@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import { fixturesDir } from '../fixtures/fixtureSite';
 import type { LiveReferencesApi } from '../../extension/extension';
 import type { SessionEngine } from '../../extension/ui/sessions/sessionEngines';
-import { api, sleep, waitFor } from './leakyCrawl';
+import { orAfter, sleep, waitFor } from '../shared/waitFor';
+import { api } from './leakyCrawl';
 import { ui } from './uiBridge';
 import { startNodeProgram } from '../fixtures/nodeProgram';
 import { Commands } from '../../extension/ui/commandIds';
@@ -46,14 +47,16 @@ describe('Live References on a Node.js program under js-debug', function () {
 
   after(async () => {
     for (const d of disposables) d.dispose();
-    for (const session of [entry?.session.parentSession, entry?.session]) if (session) await Promise.race([vscode.debug.stopDebugging(session), sleep(5000)]);
+    for (const session of [entry?.session.parentSession, entry?.session]) if (session) await orAfter(vscode.debug.stopDebugging(session), 5000);
     await config().update('trackedClasses', undefined, vscode.ConfigurationTarget.Global);
     await config().update('refreshIntervalMs', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('shows Request and Response rows with exact counts while the program runs unpaused', async () => {
     await waitFor('Request and Response rows', () => (row('Response')?.count ?? 0) > 0 && row('Request'), 60_000);
-    await sleep(1500); // the rebinding breakpoints have fired by now
+    // Once the rebinding breakpoints have fired, every construction counts: the row grows.
+    const seeded = row('Response')!.count;
+    await waitFor('Responses counted as they are made', () => (row('Response')?.count ?? 0) > seeded && (row('Request')?.count ?? 0) > 0, 30_000);
     const expected = JSON.parse(await evaluate('leakyControl.pause()')) as { requests: number; responses: number };
     try {
       await vscode.commands.executeCommand(Commands.refresh);
@@ -62,8 +65,10 @@ describe('Live References on a Node.js program under js-debug', function () {
     } finally {
       await evaluate('leakyControl.resume()');
     }
-    await sleep(1500);
-    await vscode.commands.executeCommand(Commands.refresh);
+    await waitFor('the oldest Response over 1 s older than the oldest Request', async () => {
+      await vscode.commands.executeCommand(Commands.refresh);
+      return row('Response')!.oldestAgeS! > row('Request')!.oldestAgeS! + 1;
+    }, 15_000, 250).catch(() => undefined);
     assert.ok(row('Response')!.oldestAgeS! > row('Request')!.oldestAgeS! + 1, JSON.stringify(rows()));
     assert.deepEqual(events, [], 'the program was paused');
     await ui('liveRefsRows', { classes: ['Request', 'Response'], screenshot: 'node-live-references' });
@@ -92,7 +97,7 @@ describe('Live References on a Node.js program under js-debug', function () {
   it('a program that exits in the middle of a call ends the session cleanly', async () => {
     const pending = entry.engine.partition({ by: 'type', limit: 10 }).then(() => 'finished', (e: Error) => e.message);
     await evaluate('leakyControl.exit()');
-    const outcome = await Promise.race([pending, sleep(30_000).then(() => 'hung')]);
+    const outcome = await orAfter(pending, 30_000, 'hung');
     assert.notEqual(outcome, 'hung');
     await waitFor('the session to end', () => !lr.sessions.list().some((e) => e.session.id === entry.session.id), 30_000);
     await waitFor('the view to say the session ended', () => lr.liveRefs.stateOf(entry.session.id)?.kind === 'ended' || !lr.liveRefs.stateOf(entry.session.id), 10_000);
@@ -106,8 +111,8 @@ describe('Live References on a Node.js program under js-debug', function () {
       assert.equal(await vscode.commands.executeCommand(Commands.attachNode, `127.0.0.1:${program.port}`), true);
       const attached = await waitFor('an engine on the attached program', () => lr.sessions.list().find((e) => !known.has(e.session.id) && e.session.type === 'pwa-node'), 30_000);
       await waitFor('Response rows of the attached program', () => (lr.liveRefs.rowsOf(attached.session.id).find((r) => r.className === 'Response')?.count ?? 0) > 0, 60_000);
-      for (const session of [attached.session.parentSession, attached.session]) if (session) await Promise.race([vscode.debug.stopDebugging(session), sleep(5000)]);
-      // Detaching leaves the program running.
+      for (const session of [attached.session.parentSession, attached.session]) if (session) await orAfter(vscode.debug.stopDebugging(session), 5000);
+      // Detaching leaves the program running: half a second to show it does not exit.
       await sleep(500);
       assert.equal(program.process.exitCode, null);
     } finally {

@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { leakLine, SPIDER_FILE } from '../fixtures/fixtureSite';
 import type { LiveReferencesApi } from '../../extension/extension';
-import { api, LeakyCrawl, sleep, startLeakyCrawl, waitFor } from './leakyCrawl';
+import { waitFor } from '../shared/waitFor';
+import { startSession, StartedSession } from './debugSessions';
+import { api, LeakyCrawl, startLeakyCrawl } from './leakyCrawl';
 import { ui } from './uiBridge';
 
 // Scrapy 2.8 keeps Request.meta in the `_meta` attribute; Python 3.11 stores it as an inline
@@ -71,24 +73,22 @@ import { Commands } from '../../extension/ui/commandIds';
 
 describe('Heap partition webview with hostile labels', function () {
   this.timeout(120_000);
-  let session: vscode.DebugSession | undefined;
+  let hostile: StartedSession | undefined;
   let dir: string;
 
   before(async () => {
-    await api();
+    const lr = await api();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liveref-hostile-'));
     const program = path.join(dir, 'hostile.py');
     fs.writeFileSync(program, HOSTILE_PROGRAM);
-    const started = new Promise<vscode.DebugSession>((resolve) => {
-      const sub = vscode.debug.onDidStartDebugSession((s) => { if (s.name === 'hostile') { sub.dispose(); resolve(s); } });
-    });
-    assert.ok(await vscode.debug.startDebugging(undefined, { type: 'debugpy', request: 'launch', name: 'hostile', program, python: '/usr/bin/python3', console: 'internalConsole', cwd: dir }));
-    session = await started;
-    await sleep(1500);
+    hostile = await startSession({ type: 'debugpy', request: 'launch', name: 'hostile', program, python: '/usr/bin/python3', console: 'internalConsole', cwd: dir });
+    // The program holds its hostile objects, and the extension has an engine for the session.
+    await hostile.waitForOutput(/HOSTILE-READY/, 60_000);
+    await waitFor('the engine of the session', () => lr.sessions.get(hostile!.session), 30_000);
   });
 
   after(async () => {
-    if (session) await Promise.race([vscode.debug.stopDebugging(session), sleep(10_000)]);
+    await hostile?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -7,7 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LiveReferencesApi } from '../../extension/extension';
-import { api, LeakyCrawl, sleep, startLeakyCrawl, waitFor } from './leakyCrawl';
+import { sleep, waitFor } from '../shared/waitFor';
+import { startSession } from './debugSessions';
+import { api, LeakyCrawl, startLeakyCrawl } from './leakyCrawl';
 import { ui } from './uiBridge';
 
 interface PaneInfo { title: string; visible: boolean; expanded: boolean; box: { x: number; y: number; width: number; height: number } | null }
@@ -64,19 +66,16 @@ describe('Placement: the views in plain sight on the first session', function ()
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liveref-placement-'));
     const program = path.join(dir, 'idle.py');
     fs.writeFileSync(program, 'import time\nfor _ in range(600):\n    time.sleep(0.1)\n');
-    const name = 'Placement, reveal off';
-    const started = new Promise<vscode.DebugSession>((resolve) => {
-      const sub = vscode.debug.onDidStartDebugSession((s) => { if (s.name === name) { sub.dispose(); resolve(s); } });
-    });
-    assert.ok(await vscode.debug.startDebugging(undefined, { type: 'debugpy', request: 'launch', name, program, python: '/usr/bin/python3', console: 'internalConsole', cwd: dir }));
-    const session = await Promise.race([started, sleep(30_000).then(() => { throw new Error('no session within 30 s'); })]);
+    const idle = await startSession({ type: 'debugpy', request: 'launch', name: 'Placement, reveal off', program, python: '/usr/bin/python3', console: 'internalConsole', cwd: dir });
     try {
-      await waitFor('the engine of the session', () => lr.sessions.get(session));
+      await waitFor('the engine of the session', () => lr.sessions.get(idle.session));
+      // The panel must stay hidden: the reveal, had it been on, ran when the engine came; give
+      // the page the time it would have taken to show the panel.
       await sleep(1500);
       const seen = await ui<{ panes: PaneInfo[] }>('placementPanes', { screenshot: 'placement-reveal-off' });
       assert.ok(!seen.panes.some((p) => p.title === 'Live References' && p.visible), JSON.stringify(seen.panes));
     } finally {
-      await vscode.debug.stopDebugging(session);
+      await idle.stop();
     }
   });
 });

@@ -8,7 +8,8 @@ import type { LiveReferencesApi } from '../../extension/extension';
 import type { LiveRefsNode } from '../../extension/ui/views/liveRefsTree';
 import type { RetainedResult } from '../../extension/core/types';
 import type { Suspect } from '../../extension/ui/commands/suspectRanking';
-import { api, LeakyCrawl, startLeakyCrawl, waitFor } from './leakyCrawl';
+import { waitFor } from '../shared/waitFor';
+import { api, LeakyCrawl, startLeakyCrawl } from './leakyCrawl';
 import { ui } from './uiBridge';
 import { Commands } from '../../extension/ui/commandIds';
 

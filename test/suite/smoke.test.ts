@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui, uiAvailable } from './uiBridge';
-import { sleep, waitFor } from './leakyCrawl';
+import { orAfter, sleep, waitFor, withTimeout } from '../shared/waitFor';
 
 const EXTENSION_ID = 'live-references.live-references';
 const PYTHON = '/usr/bin/python3';
@@ -55,7 +55,7 @@ async function launch(recorder: DapRecorder, name: string, source: string): Prom
     justMyCode: false, redirectOutput: true, cwd: dir,
   });
   assert.equal(ok, true, 'startDebugging returned false');
-  const session = await Promise.race([started, sleep(20_000).then(() => { throw new Error('no debug session started within 20 s'); })]);
+  const session = await withTimeout(started, 20_000, 'a debug session to start');
   assert.equal(session.type, 'debugpy');
   const pid = await waitFor('the program\'s start line on stdout (output event)', () => {
     const m = /SMOKE-START pid=(\d+)/.exec(recorder.output(session, 'stdout'));
@@ -70,10 +70,10 @@ async function launch(recorder: DapRecorder, name: string, source: string): Prom
     stop: async () => {
       if (!stopped) {
         stopped = true;
-        await Promise.race([vscode.debug.stopDebugging(session), sleep(10_000)]);
-        await Promise.race([terminated, sleep(15_000)]);
+        await orAfter(vscode.debug.stopDebugging(session), 10_000);
+        await orAfter(terminated, 15_000);
       }
-      await waitFor(`debuggee pid ${pid} to exit`, () => !pidAlive(pid), 10_000, 100).catch((error) => {
+      await waitFor(`debuggee pid ${pid} to exit`, () => !pidAlive(pid), 10_000, 100).catch((error: unknown) => {
         try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
         throw error;
       });
@@ -205,7 +205,7 @@ describe('Raw DAP behaviour of a debugpy session started by VS Code', function (
   });
 
   it('none of these evaluates reached the program\'s stdout', async () => {
-    // Let late output arrive.
+    // Nothing may arrive: let late output come in before looking.
     await sleep(500);
     const stdout = recorder.output(debuggee!.session, 'stdout');
     const foreign = stdout.split('\n').filter((line) => line.trim() && !line.startsWith('SMOKE-'));

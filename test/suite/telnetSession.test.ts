@@ -7,11 +7,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Crawl, Site, startCrawl, startSite } from '../fixtures/fixtureSite';
+import type { Crawl, Site } from '../fixtures/fixtureSite';
+import { CrawlFixture } from '../shared/crawlFixture';
 import { parsePrefs } from '../shared/expectations';
+import { orAfter, waitFor, withTimeout } from '../shared/waitFor';
 import { TelnetEvaluator } from '../../extension/runtimes/scrapy/telnet/telnetEvaluator';
 import type { LiveReferencesApi } from '../../extension/extension';
-import { api, sleep, waitFor } from './leakyCrawl';
+import { api } from './leakyCrawl';
 import { ui } from './uiBridge';
 import { Commands } from '../../extension/ui/commandIds';
 
@@ -20,6 +22,7 @@ const NAME = 'Scrapy telnet crawl';
 
 describe('scrapy-telnet: attach to a running crawl with no debugger', function () {
   this.timeout(120_000);
+  const leaky = new CrawlFixture({ site: { products: 4000, delayMs: 30 }, crawl: { timeoutS: 110, env: { LEAKY_CONCURRENCY: '4' } } });
   let lr: LiveReferencesApi;
   let site: Site;
   let crawl: Crawl;
@@ -37,8 +40,7 @@ describe('scrapy-telnet: attach to a running crawl with no debugger', function (
     await config().update('ignore', [], vscode.ConfigurationTarget.Global);
     // The ignore action writes to the workspace when a folder is open: start from no override there.
     await config().update('ignore', undefined, vscode.ConfigurationTarget.Workspace);
-    site = await startSite({ products: 4000, delayMs: 30 });
-    crawl = await startCrawl({ site, timeoutS: 110, env: { LEAKY_CONCURRENCY: '4' } });
+    ({ site, crawl } = await leaky.start());
     // The crawl's log in the workspace, named relative to it in the configuration as a user would
     // (LOG_FILE); the adapter reads the address and the password from it.
     const folder = vscode.workspace.workspaceFolders![0];
@@ -56,7 +58,7 @@ describe('scrapy-telnet: attach to a running crawl with no debugger', function (
     });
     const ok = await vscode.debug.startDebugging(folder, { type: 'scrapy-telnet', request: 'attach', name: NAME, logFile: LOG_NAME });
     assert.ok(ok, 'startDebugging returned false');
-    session = await Promise.race([started, sleep(30_000).then(() => { throw new Error('no scrapy-telnet session within 30 s'); })]);
+    session = await withTimeout(started, 30_000, 'the scrapy-telnet session to start');
     terminated = new Promise<void>((resolve) => {
       const sub = vscode.debug.onDidTerminateDebugSession((s) => { if (s.id === session.id) { sub.dispose(); resolve(); } });
     });
@@ -65,9 +67,8 @@ describe('scrapy-telnet: attach to a running crawl with no debugger', function (
   after(async () => {
     if (logFile) fs.rmSync(logFile, { force: true });
     tracker?.dispose();
-    if (session) await Promise.race([vscode.debug.stopDebugging(session), sleep(5000)]);
-    await crawl?.stop();
-    await site?.stop();
+    if (session) await orAfter(vscode.debug.stopDebugging(session), 5000);
+    await leaky.stop();
     await config().update('refreshIntervalMs', undefined, vscode.ConfigurationTarget.Global);
     await config().update('ignore', undefined, vscode.ConfigurationTarget.Global);
     await config().update('ignore', undefined, vscode.ConfigurationTarget.Workspace);
@@ -85,8 +86,7 @@ describe('scrapy-telnet: attach to a running crawl with no debugger', function (
     await waitFor('HtmlResponse rows', () => (rows().find((r) => r.className === 'HtmlResponse')?.count ?? 0) > 0, 60_000);
     // Pause the engine and let in-flight responses settle, so both readings see one state.
     await repl('engine.pause()');
-    await waitFor('the downloader to drain', async () => (await repl('len(engine.downloader.active)')).result === '0', 20_000, 250);
-    await sleep(500);
+    await waitFor('the downloader and the scraper to drain', async () => (await repl('len(engine.downloader.active) == 0 and engine.scraper.slot.is_idle()')).result === 'True', 20_000, 250);
     const scrapy = parsePrefs((await repl('prefs()')).result);
     await vscode.commands.executeCommand(Commands.refresh);
     await waitFor('a refresh after the pause', () => rows().length > 0 && rows().every((r) => scrapy.get(r.className)?.count === r.count), 10_000, 200);
@@ -126,7 +126,7 @@ describe('scrapy-telnet: attach to a running crawl with no debugger', function (
     const before = lr.liveRefs.rowsOf(session.id).length;
     assert.ok(before > 0);
     await repl("engine.close_spider(spider, 'finished')");
-    await Promise.race([terminated, sleep(30_000).then(() => { throw new Error('the session did not end within 30 s'); })]);
+    await withTimeout(terminated, 30_000, 'the session to end');
     assert.equal(await crawl.exited, 0, 'the crawl finished on its own terms');
     assert.ok(outputs.some((o) => o.category === 'important' && /has ended \(its telnet console closed\)/.test(o.output)), JSON.stringify(outputs.slice(-3)));
     await waitFor('the ended state', () => lr.liveRefs.stateOf(session.id)?.kind === 'ended', 10_000);
@@ -137,20 +137,18 @@ describe('scrapy-telnet: attach to a running crawl with no debugger', function (
 
 describe('scrapy-telnet: Attach to Scrapy Crawl… finds the crawl and remembers its password', function () {
   this.timeout(120_000);
+  // Scrapy's own port range, as a crawl started by hand would use.
+  const leaky = new CrawlFixture({ site: { products: 4000, delayMs: 30 }, crawl: { timeoutS: 110, env: { LEAKY_TELNET_PORT: '6023,6073', LEAKY_CONCURRENCY: '2' } } });
   let lr: LiveReferencesApi;
-  let site: Site;
   let crawl: Crawl;
 
   before(async () => {
     lr = await api();
-    site = await startSite({ products: 4000, delayMs: 30 });
-    // Scrapy's own port range, as a crawl started by hand would use.
-    crawl = await startCrawl({ site, timeoutS: 110, env: { LEAKY_TELNET_PORT: '6023,6073', LEAKY_CONCURRENCY: '2' } });
+    ({ crawl } = await leaky.start());
   });
   after(async () => {
-    for (const s of [vscode.debug.activeDebugSession].filter((x): x is vscode.DebugSession => x?.type === 'scrapy-telnet')) await Promise.race([vscode.debug.stopDebugging(s), sleep(5000)]);
-    await crawl?.stop();
-    await site?.stop();
+    for (const s of [vscode.debug.activeDebugSession].filter((x): x is vscode.DebugSession => x?.type === 'scrapy-telnet')) await orAfter(vscode.debug.stopDebugging(s), 5000);
+    await leaky.stop();
   });
 
   it('lists the crawl, asks its password (again after a wrong one), attaches; next time shows spider and uptime', async () => {
@@ -167,7 +165,7 @@ describe('scrapy-telnet: Attach to Scrapy Crawl… finds the crawl and remembers
     const config = await attached;
     assert.equal(config?.port, port);
     assert.equal('password' in (config ?? {}), false);
-    const session = await Promise.race([started, sleep(20_000).then(() => { throw new Error('no session'); })]);
+    const session = await withTimeout(started, 20_000, 'a scrapy-telnet session');
     await waitFor('Live References rows over the discovered session', () => lr.liveRefs.rowsOf(session.id).some((r) => r.className === 'HtmlResponse'), 60_000);
     // Hold a handle and a cursor in the crawl, as the views do; disconnecting must release them.
     const engine = lr.sessions.get(session)!.engine;
@@ -196,7 +194,7 @@ describe('scrapy-telnet: Attach to Scrapy Crawl… finds the crawl and remembers
     });
     const offered = await ui<{ text: string }>('selectAndStartScrapy', { port, screenshot: 'select-and-start-scrapy' });
     assert.match(offered.text, new RegExp(`Scrapy crawl leaky \\(127\\.0\\.0\\.1:${port}\\)`));
-    const third = await Promise.race([dynamic, sleep(20_000).then(() => { throw new Error('no session from the dynamic configuration'); })]);
+    const third = await withTimeout(dynamic, 20_000, 'a session from the dynamic configuration');
     await waitFor('rows over the dynamic session', () => lr.liveRefs.rowsOf(third.id).length > 0, 30_000);
     await vscode.debug.stopDebugging(third);
   });

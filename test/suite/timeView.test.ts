@@ -11,7 +11,9 @@ import * as vscode from 'vscode';
 import type { LiveReferencesApi } from '../../extension/extension';
 import type { HeapMarkInfo } from '../../extension/core/types';
 import { fixturesDir } from '../fixtures/fixtureSite';
-import { api, sleep, waitFor } from './leakyCrawl';
+import { waitFor } from '../shared/waitFor';
+import { startSession, StartedSession } from './debugSessions';
+import { api } from './leakyCrawl';
 import { ui } from './uiBridge';
 import { Commands } from '../../extension/ui/commandIds';
 
@@ -20,7 +22,9 @@ const NAME = 'Timeline program';
 describe('Ages, growth and heap since mark', function () {
   this.timeout(240_000);
   let lr: LiveReferencesApi;
+  let timeline: StartedSession | undefined;
   let session: vscode.DebugSession;
+  let rounds = 0;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liveref-timeview-'));
   const trigger = path.join(dir, 'create');
   const config = () => vscode.workspace.getConfiguration('liveReferences');
@@ -30,22 +34,19 @@ describe('Ages, growth and heap since mark', function () {
   /** Makes the program create its objects, then refreshes once (auto-refresh is paused). */
   async function create(): Promise<void> {
     fs.writeFileSync(trigger, '');
-    await waitFor('the program to take the trigger', () => !fs.existsSync(trigger), 20_000);
-    await sleep(300);
+    rounds++;
+    await timeline!.waitForOutput(new RegExp(`CREATED ${rounds}\\b`), 20_000);
     await vscode.commands.executeCommand(Commands.refresh);
   }
 
   before(async () => {
     lr = await api();
     await config().update('stillGrowingAfter', 2, vscode.ConfigurationTarget.Global);
-    const started = new Promise<vscode.DebugSession>((resolve) => {
-      const sub = vscode.debug.onDidStartDebugSession((s) => { if (s.name === NAME) { sub.dispose(); resolve(s); } });
-    });
     const program = path.join(fixturesDir(), '..', 'integration', 'programs', 'timeline.py');
-    assert.ok(await vscode.debug.startDebugging(undefined, {
+    timeline = await startSession({
       type: 'debugpy', request: 'launch', name: NAME, program, args: [trigger], python: '/usr/bin/python3', console: 'internalConsole', justMyCode: true,
-    }));
-    session = await started;
+    });
+    session = timeline.session;
     await waitFor('300 live Requests', () => count('Request') === 300, 60_000);
   });
 
@@ -53,7 +54,7 @@ describe('Ages, growth and heap since mark', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand(Commands.resumeRefresh);
     await config().update('stillGrowingAfter', undefined, vscode.ConfigurationTarget.Global);
-    if (session) await Promise.race([vscode.debug.stopDebugging(session), sleep(10_000)]);
+    await timeline?.stop();
   });
 
   it('the age histogram shows the pause, and its oldest bar opens exactly the first burst', async () => {

@@ -11,6 +11,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { TimeoutError, waitFor } from '../shared/waitFor';
 
 // Every suite is its own bundle with its own copy of this module, all in one extension host:
 // the counter lives on globalThis, and a random part keeps ids unique across hosts too, or a
@@ -32,14 +33,10 @@ export async function ui<T = unknown>(name: string, args: unknown = {}, timeoutM
   const response = path.join(dir, `ui-done:${id}:${name}.json`);
   fs.writeFileSync(request + '.tmp', JSON.stringify({ name, args, time: Date.now() }));
   fs.renameSync(request + '.tmp', request);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (fs.existsSync(response)) {
-      const answer = JSON.parse(fs.readFileSync(response, 'utf8')) as { ok: boolean; value?: T; error?: string };
-      if (answer.ok) return answer.value as T;
-      throw new Error(`UI check '${name}' failed:\n${answer.error ?? 'no details'}`);
-    }
-    if (Date.now() > deadline) throw new Error(`ui('${name}'): no answer from the harness within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitFor(`the harness to answer ui('${name}')`, () => fs.existsSync(response), timeoutMs, 100).catch((error: unknown) => {
+    throw error instanceof TimeoutError ? new Error(`ui('${name}'): no answer from the harness within ${timeoutMs} ms`) : error;
+  });
+  const answer = JSON.parse(fs.readFileSync(response, 'utf8')) as { ok: boolean; value?: T; error?: string };
+  if (answer.ok) return answer.value as T;
+  throw new Error(`UI check '${name}' failed:\n${answer.error ?? 'no details'}`);
 }

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { DeferredEvaluator } from '../../extension/runtimes/scrapy/deferredEvaluator';
 import type { Evaluator } from '../../extension/runtimes/python/evaluator';
 import { rejects } from '../shared/expectations';
+import { sleep, waitFor } from '../shared/waitFor';
 
 function target(log: string[]): Evaluator {
   return {
@@ -21,7 +22,8 @@ describe('DeferredEvaluator', () => {
     const deferred = new DeferredEvaluator(new Promise<Evaluator>((r) => { resolve = r; }), 'later', 150);
     assert.equal(deferred.jobStepBudgetMs, 150);
     const call = deferred.evaluate(() => 'x', 1);
-    await new Promise((r) => setTimeout(r, 20));
+    // Nothing may reach a target that does not exist yet: a moment in which nothing happens.
+    await sleep(20);
     assert.deepEqual(log, []);
     resolve(target(log));
     assert.equal(await call, 'reply');
@@ -36,7 +38,7 @@ describe('DeferredEvaluator', () => {
     const closed = new DeferredEvaluator(Promise.resolve(target(log)), 'ended');
     closed.close('The debug session ended.');
     await rejects(closed.evaluate(() => 'x', 1), 'disconnected', /^The debug session ended\.$/);
-    await new Promise((r) => setTimeout(r, 0));
+    await waitFor('the target to be disposed', () => log.length > 0, 2000, 5);
     assert.deepEqual(log, ['disposed']);
   });
 

@@ -12,6 +12,7 @@ import {
 import { TerminalText } from '../../extension/runtimes/scrapy/telnet/terminalText';
 import { remoteErrorOf, TelnetEvaluator } from '../../extension/runtimes/scrapy/telnet/telnetEvaluator';
 import { rejects } from '../shared/expectations';
+import { sleep, waitFor } from '../shared/waitFor';
 
 const NAMES: Record<number, string> = { [WILL]: 'WILL', [WONT]: 'WONT', [DO]: 'DO', [DONT]: 'DONT' };
 const OPTIONS = { ECHO: OPT_ECHO, SGA: OPT_SGA, NAWS: OPT_NAWS, LINEMODE: OPT_LINEMODE, TTYPE: 24 };
@@ -373,12 +374,13 @@ describe('TelnetClient against a fake manhole', function () {
     const client = await TelnetClient.connect({ host: '127.0.0.1', port: fake.port, password: 'pw' });
     try {
       await client.run('a');
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor('the tidy line once idle', () => fake.lines.length >= 2, 2000, 10);
       assert.deepEqual(fake.lines, ['a', TIDY_LINE]);
       await Promise.all([client.run('b'), client.run('c'), client.run('d')]);
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor('the tidy line once idle again', () => fake.lines.length >= 6, 2000, 10);
       assert.deepEqual(fake.lines, ['a', TIDY_LINE, 'b', 'c', 'd', TIDY_LINE]);
-      await new Promise((r) => setTimeout(r, 100));
+      // Idle for five times the tidy delay: nothing may be sent.
+      await sleep(100);
       assert.equal(fake.lines.length, 6, 'nothing to tidy after tidying');
     } finally {
       client.close();
@@ -386,7 +388,8 @@ describe('TelnetClient against a fake manhole', function () {
     const untidy = await TelnetClient.connect({ host: '127.0.0.1', port: fake.port, password: 'pw', tidy: false });
     try {
       await untidy.run('e');
-      await new Promise((r) => setTimeout(r, 100));
+      // Idle for five times the tidy delay: an untidy client sends nothing.
+      await sleep(100);
       assert.deepEqual(fake.lines.slice(6), ['e']);
     } finally {
       untidy.close();
@@ -423,7 +426,7 @@ describe('TelnetClient against a fake manhole', function () {
     // Reach into the fake: answer the next line by hand with awkward chunking.
     try {
       const result = client.run('x');
-      await new Promise((r) => setTimeout(r, 150));
+      await waitFor('the line at the fake console', () => fake.lines.length > 0, 2000, 10);
       assert.equal(fake.lines.length, 1);
       // Output "é", 0xFF (doubled on the wire, split between reads), "A", then the prompt;
       // é = C3 A9 is split between reads too. 0xFF alone is not UTF-8: it decodes as U+FFFD.

@@ -1,3 +1,4 @@
+// @ts-check
 // Bundles the shared in-host entry (test/suite/index.ts) to a CommonJS file under test-output/,
 // for the workbench runner extension and for @vscode/test-electron. `mocha` and `vscode` stay
 // external: mocha resolves from the repository's node_modules (test-output/ is inside the repo).

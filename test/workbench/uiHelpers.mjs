@@ -1,9 +1,17 @@
+// @ts-check
 // Helpers for UI checks (test/workbench/ui/*.mjs) driving the code-server workbench page with
 // playwright-core. Every wait is bounded.
+import { TimeoutError, waitFor } from './wait.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** @typedef {import('playwright-core').Page} Page */
+/** @typedef {import('playwright-core').Frame} Frame */
+/** @typedef {import('playwright-core').Locator} Locator */
 
-/** Runs a command through the command palette (F1), by its title as shown there. */
+/**
+ * Runs a command through the command palette (F1), by its title as shown there.
+ * @param {Page} page
+ * @param {string} title
+ */
 export async function runPaletteCommand(page, title, { timeoutMs = 15_000 } = {}) {
   const input = page.locator('.quick-input-widget input');
   const deadline = Date.now() + timeoutMs;
@@ -20,7 +28,10 @@ export async function runPaletteCommand(page, title, { timeoutMs = 15_000 } = {}
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
 }
 
-/** Opens the Run and Debug container (command palette, then Ctrl+Shift+D as a fallback). */
+/**
+ * Opens the Run and Debug container (command palette, then Ctrl+Shift+D as a fallback).
+ * @param {Page} page
+ */
 export async function showRunAndDebug(page, { timeoutMs = 20_000 } = {}) {
   const viewlet = page.locator('.part.sidebar .composite.viewlet#workbench\\.view\\.debug, #workbench\\.view\\.debug');
   try {
@@ -32,7 +43,10 @@ export async function showRunAndDebug(page, { timeoutMs = 20_000 } = {}) {
   return viewlet.first();
 }
 
-/** Shows the Live References panel container (Live References + Inspected Objects). */
+/**
+ * Shows the Live References panel container (Live References + Inspected Objects).
+ * @param {Page} page
+ */
 export async function showLiveReferences(page, { timeoutMs = 20_000 } = {}) {
   await runPaletteCommand(page, 'Focus on Live References View', { timeoutMs });
   await paneHeader(page, 'Live References').waitFor({ state: 'visible', timeout: timeoutMs });
@@ -40,12 +54,22 @@ export async function showLiveReferences(page, { timeoutMs = 20_000 } = {}) {
 
 const PARTS = ['.part.sidebar', '.part.panel', '.part.auxiliarybar'];
 
-/** The view pane header with this title in the side bar, the panel or the secondary side bar. */
+/**
+ * The view pane header with this title in the side bar, the panel or the secondary side bar.
+ * @param {Page} page
+ * @param {string} title
+ * @returns {Locator}
+ */
 export function paneHeader(page, title) {
   return page.locator(PARTS.map((p) => `${p} .pane-header`).join(', '), { has: page.locator('h3.title', { hasText: title }) }).first();
 }
 
-/** The whole view pane (header and body) with this title. */
+/**
+ * The whole view pane (header and body) with this title.
+ * @param {Page} page
+ * @param {string} title
+ * @returns {Locator}
+ */
 export function viewPane(page, title) {
   return page.locator(PARTS.map((p) => `${p} .pane`).join(', '), { has: page.locator('.pane-header h3.title', { hasText: title }) }).first();
 }
@@ -53,24 +77,30 @@ export function viewPane(page, title) {
 /**
  * Webviews are nested iframes (an outer host frame and an inner 'active-frame'). Polls all frames
  * of the page until one has an element matching the selector; returns that frame.
+ * @param {Page} page
+ * @param {string} selector
+ * @returns {Promise<Frame>}
  */
 export async function findFrameWith(page, selector, { timeoutMs = 30_000, pollMs = 250 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  const frameWith = async () => {
     for (const frame of page.frames()) {
       if (frame === page.mainFrame()) continue;
       const count = await frame.locator(selector).count().catch(() => 0);
       if (count > 0) return frame;
     }
-    if (Date.now() > deadline) {
-      const urls = page.frames().map((f) => f.url().slice(0, 100));
-      throw new Error(`no frame has '${selector}' after ${timeoutMs} ms; frames:\n  ${urls.join('\n  ')}`);
-    }
-    await sleep(pollMs);
-  }
+    return undefined;
+  };
+  return waitFor(`a frame with '${selector}'`, frameWith, timeoutMs, pollMs).catch((error) => {
+    if (!(error instanceof TimeoutError)) throw error;
+    const urls = page.frames().map((f) => f.url().slice(0, 100));
+    throw new Error(`no frame has '${selector}' after ${timeoutMs} ms; frames:\n  ${urls.join('\n  ')}`);
+  });
 }
 
-/** Text of every frame (first chars), for failure messages. */
+/**
+ * Text of every frame (first chars), for failure messages.
+ * @param {Page} page
+ */
 export async function describeFrames(page, chars = 200) {
   const lines = [];
   for (const f of page.frames()) {

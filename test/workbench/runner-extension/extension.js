@@ -1,9 +1,11 @@
+// @ts-check
 // Test-only extension (see README.md). Plain JavaScript so that it is packaged as is.
 const vscode = require('vscode');
 const fs = require('fs');
 
 let started = false;
 
+/** @param {import('vscode').ExtensionContext} context */
 exports.activate = (context) => {
   const python = process.env.LIVEREF_PYTHON || '/usr/bin/python3';
   context.subscriptions.push(vscode.debug.registerDebugAdapterDescriptorFactory('debugpy', {
@@ -19,6 +21,7 @@ exports.activate = (context) => {
   if (!results || started) return;
   started = true;
   const progress = process.env.LIVEREF_TEST_PROGRESS || `${results}.progress`;
+  /** @param {Record<string, unknown>} event */
   const note = (event) => { try { fs.appendFileSync(progress, JSON.stringify({ ...event, time: Date.now() }) + '\n'); } catch { /* harness gone */ } };
   // Heartbeat: the harness fails fast when the extension host stops answering.
   const heartbeat = setInterval(() => { try { fs.writeFileSync(`${progress}.heartbeat`, String(Date.now())); } catch { /* ignore */ } }, 1000);
@@ -27,9 +30,9 @@ exports.activate = (context) => {
   // Run after activation returns, so that the extension host is not kept in "activating".
   setTimeout(async () => {
     try {
-      await require(process.env.LIVEREF_TEST_ENTRY).run();
+      await require(/** @type {string} */ (process.env.LIVEREF_TEST_ENTRY)).run();
     } catch (error) {
-      note({ type: 'runner-error', error: String((error && error.stack) || error) });
+      note({ type: 'runner-error', error: String(/** @type {Error} */ (error)?.stack || error) });
     } finally {
       // run() has written the results file; make sure there is one even if it could not.
       if (!fs.existsSync(results)) {

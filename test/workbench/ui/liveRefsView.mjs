@@ -1,6 +1,8 @@
+// @ts-check
 // UI checks on the Live References panel container. Run by the harness after the in-host suites.
 import { paneHeader, showLiveReferences } from '../uiHelpers.mjs';
 
+/** @type {import('../harness.mjs').UiCheck[]} */
 export default [
   {
     name: 'Live References and Inspected Objects share a panel next to the Debug Console',

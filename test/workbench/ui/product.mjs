@@ -1,19 +1,32 @@
+// @ts-check
 // UI checks for the product suites (test/suite/liveRefsView.test.ts, partitionView.test.ts): the
 // in-host tests call ui('<name>') and these run against the real workbench page meanwhile.
 import { paneHeader, viewPane, showLiveReferences, findFrameWith, describeFrames } from '../uiHelpers.mjs';
+import { waitFor } from '../wait.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** @typedef {import('playwright-core').Page} Page */
+/** @typedef {import('playwright-core').Locator} Locator */
 
-/** A partition table row by its exact label (labels are untrusted text: quote them for CSS). */
+/**
+ * A partition table row by its exact label (labels are untrusted text: quote them for CSS).
+ * @param {string} label
+ */
 const rowSelector = (label) => `.partition-table tbody tr[data-label=${JSON.stringify(label)}]`;
 
-/** Did anything from the debuggee run or parse as markup in the webview? */
+/**
+ * Did anything from the debuggee run or parse as markup in the webview?
+ * @param {import('playwright-core').Frame} frame
+ */
 const probeHtml = (frame) => frame.evaluate(() => ({
   scripts: [...document.querySelectorAll('script')].filter((s) => /injected/.test(s.textContent ?? '')).length,
   injected: document.body.id === 'injected' || !!document.querySelector('img, .partition-table script, svg script, #samples script'),
 }));
 
-/** The view pane with this title in the Live References panel, expanded. */
+/**
+ * The view pane with this title in the Live References panel, expanded.
+ * @param {Page} page
+ * @param {string} title
+ */
 async function pane(page, title) {
   if (!(await paneHeader(page, title).isVisible().catch(() => false))) await showLiveReferences(page);
   const header = paneHeader(page, title);
@@ -22,14 +35,20 @@ async function pane(page, title) {
   return viewPane(page, title);
 }
 
+/**
+ * @param {Locator} paneLocator
+ * @param {string} text
+ */
 function row(paneLocator, text) {
   return paneLocator.locator('.monaco-list-row', { hasText: text }).first();
 }
 
+/** @param {Locator} paneLocator */
 async function rowTexts(paneLocator) {
   return (await paneLocator.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
 }
 
+/** @type {import('../harness.mjs').UiCheck[]} */
 export default [
   {
     name: 'liveRefsRows',
@@ -38,11 +57,8 @@ export default [
       const view = await pane(page, 'Live References');
       for (const cls of ctx.args.classes ?? []) await row(view, cls).waitFor({ state: 'visible', timeout: 20_000 });
       for (const cls of ctx.args.absent ?? []) {
-        const deadline = Date.now() + 15_000;
-        while (await row(view, cls).isVisible().catch(() => false)) {
-          if (Date.now() > deadline) throw new Error(`${cls} is still shown`);
-          await sleep(200);
-        }
+        await waitFor(`${cls} to go`, async () => !await row(view, cls).isVisible().catch(() => false), 15_000, 200)
+          .catch(() => { throw new Error(`${cls} is still shown`); });
       }
       const rows = await rowTexts(view);
       const screenshot = await ctx.screenshot(ctx.args.screenshot ?? 'live-references-rows');
@@ -72,7 +88,7 @@ export default [
       // row in the short panel, so move away first and try again if the actions did not appear.
       for (let attempt = 0; ; attempt++) {
         await page.mouse.move(700, 300);
-        await sleep(300);
+        await page.locator('.monaco-hover:visible, .workbench-hover:visible').first().waitFor({ state: 'detached', timeout: 3000 }).catch(() => undefined);
         await target.scrollIntoViewIfNeeded();
         await target.hover({ position: { x: 40, y: 8 } });
         if (await action.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) break;
@@ -87,8 +103,10 @@ export default [
     onDemand: true,
     async run(page, ctx) {
       const view = await pane(page, 'Inspected Objects');
-      await row(view, ctx.args.text).waitFor({ state: 'visible', timeout: 20_000 });
-      await sleep(500);
+      const opened = row(view, ctx.args.text);
+      await opened.waitFor({ state: 'visible', timeout: 20_000 });
+      // The object opens expanded: its children in the picture too.
+      await waitFor('the object expanded', async () => (await opened.getAttribute('aria-expanded')) === 'true', 5000, 100).catch(() => undefined);
       return { rows: await rowTexts(view), screenshot: await ctx.screenshot(ctx.args.screenshot ?? 'inspector') };
     },
   },
@@ -107,7 +125,9 @@ export default [
       await leak.click();
       // The editor opens on the leak line next to the chain that led there (the README's picture).
       await page.locator('.editor-group-container .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 }).catch(() => undefined);
-      await sleep(800);
+      // The leak line selected (or at least the cursor's line highlighted).
+      await page.locator('.editor-group-container .monaco-editor .selected-text, .editor-group-container .monaco-editor .current-line').first()
+        .waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
       await ctx.screenshot('leak-site');
       return { rows };
     },
@@ -124,13 +144,12 @@ export default [
         await input.fill(ctx.args.filter);
         // The agent filters (debounced 250 ms); wait until every shown row matches.
         const re = new RegExp(ctx.args.filter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
-        const deadline = Date.now() + 15_000;
-        for (;;) {
-          const texts = await widget.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
-          if (texts.length >= (ctx.args.minItems ?? 1) && texts.filter((t) => !/Load more/.test(t)).every((t) => re.test(t))) break;
-          if (Date.now() > deadline) throw new Error(`quick pick rows do not all match ${ctx.args.filter}: ${texts.slice(0, 5).join(' | ')}`);
-          await sleep(200);
-        }
+        /** @type {string[]} */
+        let texts = [];
+        await waitFor(`quick pick rows matching ${ctx.args.filter}`, async () => {
+          texts = await widget.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+          return texts.length >= (ctx.args.minItems ?? 1) && texts.filter((t) => !/Load more/.test(t)).every((t) => re.test(t));
+        }, 15_000, 200).catch(() => { throw new Error(`quick pick rows do not all match ${ctx.args.filter}: ${texts.slice(0, 5).join(' | ')}`); });
       }
       const items = (await widget.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts()).filter((t) => !/Load more/.test(t));
       await ctx.screenshot('iterate-all');
@@ -146,7 +165,7 @@ export default [
       try {
         frame = await findFrameWith(page, rowSelector(ctx.args.label), { timeoutMs: ctx.args.timeoutMs ?? 90_000 });
       } catch (error) {
-        throw new Error(`${error.message}\n${await describeFrames(page)}`);
+        throw new Error(`${/** @type {Error} */ (error).message}\n${await describeFrames(page)}`);
       }
       const labels = await frame.locator('.partition-table tbody tr td.label').allTextContents();
       if (ctx.args.screenshot) await ctx.screenshot(ctx.args.screenshot);
@@ -161,11 +180,9 @@ export default [
       const frame = await findFrameWith(page, ctx.args.selector ?? '.partition-table tbody tr', { timeoutMs: ctx.args.timeoutMs ?? 90_000 });
       if (ctx.args.measure) await frame.locator('#toolbar button.toggle', { hasText: ctx.args.measure }).click();
       if (ctx.args.waitForText) {
-        const deadline = Date.now() + 30_000;
-        while (!(await frame.locator('.partition-table tbody tr td.label').allTextContents()).includes(ctx.args.waitForText)) {
-          if (Date.now() > deadline) break;
-          await sleep(250);
-        }
+        // Until the row shows; the labels then are the answer, the row among them or not.
+        await waitFor(`a row labelled ${ctx.args.waitForText}`, async () => (await frame.locator('.partition-table tbody tr td.label').allTextContents()).includes(ctx.args.waitForText), 30_000, 250)
+          .catch(() => undefined);
       }
       const labels = await frame.locator('.partition-table tbody tr td.label').allTextContents();
       const html = ctx.args.probeHtml ? await probeHtml(frame) : undefined;

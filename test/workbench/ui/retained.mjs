@@ -1,21 +1,26 @@
+// @ts-check
 // On-demand UI checks for retained sizes (asked by test/suite/retained.test.ts): the Retained
 // column of Live References, the inspected object's "keeps … alive" line, and the partition
 // webview's Retained column (computed by its button, sorted by its header).
 import { findFrameWith, showLiveReferences, viewPane } from '../uiHelpers.mjs';
+import { waitFor } from '../wait.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
+/**
+ * The first text of `locator`'s elements matching `pattern`, once there is one, and all of them.
+ * @param {import('playwright-core').Locator} locator
+ * @param {RegExp} pattern
+ */
 async function waitForText(locator, pattern, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const texts = await locator.allTextContents();
-    const hit = texts.find((t) => pattern.test(t));
-    if (hit) return { hit, texts };
-    if (Date.now() > deadline) throw new Error(`no ${pattern} among:\n${texts.join('\n')}`);
-    await sleep(250);
-  }
+  /** @type {string[]} */
+  let texts = [];
+  const hit = await waitFor(`${pattern}`, async () => {
+    texts = await locator.allTextContents();
+    return texts.find((t) => pattern.test(t));
+  }, timeoutMs, 250).catch(() => { throw new Error(`no ${pattern} among:\n${texts.join('\n')}`); });
+  return { hit, texts };
 }
 
+/** @type {import('../harness.mjs').UiCheck[]} */
 export default [
   {
     name: 'retainedViews',
@@ -39,7 +44,7 @@ export default [
       const header = frame.locator('.partition-table th.sortable', { hasText: ctx.args.header });
       await header.waitFor({ state: 'visible', timeout: 120_000 });
       await header.click(); // sort by retained, largest first
-      await sleep(300);
+      await header.locator('.sort-mark').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
       const rows = await frame.locator('.partition-table tbody tr').evaluateAll((trs) => trs.map((tr) => ({
         label: tr.querySelector('td.label')?.textContent ?? '',
         size: Number((tr.children[3]?.textContent ?? '').replace(/\D/g, '')),

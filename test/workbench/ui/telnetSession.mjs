@@ -1,9 +1,10 @@
+// @ts-check
 // UI checks for the scrapy-telnet suite (test/suite/telnetSession.test.ts): the Debug Console of
 // an attached crawl, typed into as a user would.
 import { runPaletteCommand } from '../uiHelpers.mjs';
+import { waitFor } from '../wait.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
+/** @type {import('../harness.mjs').UiCheck[]} */
 export default [
   {
     name: 'debugConsoleEvaluate',
@@ -16,14 +17,11 @@ export default [
       await page.keyboard.type(ctx.args.expression, { delay: 10 });
       await page.keyboard.press('Enter');
       const repl = page.locator('.repl .monaco-list-rows').first();
-      const deadline = Date.now() + 20_000;
       let text = '';
-      for (;;) {
+      await waitFor(`the Debug Console to show ${ctx.args.expect}`, async () => {
         text = (await repl.innerText().catch(() => '')).replace(/\u00a0/g, ' ');
-        if (ctx.args.expect && new RegExp(ctx.args.expect).test(text)) break;
-        if (Date.now() > deadline) throw new Error(`the Debug Console does not show ${ctx.args.expect}:\n${text.slice(-2000)}`);
-        await sleep(250);
-      }
+        return ctx.args.expect && new RegExp(ctx.args.expect).test(text);
+      }, 20_000, 250).catch(() => { throw new Error(`the Debug Console does not show ${ctx.args.expect}:\n${text.slice(-2000)}`); });
       if (ctx.args.screenshot) await ctx.screenshot(ctx.args.screenshot);
       return { text };
     },
@@ -37,14 +35,13 @@ export default [
     async run(page, ctx) {
       const widget = page.locator('.quick-input-widget');
       const row = widget.locator('.monaco-list-row', { hasText: `127.0.0.1:${ctx.args.port}` }).first();
-      const deadline = Date.now() + 20_000;
       let text = '';
-      for (;;) {
+      await waitFor(`the picker row for port ${ctx.args.port} to match ${ctx.args.expect}`, async () => {
         text = (await row.innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').trim();
-        if (new RegExp(ctx.args.expect).test(text)) break;
-        if (Date.now() > deadline) throw new Error(`picker row for port ${ctx.args.port}: ${JSON.stringify(text)}; rows: ${(await widget.locator('.monaco-list-row').allInnerTexts()).join(' | ')}`);
-        await sleep(250);
-      }
+        return new RegExp(ctx.args.expect).test(text);
+      }, 20_000, 250).catch(async () => {
+        throw new Error(`picker row for port ${ctx.args.port}: ${JSON.stringify(text)}; rows: ${(await widget.locator('.monaco-list-row').allInnerTexts()).join(' | ')}`);
+      });
       if (ctx.args.screenshot) await ctx.screenshot(ctx.args.screenshot);
       if (!ctx.args.password) {
         await page.keyboard.press('Escape');
