@@ -12,7 +12,7 @@ import { parseCrawlLog } from '../../extension/runtimes/scrapy/adapter/crawlLog'
 import { english } from '../../extension/runtimes/scrapy/adapter/localize';
 import { lineProblem } from '../../extension/runtimes/scrapy/telnet/telnetClient';
 
-const PYTHON = '/usr/bin/python3';
+const PYTHON = process.env.LIVEREF_PYTHON || '/usr/bin/python3';
 
 /** Runs console lines the way the manhole does (code.InteractiveInterpreter, one namespace). */
 function runConsole(lines: string[], namespace = '{}'): string {
