@@ -33,10 +33,12 @@ export interface UserCodeRule {
 export interface LiveRefRow {
   className: string;
   count: number;
-  /** Seconds since the oldest live instance was created; null when the runtime cannot tell. */
+  /** Seconds since the oldest live instance with a known creation time was created; null when
+   *  the runtime cannot tell. (The change since the previous refresh is the growth history's:
+   *  ui/views/growthHistory.ts, so a call outside the refresh never moves it.) */
   oldestAgeS: number | null;
-  /** Change in `count` since the previous refresh of the same session; 0 on the first. */
-  delta: number;
+  /** Live instances created before Live References attached: no creation time is known for them. */
+  beforeAttach?: number;
 }
 
 export interface LiveRefsSnapshot {
@@ -65,6 +67,8 @@ export interface ObjectSummary {
   url?: string;
   /** Seconds since creation when the runtime tracks it (trackref). */
   ageS?: number;
+  /** Tracked, but created before Live References attached: its age is unknown (ageS absent). */
+  beforeAttach?: boolean;
   /** Shallow size in bytes. */
   size?: number;
   /** True when `inspect` has children to show. */
@@ -239,6 +243,8 @@ export interface AgeHistogram {
   /** Epoch seconds on the program's clock that the ages refer to (pass as `ageAt` to iterate a bar). */
   now: number;
   oldestAgeS: number | null;
+  /** Live objects created before Live References attached: not in the buckets (no known age). */
+  beforeAttach?: number;
   /** Youngest first; empty buckets inside the range are kept, so a pause shows as a gap. */
   buckets: AgeBucket[];
 }

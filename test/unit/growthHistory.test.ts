@@ -4,7 +4,7 @@ import type { LiveRefsSnapshot } from '../../extension/core/types';
 
 const snap = (t: number, counts: Record<string, number>, rssBytes: number | null = 1000 + t): LiveRefsSnapshot => ({
   trackref: true, takenAt: t, rssBytes,
-  rows: Object.entries(counts).map(([className, count]) => ({ className, count, oldestAgeS: 1, delta: 0 })),
+  rows: Object.entries(counts).map(([className, count]) => ({ className, count, oldestAgeS: 1 })),
 });
 
 describe('GrowthHistory', () => {

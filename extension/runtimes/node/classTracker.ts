@@ -177,9 +177,12 @@ export class ClassTracker {
     try {
       const reply = await this.cdp.send<{ objects: RemoteObject }>('Runtime.queryObjects', { prototypeObjectId: proto.objectId, objectGroup: TEMP_GROUP }, { timeoutMs: 60_000 });
       const now = Date.now();
-      const added = await this.page.value<number>('return this.seed(args[0], args[1], Date.now());', [{ value: tracked.id }, { objectId: reply.objects.objectId! }]);
+      // The first seed finds what existed before attach: no creation time is known for those.
+      // Later ones (the install gap, unpatched classes) date what they find at the seed.
+      const first = tracked.seededAt === 0;
+      const added = await this.page.value<number>('return this.seed(args[0], args[1], args[2] ? null : Date.now());', [{ value: tracked.id }, { objectId: reply.objects.objectId! }, { value: first }]);
       tracked.seededAt = now;
-      this.log(`${tracked.label}: seeded ${added} objects that existed before`);
+      this.log(`${tracked.label}: seeded ${added} objects that existed ${first ? 'before attach' : 'since the last seed'}`);
     } finally {
       await this.cdp.send('Runtime.releaseObjectGroup', { objectGroup: TEMP_GROUP }).catch(() => undefined);
     }

@@ -49,7 +49,6 @@ const AGENT_ERRORS: Record<string, EngineError['code']> = {
 export class PythonEngine implements LiveRefsEngine {
   private nextId = 1;
   private installed: Promise<void> | undefined;
-  private previousCounts = new Map<string, number>();
 
   constructor(
     private readonly evaluator: Evaluator,
@@ -67,9 +66,8 @@ export class PythonEngine implements LiveRefsEngine {
   }
 
   async liveRefs(ignore: readonly string[], options?: CallOptions): Promise<LiveRefsSnapshot> {
-    const reply = await this.call<{ trackref: boolean; rows: Omit<LiveRefRow, 'delta'>[]; rssBytes?: number | null }>('liveRefs', { ignore, classes: [] }, options);
-    const rows = reply.rows.map((row) => ({ ...row, delta: row.count - (this.previousCounts.get(row.className) ?? row.count) }));
-    this.previousCounts = new Map(reply.rows.map((row) => [row.className, row.count]));
+    const reply = await this.call<{ trackref: boolean; rows: LiveRefRow[]; rssBytes?: number | null }>('liveRefs', { ignore, classes: [] }, options);
+    const rows = reply.rows;
     return { trackref: reply.trackref, rows, takenAt: Date.now(), rssBytes: reply.rssBytes ?? null };
   }
 
@@ -144,7 +142,6 @@ export class PythonEngine implements LiveRefsEngine {
    * is already gone there is nothing to reach, and a detach releases by itself in the agent.
    */
   dispose(): void {
-    this.previousCounts.clear();
     if (!this.installed) return;
     this.installed = undefined;
     this.evaluator.execute(releaseAllStatement(this.bundle), { timeoutMs: 5_000 }).catch(() => undefined);

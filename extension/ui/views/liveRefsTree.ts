@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { LiveRefRow } from '../../core/types';
 import { formatAge } from '../../core/prefsFormat';
 import type { SessionEngine } from '../sessions/sessionEngines';
-import { formatDelta, SessionViewState, SortKey, visibleRows } from './liveRefsModel';
+import { formatDelta, SessionViewState, ShownRow, SortKey, visibleRows } from './liveRefsModel';
 import { GrowthHistories } from './growthHistory';
 import { RetainedStore } from './retainedStore';
 import { retainedShort, retainedTooltip } from '../retainedText';
@@ -69,10 +69,13 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
     this.emitter.fire(undefined);
   }
 
-  rowsOf(sessionId: string): LiveRefRow[] {
+  /** The rows shown, each with its change since the previous refresh from the growth history. */
+  rowsOf(sessionId: string): ShownRow[] {
     const state = this.states.get(sessionId);
     const snapshot = state && 'snapshot' in state ? state.snapshot : undefined;
-    return snapshot ? visibleRows(snapshot.rows, { sort: this.sort, filter: this.filter }) : [];
+    if (!snapshot) return [];
+    const history = this.histories.of(sessionId);
+    return visibleRows(snapshot.rows.map((row) => ({ ...row, delta: history.delta(row.className) })), { sort: this.sort, filter: this.filter });
   }
 
   getChildren(node?: LiveRefsNode): LiveRefsNode[] {
@@ -125,18 +128,22 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
     // The label is a plain string: class names come from the debuggee and are shown as text.
     const item = new vscode.TreeItem(row.className, vscode.TreeItemCollapsibleState.None);
     const parts = [String(row.count)];
-    const delta = formatDelta(row.delta);
+    const change = this.histories.of(sessionId).delta(row.className);
+    const delta = formatDelta(change);
     if (delta) parts.push(`(${delta})`);
-    if (row.oldestAgeS !== null) parts.push(vscode.l10n.t('oldest: {0} ago', formatAge(row.oldestAgeS)));
+    // Objects from before the attach are older than any dated one, by an unknown amount.
+    if (row.beforeAttach) parts.push(vscode.l10n.t('oldest: before attach'));
+    else if (row.oldestAgeS !== null) parts.push(vscode.l10n.t('oldest: {0} ago', formatAge(row.oldestAgeS)));
     const growing = this.isStillGrowing(sessionId, row.className);
     parts.push(this.histories.of(sessionId).sparkline(row.className));
     if (growing) parts.push(vscode.l10n.t('still growing'));
     item.description = parts.filter(Boolean).join('  ');
     item.iconPath = growing ? new vscode.ThemeIcon('flame', new vscode.ThemeColor('charts.red'))
-      : row.delta > 0 ? new vscode.ThemeIcon('arrow-up', new vscode.ThemeColor('charts.red'))
+      : change > 0 ? new vscode.ThemeIcon('arrow-up', new vscode.ThemeColor('charts.red'))
         : new vscode.ThemeIcon('symbol-class');
     item.tooltip = vscode.l10n.t('{0}: {1} live objects, oldest created {2} ago, {3} since the previous refresh',
-      row.className, row.count, formatAge(row.oldestAgeS) || '?', delta || '0');
+      row.className, row.count, formatAge(row.oldestAgeS) || '?', delta || '0')
+      + (row.beforeAttach ? `\n${vscode.l10n.t('{0} created before Live References attached: their age is unknown.', row.beforeAttach)}` : '');
     this.addRetained(item, parts, sessionId, row.className);
     item.contextValue = 'liveRefRow';
     item.id = `${sessionId}/${row.className}`;
