@@ -100,7 +100,7 @@ function shellEnv(): string {
 }
 
 function describe(summary: ObjectSummary): string {
-  const age = summary.ageS === undefined ? '' : `  (${Math.trunc(summary.ageS)}s old)`;
+  const age = summary.beforeAttach ? '  (created before Live References attached)' : summary.ageS === undefined ? '' : `  (${Math.trunc(summary.ageS)}s old)`;
   return `${summary.typeName} ${summary.url ?? summary.repr}${age}`;
 }
 

@@ -69,6 +69,8 @@ export interface ObjectSummary {
   ageS?: number;
   /** Tracked, but created before Live References attached: its age is unknown (ageS absent). */
   beforeAttach?: boolean;
+  /** A sample of a via row that groups a container's elements: the exact slot, e.g. `[1747]`. */
+  via?: string;
   /** Shallow size in bytes. */
   size?: number;
   /** True when `inspect` has children to show. */
