@@ -18,6 +18,19 @@ describe('GrowthHistory', () => {
     assert.equal(h.risingStreak('Gone'), 0);
   });
 
+  it('derives the change since the previous refresh from the recorded refreshes only', () => {
+    const h = new GrowthHistory();
+    h.record(snap(0, { Request: 10 }));
+    assert.equal(h.delta('Request'), 0, 'one refresh: no change known');
+    h.record(snap(1, { Request: 18, Late: 4 }));
+    assert.equal(h.delta('Request'), 8);
+    assert.equal(h.delta('Late'), 0, 'not in the previous refresh: nothing known of its growth');
+    h.record(snap(2, { Request: 15, Late: 4 }));
+    assert.equal(h.delta('Request'), -3);
+    // Another liveRefs call (prefs, Leak Suspects) is not recorded, so it cannot move the delta.
+    assert.equal(h.delta('Request'), -3);
+  });
+
   it('a class missing from a refresh breaks its streak', () => {
     const h = new GrowthHistory();
     h.record(snap(0, { A: 1 }));
