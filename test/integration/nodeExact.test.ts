@@ -3,16 +3,12 @@
 // classes whose objects were all made before attach, one via row per container, every row with
 // --limit 0, and no false ages for what existed before attach.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { connectCdp, CdpConnection } from '../../extension/runtimes/node/cdp/cdpConnection';
 import { NodeEngine } from '../../extension/runtimes/node/nodeEngine';
-import { fixturesDir } from '../fixtures/fixtureSite';
-import { NodeProgram, startNodeProgram } from '../fixtures/nodeProgram';
+import { NODE_EXACT_SCRIPT, NodeProgram, startNodeProgram } from '../fixtures/nodeProgram';
 import { parsePrefs } from '../shared/expectations';
 import { waitFor } from '../shared/waitFor';
 import { liveref } from './liverefCli';
-
-export const NODE_EXACT_SCRIPT = path.join(fixturesDir(), 'node-exact', 'exact.js');
 
 describe('Node engine: exact numbers on a known heap', function () {
   this.timeout(60_000);
