@@ -229,8 +229,17 @@ export class HeapGraph {
     return this.nodeTypes[this.nodes[n * this.F + this.typeField]] === 'array';
   }
 
+  /** Containers' names, asked once per element: a container held from many places is scanned once. */
+  private readonly heldAsCache = new Map<number, string>();
+
   /** The name a container is held under: a property or variable name (the first, sorted), else ''. */
   private heldAs(n: number): string {
+    let name = this.heldAsCache.get(n);
+    if (name === undefined) this.heldAsCache.set(n, (name = this.heldAsUncached(n)));
+    return name;
+  }
+
+  private heldAsUncached(n: number): string {
     const rs = this.retainerStart!, re = this.retainerEdge!, rf = this.retainerFrom!;
     let best = '';
     for (let r = rs[n]; r < rs[n + 1]; r++) {
