@@ -25,7 +25,7 @@ describe('Node engine: exact numbers on a known heap', function () {
     target = `127.0.0.1:${program.port}`;
     attached = Date.now();
     cdp = await connectCdp({ kind: 'inspect', host: '127.0.0.1', port: program.port });
-    engine = new NodeEngine(cdp, { trackedClasses: () => ['Item', 'SpecialItem', 'Order', 'Customer'], discoverTop: 0, log: (line) => engineLog.push(line) });
+    engine = new NodeEngine(cdp, { trackedClasses: () => ['Item', 'SpecialItem', 'Order', 'Customer', 'Late'], discoverTop: 0, log: (line) => engineLog.push(line) });
   });
 
   after(async () => {
@@ -91,6 +91,16 @@ describe('Node engine: exact numbers on a known heap', function () {
     assert.deepEqual(items.rows.map((r) => [r.label, r.count]), [['items (Array) [*]', 500]]);
     assert.ok(items.rows[0].samples?.length && items.rows[0].samples.every((s) => /^\[\d+\]$/.test(s.via ?? '')), JSON.stringify(items.rows[0].samples));
     await engine.release(items.rows.flatMap((r) => r.samples ?? []).map((s) => s.handle!));
+  });
+
+  it('a tracked class that exists only after attach is found when named, its objects all made at once', async () => {
+    assert.equal((await engine.liveRefs([])).rows.find((r) => r.className === 'Late'), undefined, 'no class Late yet');
+    const from = program.output().length;
+    program.send('late');
+    await program.waitFor(/late made/, 5_000, from);
+    const partition = await engine.partition({ by: 'via', className: 'Late', limit: 10 });
+    assert.deepEqual(partition.rows.map((r) => [r.label, r.count]), [['late (Array) [*]', 100]]);
+    assert.equal((await engine.liveRefs([])).rows.find((r) => r.className === 'Late')?.count, 100);
   });
 
   it('--limit 0 returns every row', async () => {

@@ -39,6 +39,8 @@ export class ClassTracker {
   private readonly idPrefix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}-`;
   private readonly classes: TrackedClass[] = [];
   private readonly resolvedNames = new Set<string>();
+  /** Names not found yet (their module not loaded at attach): when they were last looked for. */
+  private readonly missedAt = new Map<string, number>();
   private discoveredOnce = false;
   private poll: NodeJS.Timeout | undefined;
   /** ensure() and the install poll both seed: one at a time. */
@@ -59,9 +61,13 @@ export class ClassTracker {
     return this.classes.find((c) => c.label === label) ?? this.classes.find((c) => c.name === label);
   }
 
-  /** Tracks `names` (new ones only) and, once per engine, the top `discover` classes by count. */
-  ensure(names: readonly string[], discover: number): Promise<void> {
-    return this.serial(() => this.ensureNow(names, discover));
+  /**
+   * Tracks `names` (new ones only) and, once per engine, the top `discover` classes by count. A
+   * name not found (a program attached before its module loaded) is looked for again after a
+   * while, or at once when it is in `now` (a class the user just named).
+   */
+  ensure(names: readonly string[], discover: number, now: readonly string[] = []): Promise<void> {
+    return this.serial(() => this.ensureNow(names, discover, new Set(now)));
   }
 
   checkInstalled(rows: Array<{ id: string; installed: boolean }>): Promise<void> {
@@ -74,12 +80,14 @@ export class ClassTracker {
     return run;
   }
 
-  private async ensureNow(names: readonly string[], discover: number): Promise<void> {
-    const fresh = names.filter((n) => !this.resolvedNames.has(n));
+  private async ensureNow(names: readonly string[], discover: number, now: ReadonlySet<string>): Promise<void> {
+    const fresh = names.filter((n) => !this.resolvedNames.has(n) && (now.has(n) || Date.now() - (this.missedAt.get(n) ?? 0) > RESEED_MS));
     if (fresh.length) {
       const ctors = await this.findByName(fresh);
-      for (const name of fresh) this.resolvedNames.add(name);
       for (const ctor of ctors) await this.add(ctor, false);
+      for (const name of fresh) {
+        if (this.classes.some((c) => c.name === name)) { this.resolvedNames.add(name); this.missedAt.delete(name); } else this.missedAt.set(name, Date.now());
+      }
     }
     if (!this.discoveredOnce && discover > 0) {
       this.discoveredOnce = true;

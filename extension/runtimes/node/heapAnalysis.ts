@@ -89,12 +89,17 @@ export class HeapAnalysis {
     if (request.sinceMark) return this.sinceMark(request, options);
     const className = tracked?.name ?? request.type;
     const drill = request.by === 'via' && !!className;
-    const snapshot = drill && this.fresh() ? this.last! : await this.take(options);
-    snapshot.onProgress = options.onProgress;
-    const result = await this.race(snapshot.request<GraphPartition & { retained: RetainedSize[] }>({
-      type: 'partition', by: drill ? 'via' : 'type', className, instances: !!tracked, limit: rowLimit(request.limit, 50), samples: request.samples ?? 0,
-      retainedRows: request.retained ? request.retainedRows ?? 10 : 0,
-    }), options);
+    const ask = (snapshot: SnapshotWorker) => {
+      snapshot.onProgress = options.onProgress;
+      return this.race(snapshot.request<GraphPartition & { retained: RetainedSize[] }>({
+        type: 'partition', by: drill ? 'via' : 'type', className, instances: !!tracked, limit: rowLimit(request.limit, 50), samples: request.samples ?? 0,
+        retainedRows: request.retained ? request.retainedRows ?? 10 : 0,
+      }), options);
+    };
+    const reused = drill && this.fresh();
+    let result = await ask(reused ? this.last! : await this.take(options));
+    // A drill-down reuses the last snapshot; one taken before the class had objects has none.
+    if (reused && !result.totalCount) result = await ask(await this.take(options));
     const set = tracked ? `class ${tracked.label}` : request.type ? `type ${request.type}` : 'heap';
     const rows = await Promise.all(result.rows.map(async (row, i) => ({
       label: row.label, count: row.count, size: row.size, retained: result.retained[i],
@@ -154,13 +159,19 @@ export class HeapAnalysis {
   /** Exact: everything no longer reachable once the set may not be entered (the set included). */
   async retained(request: RetainedRequest, tracked: TrackedClass | undefined, options: LongCallOptions = {}): Promise<RetainedResult> {
     const started = Date.now();
-    const snapshot = this.fresh() ? this.last! : await this.take(options);
-    snapshot.onProgress = options.onProgress;
+    const reused = this.fresh();
+    const snapshot = reused ? this.last! : await this.take(options);
     const className = tracked?.name ?? request.type;
     const id = request.handle
       ? Number((await this.cdp.send<{ heapSnapshotObjectId: string }>('HeapProfiler.getHeapObjectId', { objectId: request.handle }, options)).heapSnapshotObjectId)
       : undefined;
-    const result = await this.race(snapshot.request<GraphRetained>({ type: 'retained', set: { className, instances: !!tracked, via: request.via, id }, largest: request.largest ?? 5 }), options);
+    const ask = (worker: SnapshotWorker) => {
+      worker.onProgress = options.onProgress;
+      return this.race(worker.request<GraphRetained>({ type: 'retained', set: { className, instances: !!tracked, via: request.via, id }, largest: request.largest ?? 5 }), options);
+    };
+    let result = await ask(snapshot);
+    // The set (a class, an object) is younger than the reused snapshot: take one that has it.
+    if (reused && !result.setCount) result = await ask(await this.take(options));
     const set = request.handle ? 'one object' : `${tracked ? `class ${tracked.label}` : `type ${request.type}`}${request.via !== undefined ? ` via ${request.via}` : ''}`;
     const largest: ObjectSummary[] = [];
     for (const heapId of result.largestIds) {

@@ -238,7 +238,7 @@ export class NodeEngine implements LiveRefsEngine {
     let tracked = this.tracker.byLabel(className);
     if (!tracked) {
       // A class named before any refresh (CLI, palette): track it now.
-      await this.guard(() => this.tracker.ensure([...(this.options.trackedClasses?.() ?? []), className], this.options.discoverTop ?? 10));
+      await this.guard(() => this.tracker.ensure([...(this.options.trackedClasses?.() ?? []), className], this.options.discoverTop ?? 10, [className]));
       tracked = this.tracker.byLabel(className);
     }
     if (!tracked) throw new EngineError('unknownClass', `${className} is not a tracked class`);
