@@ -267,16 +267,17 @@ def _scan(state, hooked_now):
     """One gc scan: classes that exist with a wanted name are hooked, then instances made
     before their hook are filed first, with creation time None."""
     objects = gc.get_objects()
-    # Static (C) types are not gc objects: module namespaces find those.
-    for mod in list(sys.modules.values()):
-        for value in list(getattr(mod, '__dict__', {}).values()):
-            if isinstance(value, type) and not (type.__dict__['__flags__'].__get__(value) & _HEAPTYPE):
-                _consider(state, value)
     for obj in objects:
         if isinstance(obj, type):
             reg = _consider(state, obj)
             if reg is not None:
                 hooked_now.append(reg)
+    # Static (C) types are not gc objects: module namespaces find those (after Python classes,
+    # so a user's class wins a name it shares with a C type; both are listed).
+    for mod in list(sys.modules.values()):
+        for value in list(getattr(mod, '__dict__', {}).values()):
+            if isinstance(value, type) and not (type.__dict__['__flags__'].__get__(value) & _HEAPTYPE):
+                _consider(state, value)
     if not hooked_now:
         return
     by_type = dict((id(reg.cls_ref()), reg) for reg in hooked_now)
