@@ -37,6 +37,26 @@ export interface LiveRefRow {
   oldestAgeS: number | null;
   /** Change in `count` since the previous refresh of the same session; 0 on the first. */
   delta: number;
+  /** The oldest live instance was made before Live References hooked its class: no age known. */
+  oldestBeforeAttach?: boolean;
+  /** Instances cannot be weakly referenced (`__slots__` without `__weakref__`): counted by a gc
+   *  scan only, so no oldest, ages or creation sites. */
+  countOnly?: boolean;
+}
+
+/** What the classes named for tracking (Python: setting / `--track`) found in the program. */
+export interface ClassTrackingStatus {
+  names: string[];
+  /** Qualified names of the classes hooked. */
+  tracked: string[];
+  /** Names no class answers to yet: the hook waits for their class statement (an import). */
+  waiting: string[];
+  /** Name -> every qualified class it matched (the first one is tracked). */
+  ambiguous: Record<string, string[]>;
+  /** Name -> why its class cannot be hooked (C type, immutable, odd __new__). */
+  problems: Record<string, string>;
+  /** Qualified names of classes counted by a gc scan only (no __weakref__). */
+  countOnly: string[];
 }
 
 export interface LiveRefsSnapshot {
@@ -47,6 +67,8 @@ export interface LiveRefsSnapshot {
   takenAt: number;
   /** Resident memory of the program in bytes at the snapshot, when the runtime reports it. */
   rssBytes?: number | null;
+  /** Present when classes were named for tracking (Python without trackref, or besides it). */
+  classTracking?: ClassTrackingStatus;
 }
 
 /** Opaque reference to an object in the debuggee, valid until released or the session ends. */
