@@ -131,7 +131,9 @@ def _make_new(cls, reg, state):
         fn = super(cls, cls).__new__
         plain = fn is object.__new__
     getframe = sys._getframe
-    now = time.time
+    # The cheapest clock (a syscall on some machines), made epoch seconds by one addition.
+    mono = time.perf_counter
+    epoch = time.time() - mono()
     make_ref = _Ref
     remove = reg.remove
 
@@ -157,7 +159,7 @@ def _make_new(cls, reg, state):
             ref = make_ref(obj, remove)
             ref.key = key = id(obj)
             ref.stack = tuple(stack)
-            reg.data[ref] = now()
+            reg.data[ref] = epoch + mono()
             reg.ids[key] = ref
         except Exception:
             pass
