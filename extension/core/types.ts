@@ -44,6 +44,13 @@ export interface LiveRefRow {
   countOnly?: boolean;
 }
 
+/** A class offered for tracking: qualified name (`package.module.Class`), short name, live instances. */
+export interface DiscoveredClass {
+  name: string;
+  className: string;
+  count: number;
+}
+
 /** What the classes named for tracking (Python: setting / `--track`) found in the program. */
 export interface ClassTrackingStatus {
   names: string[];

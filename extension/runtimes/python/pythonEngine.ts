@@ -1,7 +1,7 @@
 // LiveRefsEngine for Python programs: installs agent/ in the debuggee through an Evaluator and
 // turns each engine call into one agent call. Knows Python; knows nothing of VS Code.
 import type {
-  AgeHistogram, AgesRequest, ClassTrackingStatus, EngineInfo, HeapMarkInfo, InspectResult, IterPage, LiveRefRow, LiveRefsSnapshot, ObjectHandle, ObjectSummary,
+  AgeHistogram, AgesRequest, ClassTrackingStatus, DiscoveredClass, EngineInfo, HeapMarkInfo, InspectResult, IterPage, LiveRefRow, LiveRefsSnapshot, ObjectHandle, ObjectSummary,
   Partition, PartitionRequest, Progress, RetainedRequest, RetainedResult, SourceInfo, WhyResult,
 } from '../../core/types';
 import { CallOptions, EngineError, IterRequest, LiveRefsEngine, LongCallOptions } from '../../core/liveRefsEngine';
@@ -39,12 +39,6 @@ export interface CreationSitesOptions {
   trackedClasses?: readonly string[];
 }
 
-/** A class `discoverClasses` offers: qualified name, short name, live instances. */
-export interface DiscoveredClass {
-  name: string;
-  className: string;
-  count: number;
-}
 
 interface JobStep<T> {
   done: boolean;
