@@ -26,6 +26,7 @@ import builtins
 import gc
 import sys
 import time
+import types
 import weakref
 
 DEFAULT_DEPTH = 8
@@ -212,8 +213,8 @@ def _hook(state, cls, name):
     if not _weakrefable(cls):
         state.count_only[key] = weakref.ref(cls)
         return None
-    own = cls.__dict__.get('__new__')
-    if own is not None and not isinstance(own, staticmethod):
+    own = type.__dict__['__dict__'].__get__(cls).get('__new__')
+    if own is not None and type(own) is not staticmethod:
         state.problems[name] = '%s defines __new__ as %s, not a function: it is not tracked.' % (qualified(cls), type(own).__name__)
         return None
     reg = Registry(cls)
@@ -270,15 +271,16 @@ def _scan(state, hooked_now):
     before their hook are filed first, with creation time None."""
     objects = gc.get_objects()
     for obj in objects:
-        if isinstance(obj, type):
+        # By the real type: isinstance() would ask a proxy's own __class__ (program code).
+        if issubclass(type(obj), type):
             reg = _consider(state, obj)
             if reg is not None:
                 hooked_now.append(reg)
     # Static (C) types are not gc objects: module namespaces find those (after Python classes,
     # so a user's class wins a name it shares with a C type; both are listed).
     for mod in list(sys.modules.values()):
-        for value in list(getattr(mod, '__dict__', {}).values()):
-            if isinstance(value, type) and not (type.__dict__['__flags__'].__get__(value) & _HEAPTYPE):
+        for value in _namespace(mod):
+            if issubclass(type(value), type) and not (type.__dict__['__flags__'].__get__(value) & _HEAPTYPE):
                 _consider(state, value)
     if not hooked_now:
         return
@@ -299,6 +301,18 @@ def _scan(state, hooked_now):
     obj = objects = tp = None
     for reg in hooked_now:
         _file_before(reg, before[id(reg)])
+
+
+def _namespace(mod):
+    """The values of a module's namespace, read without running program code (sys.modules may
+    hold any object, with its own __getattr__)."""
+    try:
+        if not issubclass(type(mod), types.ModuleType):
+            return []
+        namespace = types.ModuleType.__dict__['__dict__'].__get__(mod)
+        return list(dict.values(namespace)) if type(namespace) is dict else []
+    except Exception:
+        return []
 
 
 def _file_before(reg, entries):

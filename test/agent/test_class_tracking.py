@@ -149,6 +149,26 @@ class ClassTrackingTest(AgentTest):
             self.assertIsInstance(Bare(), Bare)
             self.agent.class_tracking.uninstall()
 
+    def test_proxies_and_odd_modules_run_no_program_code(self):
+        class Proxy(object):
+            @property
+            def __class__(self):
+                raise AssertionError('program code ran: __class__')
+
+        class OddModule(object):
+            def __getattr__(self, name):
+                raise AssertionError('program code ran: module __getattr__')
+        HELD['proxy'] = Proxy()
+        sys.modules['_liveref_test_odd'] = OddModule()
+        try:
+            basket = Basket(1)
+            status = self.configure(['Basket'])['classTracking']
+            self.assertEqual(status['tracked'], [__name__ + '.Basket'])
+            self.assertEqual(self.rows()['Basket']['count'], 1)
+            del basket
+        finally:
+            del sys.modules['_liveref_test_odd']
+
     def test_records_are_weak(self):
         self.configure(['Basket'])
         ref = weakref.ref(Basket(1))
