@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { LiveRefsSnapshot, ObjectSummary, WhyResult } from '../../extension/core/types';
+import type { AgeHistogram, LiveRefsSnapshot, ObjectSummary, RetainedResult, WhyResult } from '../../extension/core/types';
 import { Debuggee, freePort, startDebuggee } from './debuggee';
 import { CLI, liveref } from './liverefCli';
 import { orderLine, SERVICE_SCRIPT, ServiceClient } from '../shared/leakyService';
@@ -76,6 +76,19 @@ describe('any Python program: the leaky order service tracked with --track', fun
     assert.deepEqual([why.leakSite?.path, why.leakSite?.line], [SERVICE_SCRIPT, orderLine()]);
     const text = await liveref(['why', 'Order', '--debugpy', target]);
     assert.match(text.stdout, new RegExp(`leak site: .*service\\.py:${orderLine()}`));
+  });
+
+  it('iter with a filter, ages and retained read the tracked Orders like trackref classes', async () => {
+    const stats = await client.stats();
+    const cakes = await cliJson<ObjectSummary[]>(['iter', 'Order', '--filter', 'x cake', '--debugpy', target]);
+    assert.equal(cakes.length, stats.orders / 2);
+    assert.ok(cakes.every((o) => o.repr.includes('x cake') && o.ageS !== undefined));
+    const ages = await cliJson<AgeHistogram>(['ages', 'Order', '--debugpy', target]);
+    assert.equal(ages.count, stats.orders);
+    assert.equal(ages.buckets.reduce((n, b) => n + b.count, 0), stats.orders);
+    const retained = await cliJson<RetainedResult>(['retained', 'Order', '--debugpy', target]);
+    assert.equal(retained.setCount, stats.orders);
+    assert.ok(retained.count >= 2 * stats.orders, `releasing the Orders frees them and their receipts: ${retained.count}`);
   });
 
   it('a name matching no class says it waits for an import; --discover offers the service\'s own classes', async () => {
