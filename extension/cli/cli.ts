@@ -115,7 +115,7 @@ function shellEnv(track: readonly string[]): string {
 }
 
 function describe(summary: ObjectSummary): string {
-  const age = summary.ageS === undefined ? '' : `  (${Math.trunc(summary.ageS)}s old)`;
+  const age = summary.ageS !== undefined ? `  (${Math.trunc(summary.ageS)}s old)` : summary.createdBeforeAttach ? '  (created before Live References attached)' : '';
   return `${summary.typeName} ${summary.url ?? summary.repr}${age}`;
 }
 

@@ -94,6 +94,8 @@ export interface ObjectSummary {
   url?: string;
   /** Seconds since creation when the runtime tracks it (trackref). */
   ageS?: number;
+  /** Python tracked classes: made before Live References hooked its class, so its age is unknown. */
+  createdBeforeAttach?: boolean;
   /** Shallow size in bytes. */
   size?: number;
   /** True when `inspect` has children to show. */

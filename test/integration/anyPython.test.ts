@@ -100,3 +100,36 @@ describe('any Python program: the leaky order service tracked with --track', fun
     assert.equal(found.rows.find((r) => r.className === 'Order')?.count, stats.orders);
   });
 });
+
+describe('any Python program: classes tracked only when the CLI attaches', function () {
+  this.timeout(120_000);
+  let service: Debuggee;
+  let client: ServiceClient;
+  let target: string;
+
+  before(async () => {
+    const httpPort = await freePort();
+    service = await startDebuggee([SERVICE_SCRIPT, '--port', String(httpPort)], { env: { LEAKY_TIMEOUT_S: '110' }, waitForLine: /listening on/ });
+    await service.client.close();
+    client = new ServiceClient(`http://127.0.0.1:${httpPort}`);
+    await client.traffic(6);
+    target = `127.0.0.1:${service.port}`;
+  });
+
+  after(async () => { await service?.stop(); });
+
+  it('finds the objects made before with one gc scan and never dates them', async () => {
+    const stats = await client.stats();
+    const snapshot = await cliJson<LiveRefsSnapshot>(['prefs', '--track', 'Session,Order', '--debugpy', target]);
+    const order = snapshot.rows.find((r) => r.className === 'Order')!;
+    assert.deepEqual([order.count, order.oldestAgeS, order.oldestBeforeAttach], [stats.orders, null, true]);
+    const oldest = await liveref(['oldest', 'Order', '--debugpy', target]);
+    assert.match(oldest.stdout, /Order #1: .*\(created before Live References attached\)/);
+    // Orders made after the hook went in (it stays for the program's life) have ages.
+    await client.traffic(2);
+    const ages = await cliJson<AgeHistogram>(['ages', 'Order', '--debugpy', target]);
+    assert.equal(ages.count, 4);
+    const text = await liveref(['prefs', '--debugpy', target]);
+    assert.match(text.stdout, /^Order\s+16\s+oldest: created before Live References attached$/m);
+  });
+});
