@@ -17,6 +17,11 @@ export const STASH_KEY = 'liveReferences';
 export const REMOTE_JOB_STEP_BUDGET_MS = 30;
 /** Characters per page: below the server's 64 KB cap with room for the header (replies are ASCII). */
 export const PAGE_CHARS = 60_000;
+/**
+ * Replies longer than this stay in `stash` until read (or until the next call) even when they fit
+ * one page, so a server that cuts output lower than 64 KB still gives them back whole.
+ */
+export const KEEP_OVER_CHARS = 1024;
 const PAGE_HEADER = /^LRPAGE<(\d+)>/;
 const TRUNCATION = /…\[truncated[^\]]*\]\s*$/;
 
@@ -29,7 +34,7 @@ export function callCode(expression: string, pageChars: number): string {
     `_lr.pop('page', None)`,
     `_r = ${expression}`,
     `_r = _r if isinstance(_r, str) else repr(_r)`,
-    `if len(_r) > ${pageChars}: _lr['page'] = _r`,
+    `if len(_r) > ${KEEP_OVER_CHARS}: _lr['page'] = _r`,
     `print('LRPAGE<%d>' % len(_r) + _r[:${pageChars}], end='')`,
   ].join('\n');
 }
@@ -117,12 +122,11 @@ export class RemoteControlEvaluator implements Evaluator {
 
   /**
    * The server cut a page (a cap lower than 64 KB, e.g. an older or tuned server): later pages get
-   * smaller. A reply too short to have been stored cannot be read again: say so.
+   * smaller. A reply too short to have been kept cannot be read again: say so.
    */
   private shrinkPages(received: number, total: number): void {
-    const before = this.pageChars;
-    this.pageChars = Math.max(1024, Math.floor(received * 0.9));
-    if (total <= before) {
+    this.pageChars = Math.max(512, Math.floor(received * 0.9));
+    if (total <= KEEP_OVER_CHARS) {
       throw new TransportError('protocol', this.l10n.t('The crawl at {0} cut a reply at {1} KB (its REMOTE_CONTROL_OUTPUT_MAX_BYTES is below 64 KB). Pages are now {2} KB: try again.', this.client.where, Math.round(received / 1024), Math.round(this.pageChars / 1024)));
     }
   }
