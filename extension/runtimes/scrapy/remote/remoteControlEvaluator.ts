@@ -50,6 +50,13 @@ export function pageCode(from: number, to: number): string {
   ].join('\n');
 }
 
+/** Code that runs `code` (statements, nothing printed) on a worker thread while the loop keeps serving. */
+export function threadedCode(code: string): string {
+  // A JSON string of ASCII text is a valid Python string literal.
+  const ascii = JSON.stringify(code).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `await __import__('asyncio').to_thread(exec, ${ascii}, {'__name__': '_liveref_exec'})`;
+}
+
 export interface RemoteControlEvaluatorOptions {
   l10n?: Localizer;
   /** sys.modules key of the agent: kept in `stash` after each install so the crawl's stash shows it is ours. */
@@ -74,11 +81,15 @@ export class RemoteControlEvaluator implements Evaluator {
     return this.serial(() => this.callPaged(build('return'), options));
   }
 
-  /** Runs statements (the agent's install, releaseAll); rejects with 'remote' when they raised. */
+  /**
+   * Runs statements (the agent's install, releaseAll); rejects with 'remote' when they raised.
+   * They run on a worker thread the loop awaits, so compiling the agent's modules (~150 ms in one
+   * piece) leaves the loop the GIL between compiles instead of blocking it throughout.
+   */
   execute(code: string, options: EvaluateOptions = {}): Promise<void> {
     const key = this.options.agentModuleKey;
     const keep = key ? `\n_m = __import__('sys').modules.get(${JSON.stringify(key)})\nif _m is not None: ${stash}['agent'] = _m` : '';
-    return this.serial(async () => { this.check(await this.run(code + keep, options), false); });
+    return this.serial(async () => { this.check(await this.run(threadedCode(code) + keep, options), false); });
   }
 
   /** Raw /execute for the Debug Console: printed output, traceback and flags as the server sent them. */

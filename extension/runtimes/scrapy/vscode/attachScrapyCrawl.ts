@@ -80,7 +80,7 @@ function attachConfig(item: CrawlItem): vscode.DebugConfiguration {
 async function pickAndAttach(passwords: TelnetPasswordStore): Promise<vscode.DebugConfiguration | undefined> {
   const pick = vscode.window.createQuickPick<CrawlItem>();
   pick.title = vscode.l10n.t('Attach to Scrapy Crawl');
-  pick.placeholder = vscode.l10n.t('Pick a crawl found on {0}:{1}–{2}, or type HOST:PORT', DEFAULT_HOST, SCRAPY_PORT_RANGE[0], SCRAPY_PORT_RANGE[1]);
+  pick.placeholder = vscode.l10n.t('Pick a crawl (Scrapy 2.19+ job files, then telnet consoles on {0}:{1}–{2}), or type HOST:PORT', DEFAULT_HOST, SCRAPY_PORT_RANGE[0], SCRAPY_PORT_RANGE[1]);
   pick.matchOnDescription = true;
   pick.busy = true;
   const remote = remoteCrawls();
