@@ -16,6 +16,8 @@ import { RemoteControlClient } from '../../extension/runtimes/scrapy/remote/remo
 import { connectRemoteControl } from '../../extension/runtimes/scrapy/remote/connectRemote';
 import { loadAgentBundle } from '../../extension/runtimes/python/agentBundle';
 import { PythonEngine } from '../../extension/runtimes/python/pythonEngine';
+import { consoleResult } from '../../extension/runtimes/scrapy/remote/consoleCode';
+import { english } from '../../extension/runtimes/scrapy/adapter/localize';
 
 async function liveRefEnv(): Promise<Record<string, string>> {
   const printed = await liveref(['env']);
@@ -162,9 +164,13 @@ describe('liveref over Scrapy 2.19 remote control (--job PID)', function () {
   it('status timeout and a cut reply are worded; the crawl keeps running', async () => {
     const { evaluator } = await connectRemoteControl({ pid: job.pid, jobsDir });
     try {
-      await rejects(evaluator.execute("await __import__('asyncio').sleep(5)", { timeoutMs: 300 }), 'timeout', /ran past its timeout .* the crawl keeps running/);
-      // Output the server cut (as an older or tuned server would for a reply): never taken as whole.
-      await rejects(evaluator.execute("print('x' * 70000)"), 'protocol', /cut the output at 64 KB/);
+      // Statements run on a worker thread the loop awaits: the server's timeout ends the wait.
+      await rejects(evaluator.execute("__import__('time').sleep(3)", { timeoutMs: 300 }), 'timeout', /ran past its timeout .* the crawl keeps running/);
+      // Debug Console output the server cut: shown with a note, never as if whole.
+      const cut = await evaluator.run("print('x' * 70000)");
+      assert.equal(cut.output_truncated, true);
+      assert.match(consoleResult(cut, english).text, /\n\[output cut by the crawl's remote control at REMOTE_CONTROL_OUTPUT_MAX_BYTES\]$/);
+      await rejects(evaluator.execute('raise ValueError("boom")'), 'remote', /ValueError: boom/);
       assert.equal((await client.status()).pid, job.pid);
     } finally {
       await evaluator.close();
@@ -194,7 +200,7 @@ describe('liveref over Scrapy 2.19 remote control (--job PID)', function () {
 
   it('a crawl that stops mid-call: the call fails with a clear message', async () => {
     const { evaluator } = await connectRemoteControl({ pid: job.pid, jobsDir });
-    const call = evaluator.execute("await __import__('asyncio').sleep(20)", { timeoutMs: 30_000 });
+    const call = evaluator.execute("__import__('time').sleep(20)", { timeoutMs: 30_000 });
     await new Promise((r) => setTimeout(r, 500));
     crawl.kill('SIGKILL');
     await rejects(call, 'disconnected', /has ended|connection to the crawl .* was lost/);
