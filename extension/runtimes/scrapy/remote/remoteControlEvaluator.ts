@@ -27,12 +27,17 @@ const TRUNCATION = /…\[truncated[^\]]*\]\s*$/;
 
 const stash = `stash.setdefault(${JSON.stringify(STASH_KEY)}, {})`;
 
-/** Code that runs `expression` and prints a header with its length, then its first page. */
+/**
+ * Code that runs `expression` and prints a header with its length, then its first page. The agent
+ * call runs on a worker thread the loop awaits (as under debugpy, whose evaluations run on its own
+ * thread): the loop gets the GIL back every switch interval (5 ms) instead of waiting for the
+ * whole call; only single long C calls (gc.get_objects() of a big heap) still hold it.
+ */
 export function callCode(expression: string, pageChars: number): string {
   return [
     `_lr = ${stash}`,
     `_lr.pop('page', None)`,
-    `_r = ${expression}`,
+    `_r = await __import__('asyncio').to_thread(eval, ${pythonString(expression)}, {})`,
     `_r = _r if isinstance(_r, str) else repr(_r)`,
     `if len(_r) > ${KEEP_OVER_CHARS}: _lr['page'] = _r`,
     `print('LRPAGE<%d>' % len(_r) + _r[:${pageChars}], end='')`,
@@ -52,9 +57,12 @@ export function pageCode(from: number, to: number): string {
 
 /** Code that runs `code` (statements, nothing printed) on a worker thread while the loop keeps serving. */
 export function threadedCode(code: string): string {
-  // A JSON string of ASCII text is a valid Python string literal.
-  const ascii = JSON.stringify(code).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return `await __import__('asyncio').to_thread(exec, ${ascii}, {'__name__': '_liveref_exec'})`;
+  return `await __import__('asyncio').to_thread(exec, ${pythonString(code)}, {'__name__': '_liveref_exec'})`;
+}
+
+/** A Python string literal of `text`: JSON with every non-ASCII character escaped is one. */
+function pythonString(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export interface RemoteControlEvaluatorOptions {
