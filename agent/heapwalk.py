@@ -98,7 +98,10 @@ class Sizer(object):
         return ok
 
     def __call__(self, obj):
-        if not self.allowed(type(obj)):
+        ok = self.safe.get(type(obj))
+        if ok is None:
+            ok = self.allowed(type(obj))
+        if not ok:
             return 0
         try:
             return sys.getsizeof(obj)
@@ -119,7 +122,7 @@ class Sizer(object):
         return (id(self), id(self.safe))
 
 
-def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None):
+def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None, expanded=None):
     """Yields (batch, kind, done, total) until every object has been reported once: batches of
     `objs` (default: gc.get_objects(), taken at the first step) of kind LISTED, then after each
     the untracked objects reached from it (REACHED), then those reached from the pending
@@ -129,7 +132,8 @@ def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None):
     refer to, and the walk adds its own. untracked=False: the listed objects only (muppy's
     view). only: a set of types; untracked objects of other types are neither reported nor
     followed, and no untracked container is followed (callers that look for one type whose
-    untracked instances hang directly off listed objects).
+    untracked instances hang directly off listed objects). expanded: a list that receives each
+    untracked container as its referents are walked (by-via scans them as referrers too).
 
     The batch is the caller's until the next step; drop it before stepping again."""
     seen = AddrSet()
@@ -153,14 +157,14 @@ def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None):
                     yield found, REACHED, done, total
                     found = None
                     while len(pending) >= chunk:    # keeps the pending list short
-                        for found in _drain(pending, chunk, seen, only):
+                        for found in _drain(pending, chunk, seen, only, expanded):
                             yield found, REACHED, done, total
                         found = None
                 refs = None
             batch = None
         objs = None
         while pending:
-            for found in _drain(pending, chunk, seen, only):
+            for found in _drain(pending, chunk, seen, only, expanded):
                 yield found, DRAINED, total, total
             found = None
     finally:
@@ -169,10 +173,12 @@ def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None):
         del pending[:]
 
 
-def _drain(pending, chunk, seen, only):
+def _drain(pending, chunk, seen, only, expanded):
     """Walks the last `chunk` pending containers: yields their new untracked referents."""
     part = pending[-chunk:]
     del pending[-chunk:]
+    if expanded is not None:
+        expanded.extend(part)
     refs = gc.get_referents(*part)
     part = None
     return _reach(refs, chunk, seen, pending, only)
@@ -191,7 +197,7 @@ def _untracked(referents, seen, pending, only):
     sole = SOLE
     out = []
     for r in referents:
-        if is_tracked(r) or (only is not None and type(r) not in only):
+        if (only is not None and type(r) not in only) or is_tracked(r):
             continue
         # One referrer only: reached once, needs no entry in `seen`.
         if getrefcount(r) > sole:
