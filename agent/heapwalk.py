@@ -80,6 +80,13 @@ class AddrSet(object):
         return (id(self), id(self.pages))
 
 
+def may_size(tp):
+    """Whether sys.getsizeof may run on instances of tp: not when the type defines __sizeof__ in
+    Python (program code never runs)."""
+    fn = typeinfo.lookup(tp, '__sizeof__')
+    return not (fn is not None and typeinfo.is_py(fn))
+
+
 class Sizer(object):
     """sys.getsizeof that runs no program code and never raises: 0 for a type that defines
     __sizeof__ in Python, and for an object whose __sizeof__ fails. The verdict is cached per
@@ -93,8 +100,7 @@ class Sizer(object):
     def allowed(self, tp):
         ok = self.safe.get(tp)
         if ok is None:
-            fn = typeinfo.lookup(tp, '__sizeof__')
-            ok = self.safe[tp] = not (fn is not None and typeinfo.is_py(fn))
+            ok = self.safe[tp] = may_size(tp)
         return ok
 
     def __call__(self, obj):
