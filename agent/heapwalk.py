@@ -6,9 +6,9 @@ The walk lists gc.get_objects(), then reaches every untracked object from them (
 the collector does not list atomic objects (str, int, float…) nor dicts and tuples that hold
 only such objects, and a leak is often made of those. Each object is reported exactly once.
 
-Memory: besides gc.get_objects() only one referents list is held at a time, cut into `chunk`
-pieces; untracked containers wait on a pending list that is walked as soon as it holds a
-chunk. Shared untracked objects are de-duplicated in an address bitmap (AddrSet); an object
+Memory: besides gc.get_objects() the walk holds the referents of one chunk of it and of the
+pending untracked containers being walked, cut into `chunk` pieces; the pending list is walked
+as soon as it holds a chunk, so it stays short. Shared untracked objects are de-duplicated in an address bitmap (AddrSet); an object
 whose reference count shows a single referrer is reached once and needs no entry (most
 untracked objects).
 
@@ -40,9 +40,9 @@ def _calibrate():
 
 
 # sys.getrefcount of an object that one list refers to, read into a local variable: the list,
-# the variable and getrefcount's own argument. Measured, not assumed: an interpreter may pass
-# the argument as a borrowed reference (3.14) and count it not. The reference-count tests here
-# and in retained.py subtract what the walk itself holds from this.
+# the variable and getrefcount's own argument. Measured, not assumed: an interpreter that passes
+# the argument as a borrowed reference (3.14 may) does not count it. The reference-count tests
+# here, in byvia.py and in retained.py subtract what they hold themselves from this.
 HELD = _calibrate()
 
 # In the walk an object is referred to by the referents list, the piece cut from it, the loop
