@@ -17,6 +17,7 @@ import { findAgentDir } from '../runtimes/python/agentBundle';
 import type { CreationSitesOptions } from '../runtimes/python/pythonEngine';
 import { runTimeCommand, TIME_COMMANDS, TIME_USAGE } from './cliTime';
 import { formatPartition, LimitError, parseLimit, partitionJson, PARTITION_USAGE } from './cliPartition';
+import { connectJob, JOB_CONNECTION_USAGE, JOBS_USAGE, runJobsCommand } from './cliJobs';
 
 const USAGE = `usage: liveref <command> [options]
 
@@ -31,13 +32,13 @@ commands:
                               first line: eval "$(liveref env)"; python3 -m debugpy … (no connection);
                               with --track A,B the program also tracks those classes from its first line
   dap                         the scrapy-telnet debug adapter on stdin/stdout (DAP), for any DAP client
-${TIME_USAGE}
+${JOBS_USAGE}${TIME_USAGE}
 connection (one of):
   --debugpy HOST:PORT         a program started with python -m debugpy --listen HOST:PORT
   --telnet HOST:PORT          Scrapy's telnet console; the password is read from --password-env
   --password-env VAR          environment variable holding the telnet password
   --inspect HOST:PORT         a Node.js program started with node --inspect=HOST:PORT
-
+${JOB_CONNECTION_USAGE}
 options:
   --json                      machine-readable output
   --ignore CLASS              hide CLASS and its subclasses (repeatable), like prefs(ignore=…)
@@ -81,6 +82,9 @@ async function connect(values: Record<string, unknown>): Promise<{ engine: LiveR
     await discoverPython(engine, values);
     return { engine, close: async () => { await engine.releaseAll().catch(() => undefined); await client.close(); } };
   }
+  if (typeof values.job === 'string') {
+    return connectJob(values.job, typeof values['jobs-dir'] === 'string' ? values['jobs-dir'] : undefined, sitesOptions(values), trace);
+  }
   if (typeof values.telnet === 'string') {
     const [host, port] = parseHostPort(values.telnet, '--telnet');
     const variable = typeof values['password-env'] === 'string' ? values['password-env'] : undefined;
@@ -91,7 +95,7 @@ async function connect(values: Record<string, unknown>): Promise<{ engine: LiveR
     await discoverPython(engine, values);
     return { engine, close: async () => { await engine.releaseAll().catch(() => undefined); evaluator.dispose(); } };
   }
-  throw new UsageError('give --debugpy HOST:PORT, --telnet HOST:PORT --password-env VAR or --inspect HOST:PORT');
+  throw new UsageError('give --debugpy HOST:PORT, --telnet HOST:PORT --password-env VAR, --job PID or --inspect HOST:PORT');
 }
 
 function sitesOptions(values: Record<string, unknown>): CreationSitesOptions {
@@ -164,11 +168,13 @@ async function run(argv: string[]): Promise<number> {
       retained: { type: 'boolean' }, via: { type: 'string' },
       scale: { type: 'string' }, bins: { type: 'string' },
       'no-creation-sites': { type: 'boolean' }, 'library-modules': { type: 'string' },
+      job: { type: 'string' }, 'jobs-dir': { type: 'string' },
     },
   });
   const [command, className] = positionals;
   if (values.help || !command) { process.stdout.write(USAGE); return values.help ? 0 : 2; }
   if (command === 'env') { process.stdout.write(shellEnv(typeof values.track === 'string' ? parseClassList(values.track) : []) + '\n'); return 0; }
+  if (command === 'jobs') return runJobsCommand(values['jobs-dir'] as string | undefined, values.json === true);
   if (['oldest', 'iter', 'why', 'ages', 'retained'].includes(command) && !className) throw new UsageError(`${command} needs a CLASS`);
   if (![...['prefs', 'oldest', 'iter', 'why', 'partition', 'retained'], ...TIME_COMMANDS].includes(command)) throw new UsageError(`unknown command ${command}`);
   const out = (text: string, data: unknown) => process.stdout.write(values.json ? JSON.stringify(data, null, 2) + '\n' : text + '\n');
