@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need, once: Debian packages (as root on Debian; elsewhere
-# prints the exact apt line and stops), the project's npm packages, and Node 24 + code-server
-# cached in .cache/ (git-ignored). Idempotent: a second run only checks.
+# prints the exact apt line and stops), the project's npm packages, Node 24 + code-server cached
+# in .cache/ (git-ignored), and with --pythons the Debian trixie and forky roots the tests run
+# the agent on (scripts/pyroots.sh; says why when it cannot build them). Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 CACHE=$ROOT/.cache
-APT_PKGS="python3-scrapy python3-debugpy chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config"
+APT_PKGS="python3-scrapy python3-debugpy chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config debootstrap bubblewrap"
 NODE24_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
 
@@ -72,4 +73,5 @@ ensure_apt
 ensure_npm
 ensure_node24
 ensure_code_server
+if [ "${1:-}" = --pythons ]; then bash scripts/pyroots.sh; fi
 log "ready"

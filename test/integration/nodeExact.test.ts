@@ -48,7 +48,7 @@ describe('Node engine: exact numbers on a known heap', function () {
     assert.equal(before.beforeAttach, 3000);
     assert.equal(before.oldestAgeS, null, 'every Order was made before attach: no oldest age is known');
     const undated = await engine.oldest('Order');
-    assert.equal(undated?.beforeAttach, true);
+    assert.equal(undated?.createdBeforeAttach, true);
     assert.equal(undated?.ageS, undefined);
     const histogram = await engine.ages({ className: 'Order' });
     assert.deepEqual([histogram.count, histogram.beforeAttach, histogram.buckets.length], [0, 3000, 0]);
@@ -62,7 +62,7 @@ describe('Node engine: exact numbers on a known heap', function () {
     // Dated objects were made after the attach: none is older than the time since then.
     assert.ok(row.count > 3000 && row.oldestAgeS !== null && row.oldestAgeS <= (Date.now() - attached) / 1000, JSON.stringify(row));
     const oldest = await engine.oldest('Order');
-    assert.ok(oldest?.ageS !== undefined && !oldest.beforeAttach, `Reveal Oldest picks a dated Order: ${JSON.stringify(oldest)}`);
+    assert.ok(oldest?.ageS !== undefined && !oldest.createdBeforeAttach, `Reveal Oldest picks a dated Order: ${JSON.stringify(oldest)}`);
     assert.match(oldest.repr, /id: -1\b/);
     await engine.release([undated!.handle!, oldest.handle!]);
   });
@@ -73,7 +73,7 @@ describe('Node engine: exact numbers on a known heap', function () {
     const rows = parsePrefs(result.stdout);
     assert.equal(rows.get('Item')?.count, 500);
     assert.equal(rows.get('SpecialItem')?.count, 50);
-    assert.match(result.stdout, /^SpecialItem\s+50\s+oldest: before attach$/m);
+    assert.match(result.stdout, /^SpecialItem\s+50\s+oldest: created before Live References attached$/m);
   });
 
   it('partitions a class whose objects were all made at start-up: 3,000 Orders in one array are one via row', async () => {

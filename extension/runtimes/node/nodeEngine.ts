@@ -77,7 +77,7 @@ export class NodeEngine implements LiveRefsEngine {
         if (skip.has(tracked.label) || skip.has(tracked.name)) continue;
         // Discovered classes with nothing alive are noise; configured ones show their zero.
         if (tracked.discovered && !c.count) continue;
-        rows.push({ className: tracked.label, count: c.count, oldestAgeS: c.oldestAgeMs === null ? null : c.oldestAgeMs / 1000, ...(c.beforeAttach ? { beforeAttach: c.beforeAttach } : {}) });
+        rows.push({ className: tracked.label, count: c.count, oldestAgeS: c.oldestAgeMs === null ? null : c.oldestAgeMs / 1000, ...(c.beforeAttach ? { beforeAttach: c.beforeAttach, oldestBeforeAttach: true } : {}) });
       }
       return { trackref: true, rows, takenAt: Date.now() };
     });
@@ -299,6 +299,6 @@ export class NodeEngine implements LiveRefsEngine {
 }
 
 /** An object's age, or that it was created before Live References attached (no time known). */
-function ageOf(ageMs: number | null): Pick<ObjectSummary, 'ageS' | 'beforeAttach'> {
-  return ageMs === null ? { beforeAttach: true } : { ageS: ageMs / 1000 };
+function ageOf(ageMs: number | null): Pick<ObjectSummary, 'ageS' | 'createdBeforeAttach'> {
+  return ageMs === null ? { createdBeforeAttach: true } : { ageS: ageMs / 1000 };
 }

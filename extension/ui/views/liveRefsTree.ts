@@ -9,6 +9,7 @@ import { GrowthHistories } from './growthHistory';
 import { RetainedStore } from './retainedStore';
 import { retainedShort, retainedTooltip } from '../retainedText';
 import { Commands } from '../commandIds';
+import { classTrackingMessages } from './classTrackingMessages';
 
 export type LiveRefsNode =
   | { kind: 'session'; sessionId: string; name: string }
@@ -117,6 +118,7 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
     if (snapshot && !snapshot.trackref) {
       messages.push({ kind: 'message', sessionId, text: vscode.l10n.t('Scrapy trackref is not loaded: showing the most common types.'), icon: 'info' });
     }
+    for (const text of classTrackingMessages(snapshot?.classTracking)) messages.push({ kind: 'message', sessionId, text, icon: 'warning' });
     const rows = this.rowsOf(sessionId).map((row): LiveRefsNode => ({ kind: 'row', sessionId, row }));
     if (snapshot && !rows.length && state.kind === 'rows') {
       messages.push({ kind: 'message', sessionId, text: this.filter ? vscode.l10n.t('No class matches the filter "{0}".', this.filter) : vscode.l10n.t('No live tracked objects.'), icon: 'info' });
@@ -132,8 +134,9 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
     const delta = formatDelta(change);
     if (delta) parts.push(`(${delta})`);
     // Objects from before the attach are older than any dated one, by an unknown amount.
-    if (row.beforeAttach) parts.push(vscode.l10n.t('oldest: before attach'));
+    if (row.oldestBeforeAttach) parts.push(vscode.l10n.t('oldest: created before Live References attached'));
     else if (row.oldestAgeS !== null) parts.push(vscode.l10n.t('oldest: {0} ago', formatAge(row.oldestAgeS)));
+    else if (row.countOnly) parts.push(vscode.l10n.t('count only: no __weakref__'));
     const growing = this.isStillGrowing(sessionId, row.className);
     parts.push(this.histories.of(sessionId).sparkline(row.className));
     if (growing) parts.push(vscode.l10n.t('still growing'));
@@ -144,6 +147,9 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
     item.tooltip = vscode.l10n.t('{0}: {1} live objects, oldest created {2} ago, {3} since the previous refresh',
       row.className, row.count, formatAge(row.oldestAgeS) || '?', delta || '0')
       + (row.beforeAttach ? `\n${vscode.l10n.t('{0} created before Live References attached: their age is unknown.', row.beforeAttach)}` : '');
+    if (row.countOnly) {
+      item.tooltip += '\n' + vscode.l10n.t('Its instances cannot be weakly referenced (__slots__ without __weakref__): counted exactly by a gc scan, but there is no oldest object, ages or creation sites. Add "__weakref__" to __slots__ to get them.');
+    }
     this.addRetained(item, parts, sessionId, row.className);
     item.contextValue = 'liveRefRow';
     item.id = `${sessionId}/${row.className}`;
