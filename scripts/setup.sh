@@ -31,17 +31,11 @@ ensure_apt() {
 }
 
 ensure_npm() {
-  # Keyed on the lock file's content, not on mtimes: editing package.json's contributions (or a
-  # fresh checkout's timestamps) must not trigger a reinstall.
+  # Keyed on the lock file and package.json's dependency lists, not on mtimes or the whole
+  # package.json: editing its contributions must not trigger a reinstall, a new dependency must.
   local stamp=node_modules/.liveref-lock.sha256 want
-  want=$(sha256sum package-lock.json package.json | sha256sum | cut -d' ' -f1)
+  want=$( (cat package-lock.json; node -e "const p = require('./package.json'); console.log(JSON.stringify([p.dependencies || {}, p.devDependencies || {}]))") | sha256sum | cut -d' ' -f1)
   if [ ! -d node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    if [ -d node_modules ] && [ -f "$stamp" ] && node -e "
-      const a = require('./package.json'), l = require('./package-lock.json').packages[''];
-      const k = (o) => JSON.stringify([o.dependencies || {}, o.devDependencies || {}]);
-      process.exit(k(a) === k(l) ? 0 : 1)"; then
-      echo "$want" > "$stamp"; return 0
-    fi
     log "installing npm packages"
     if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
     echo "$want" > "$stamp"

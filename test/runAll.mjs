@@ -131,7 +131,7 @@ function runChild(group, cmd, cmdArgs, { timeoutMs, parse, env = {} }) {
     const tail = [];
     const child = spawn(cmd, cmdArgs, {
       cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, [MARKER_VAR]: marker, FORCE_COLOR: '0', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', ...env },
+      env: { ...process.env, [MARKER_VAR]: marker, FORCE_COLOR: '0', PYTHON_COLORS: '0', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', ...env },
     });
     current = { group, child };
     /** @type {string | undefined} */
