@@ -302,5 +302,7 @@ function containerLabel(name: string, kind: string, slots: string): string {
 
 /** Handles a debugger holds (ours included) and our own page hook are not why the program keeps an object. */
 export function isDebuggerEdge(label: string): boolean {
-  return label.includes('DevTools console') || label.includes('liveref.node');
+  // weak_refs_keep_during_job: V8 keeps a WeakRef's target until the end of the job that called
+  // deref() — our page hook's own derefs while it counts; it is no reason the program keeps it.
+  return label.includes('DevTools console') || label.includes('liveref.node') || label === 'weak_refs_keep_during_job';
 }
