@@ -108,7 +108,7 @@ def _peel(w):
     while pos < len(freed):
         batch = freed[pos:pos + CHUNK]
         pos += len(batch)
-        rs = gc.get_referents(*batch)
+        rs = heapwalk.referents(batch)
         batch = None
         pop = rs.pop
         while rs:
@@ -211,7 +211,7 @@ def _expand(w, kobj, index, edges):
             edges.append(None)
             continue
         out = []
-        for r in gc.get_referents(o):
+        for r in heapwalk.referents((o,)):
             ri = id(r)
             if ri in done or w.never(type(r)):
                 continue
