@@ -10,13 +10,17 @@ labelled in Python (via.edges). Targets are recognized by type.
 Memory: the set of targets is an address bitmap (heapwalk.AddrSet). A target whose reference
 count shows a single referrer gets its row at once and only a bit in a second bitmap; only
 targets with several referrers keep an id -> labels entry until the end.
+
+Element edges (list indexes, non-string dict keys, set members) are one edge per container
+(holders.py): they are filed under a token of the container, and the tokens become labels
+(`Holder.attr[*]`, `list[*]`) once the scan is over. The exact index is kept for the samples.
 """
 import gc
 import sys
 import time
 import types
 
-from . import handles, heapmark, heapwalk, liverefs, partition, protocol, tracked, via
+from . import handles, heapmark, heapwalk, holders, liverefs, partition, protocol, tracked, via
 
 # Containers whose referents are tested together (in C) before any is labelled one by one.
 SCAN_CHUNK = 256
@@ -54,7 +58,7 @@ class _TargetTest(object):
 class _Via(object):
     """One by-via partition's bookkeeping (all of it in `own`, so no walk or scan counts it)."""
     __slots__ = ('targets', 'members', 'sole', 'labels', 'rows', 'canon', 'untracked', 'sizer', 'samples',
-                 'group', 'own')
+                 'group', 'own', 'holders', 'index')
 
     def __init__(self, samples, group):
         self.targets = []                    # the set, strongly held until the end
@@ -67,7 +71,10 @@ class _Via(object):
         self.sizer = heapwalk.Sizer()
         self.samples = samples
         self.group = group
-        self.own = {id(self), id(self.targets), id(self.labels), id(self.rows), id(self.canon), id(self.untracked)}
+        self.holders = {}                    # token -> [container, label without holder, targets]
+        self.index = {}                      # id(sample target) -> its exact element label
+        self.own = {id(self), id(self.targets), id(self.labels), id(self.rows), id(self.canon), id(self.untracked),
+                    id(self.holders), id(self.index)}
         self.own.update(self.members.ids())
         self.own.update(self.sole.ids())
         self.own.update(self.sizer.ids())
@@ -76,7 +83,17 @@ class _Via(object):
         self.targets.append(o)
         self.members.add(id(o))
 
-    def count(self, key, t):
+    def token(self, c, label):
+        """The label standing for container c's element edges until holders are named."""
+        key = '\x00%d%s' % (id(c), holders.suffix(label))
+        h = self.holders.get(key)
+        if h is None:
+            h = self.holders[key] = [c, holders.type_label(c, label), 0]
+            self.own.add(id(h))
+        h[2] += 1
+        return key
+
+    def count(self, key, t, exact=None):
         """Puts target t in the row `key`."""
         row = self.rows.get(key)
         if row is None:
@@ -85,6 +102,8 @@ class _Via(object):
         row[1] += self.sizer(t)
         if len(row[2]) < self.samples:
             row[2].append(t)
+            if exact is not None:
+                self.index[id(t)] = exact
         if self.group is not None:
             self.group.setdefault(key, []).append(t)
 
@@ -94,6 +113,8 @@ class _Via(object):
         self.sole.clear()
         self.labels.clear()
         self.rows.clear()
+        self.holders.clear()
+        self.index.clear()
         del self.untracked[:]
 
 
@@ -122,12 +143,14 @@ def by_via(type_label=None, class_name=None, limit=200, samples=5, mark=None, gr
         yield from _scan(v, tset, (objs, v.untracked), chunk)
         objs = None
         del v.untracked[:]
-        _rows_of_shared(v)
+        names = _holder_names(v)
+        _rows_of_shared(v, names)
+        _rename_rows(v, names)
         count = len(v.targets)
         del v.targets[:]
         return {'by': 'via', 'set': set_name, 'totalCount': count,
                 'totalSize': sum(r[1] for r in v.rows.values()),
-                'rows': partition.sample_rows(v.rows, limit, samples), 'rowCount': len(v.rows),
+                'rows': _sample_rows(v, limit, samples), 'rowCount': len(v.rows),
                 'elapsedMs': int((time.time() - t0) * 1000)}
     finally:
         objs = None
@@ -198,9 +221,9 @@ def _label_referrers(v, tset, is_target, source, start, end):
                 (tc is gen_type and c.gi_code is by_via.__code__):
             continue
         pairs = via.edges(c, is_target, rs)
-        rs = c = None
-        _note_edges(v, pairs)
-        pairs = None
+        rs = None
+        _note_edges(v, pairs, c)
+        pairs = c = None
 
 
 # References to a target while _note_edges tests it: its pair, the loop variable `t`,
@@ -209,22 +232,26 @@ def _label_referrers(v, tset, is_target, source, start, end):
 _NOTE_HELD = heapwalk.HELD + 1
 
 
-def _note_edges(v, pairs):
+def _note_edges(v, pairs, c):
     """Files each (target, label) edge: a target with one referrer gets its row at once, others
-    collect their labels until the end."""
+    collect their labels until the end. Element edges of c are filed under c's token."""
     getrefcount = sys.getrefcount
     is_tracked = gc.is_tracked
     members, sole, labels, canon = v.members, v.sole, v.labels, v.canon
+    grouped = holders.grouped
     for t, label in pairs:
         i = id(t)
         if not label or i not in members:
             continue
+        exact = None
+        if grouped(label):
+            exact, label = label, v.token(c, label)
         label = canon.setdefault(label, label)
         real = getrefcount(t) - _NOTE_HELD - (1 if is_tracked(t) else 0)
         old = labels.get(i)
         if old is None and real <= 1 and i not in sole:
             sole.add(i)
-            v.count(label, t)
+            v.count(label, t, exact)
         elif old is None:
             labels[i] = label
         elif type(old) is str:
@@ -235,7 +262,7 @@ def _note_edges(v, pairs):
     t = None
 
 
-def _rows_of_shared(v):
+def _rows_of_shared(v, names):
     """Rows of the targets not counted yet: their sorted set of labels, '' for no nameable edge."""
     labels, sole = v.labels, v.sole
     for t in v.targets:
@@ -246,9 +273,63 @@ def _rows_of_shared(v):
                 continue
             key = ''
         elif type(lab) is str:
-            key = lab
+            key = names.get(lab, lab)
         else:
-            key = ', '.join(sorted(lab))
+            key = ', '.join(sorted({names.get(l, l) for l in lab}))
         v.count(key, t)
     t = None
     labels.clear()
+
+
+def _holder_names(v):
+    """token -> label: the TOP containers with the most targets (two or more) are named after
+    their holder when it is an attribute or a global; the others after their type."""
+    names = {key: h[1] for key, h in v.holders.items()}
+    top = sorted((h for h in v.holders.items() if h[1][2] > 1), key=lambda kv: -kv[1][2])[:holders.TOP]
+    if top:
+        modules = holders.module_dicts()
+        skip = set(v.own)
+        skip.update((id(top), id(names), id(modules)))
+        skip.update(id(kv) for kv in top)
+        for key, h in top:
+            holder = holders.holder_name(h[0], modules, skip)
+            if holder is not None:
+                names[key] = holder + holders.suffix(h[1] if h[1] == '<member>' else '[*]')
+        modules.clear()
+    del top[:]
+    v.holders.clear()
+    return names
+
+
+def _rename_rows(v, names):
+    """Rows and groups filed under tokens take their final labels (rows with the same label merge)."""
+    rows = {}
+    for key, row in v.rows.items():
+        key = names.get(key, key)
+        old = rows.get(key)
+        if old is None:
+            rows[key] = row
+        else:
+            old[0] += row[0]
+            old[1] += row[1]
+            old[2].extend(row[2][:max(0, v.samples - len(old[2]))])
+    v.rows.clear()
+    v.rows.update(rows)
+    rows.clear()
+    if v.group is not None:
+        for key in [k for k in v.group if k in names]:
+            v.group.setdefault(names[key], []).extend(v.group.pop(key))
+
+
+def _sample_rows(v, limit, samples):
+    """partition.sample_rows, with the exact element label (`[76]`) on grouped samples."""
+    out = partition.sample_rows(v.rows, limit, samples)
+    if samples and v.index:
+        for row in out:
+            objs = v.rows[row['label']][2]
+            for sample, o in zip(row.get('samples', ()), objs):
+                exact = v.index.get(id(o))
+                if exact is not None:
+                    sample['via'] = exact
+            o = objs = None
+    return out
