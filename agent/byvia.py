@@ -71,7 +71,7 @@ class _Via(object):
         self.sizer = heapwalk.Sizer()
         self.samples = samples
         self.group = group
-        self.holders = {}                    # token -> [container, label without holder, targets]
+        self.holders = {}                    # id(container) -> [container, label without holder, targets, token]
         self.index = {}                      # id(sample target) -> its exact element label
         self.own = {id(self), id(self.targets), id(self.labels), id(self.rows), id(self.canon), id(self.untracked),
                     id(self.holders), id(self.index)}
@@ -84,14 +84,14 @@ class _Via(object):
         self.members.add(id(o))
 
     def token(self, c, label):
-        """The label standing for container c's element edges until holders are named."""
-        key = '\x00%d%s' % (id(c), holders.suffix(label))
-        h = self.holders.get(key)
+        """The label standing for container c's element edges until holders are named (a
+        container's element edges are all of one kind: indexes, keys or members)."""
+        h = self.holders.get(id(c))
         if h is None:
-            h = self.holders[key] = [c, holders.type_label(c, label), 0]
+            h = self.holders[id(c)] = [c, holders.type_label(c, label), 0, '\x00%d' % id(c)]
             self.own.add(id(h))
         h[2] += 1
-        return key
+        return h[3]
 
     def count(self, key, t, exact=None):
         """Puts target t in the row `key`."""
@@ -238,13 +238,13 @@ def _note_edges(v, pairs, c):
     getrefcount = sys.getrefcount
     is_tracked = gc.is_tracked
     members, sole, labels, canon = v.members, v.sole, v.labels, v.canon
-    grouped = holders.grouped
     for t, label in pairs:
         i = id(t)
         if not label or i not in members:
             continue
         exact = None
-        if grouped(label):
+        # Element edges (holders.grouped, inlined: one test per edge).
+        if label[0] == '[' and label[1] not in '\'"' or label == '<member>':
             exact, label = label, v.token(c, label)
         label = canon.setdefault(label, label)
         real = getrefcount(t) - _NOTE_HELD - (1 if is_tracked(t) else 0)
@@ -284,17 +284,21 @@ def _rows_of_shared(v, names):
 def _holder_names(v):
     """token -> label: the TOP containers with the most targets (two or more) are named after
     their holder when it is an attribute or a global; the others after their type."""
-    names = {key: h[1] for key, h in v.holders.items()}
-    top = sorted((h for h in v.holders.items() if h[1][2] > 1), key=lambda kv: -kv[1][2])[:holders.TOP]
+    names = {h[3]: h[1] for h in v.holders.values()}
+    top = sorted((h for h in v.holders.values() if h[2] > 1), key=lambda h: -h[2])[:holders.TOP]
     if top:
         modules = holders.module_dicts()
         skip = set(v.own)
         skip.update((id(top), id(names), id(modules)))
-        skip.update(id(kv) for kv in top)
-        for key, h in top:
-            holder = holders.holder_name(h[0], modules, skip)
+        containers = [h[0] for h in top]
+        skip.add(id(containers))
+        found = holders.holder_names(containers, modules, skip)
+        del containers[:]
+        for h in top:
+            holder = found.get(id(h[0]))
             if holder is not None:
-                names[key] = holder + holders.suffix(h[1] if h[1] == '<member>' else '[*]')
+                names[h[3]] = holder + holders.suffix(h[1])
+        found.clear()
         modules.clear()
     del top[:]
     v.holders.clear()

@@ -63,22 +63,32 @@ def _attr_of(label):
     return None
 
 
-def _dict_owner(d, skip):
-    """The class or instance whose __dict__ is d (one gc.get_referrers), or None."""
-    for o in gc.get_referrers(d):
+def _dict_owners(dicts, skip):
+    """id(d) -> the class or instance whose __dict__ d is, for the dicts in `dicts` (one
+    gc.get_referrers pass for all)."""
+    out = {}
+    if not dicts:
+        return out
+    wanted = {id(d): d for d in dicts}
+    for o in gc.get_referrers(*dicts):
         if id(o) in skip or type(o) is types.FrameType:
             continue
         if isinstance(o, type):
-            if any(r is d for r in gc.get_referents(o)):
-                return o
+            for r in gc.get_referents(o):
+                if id(r) in wanted and type(r) is dict:
+                    out.setdefault(id(r), o)
         else:
             descr = via.dict_descriptor(type(o))
             try:
-                if descr is not None and descr.__get__(o, type(o)) is d:
-                    return o
+                d = descr.__get__(o, type(o)) if descr is not None else None
             except Exception:
-                continue
-    return None
+                d = None
+            if d is not None and wanted.get(id(d)) is d:
+                out.setdefault(id(d), o)
+            d = None
+    o = r = None
+    wanted.clear()
+    return out
 
 
 def _owner_name(owner):
@@ -87,41 +97,54 @@ def _owner_name(owner):
     return summary.type_names(type(owner))[1]
 
 
-class _Is(object):
-    """Tests identity with one object (a closure's cell would be one more referrer of it)."""
-    __slots__ = ('obj',)
+class _In(object):
+    """Tests membership by identity in a set of ids (a closure's cell would be one more
+    referrer of what it holds)."""
+    __slots__ = ('ids',)
 
-    def __init__(self, obj):
-        self.obj = obj
+    def __init__(self, ids):
+        self.ids = ids
 
     def __call__(self, o):
-        return o is self.obj
+        return id(o) in self.ids
 
 
-def holder_name(container, modules, skip):
-    """`Owner.attr` or `module.global` for the attribute or global that holds container, or
-    None. skip: ids of the caller's own containers (never a holder)."""
+def holder_names(containers, modules, skip):
+    """id(container) -> `Owner.attr` or `module.global`: the attribute or global that holds
+    each container, when there is one. Two passes over the heap at most (gc.get_referrers of
+    all containers, then of the dicts among their referrers that may be a __dict__).
+    skip: ids of the caller's own containers (never a holder)."""
     skip = set(skip)
     skip.add(id(sys._getframe()))
-    refs = [r for r in gc.get_referrers(container)
+    ids = {id(c) for c in containers}
+    refs = [r for r in gc.get_referrers(*containers)
             if id(r) not in skip and type(r) is not types.FrameType and not handles.owns(r) and not liverefs.owns(r)]
-    skip.add(id(refs))
-    names = []
-    is_container = _Is(container)
+    skip.update((id(refs), id(ids)))
+    found = []          # (id(container), referrer, attr, label)
+    is_container = _In(ids)
     for r in refs:
-        for _t, label in via.edges(r, is_container):
+        for t, label in via.edges(r, is_container):
             attr = _attr_of(label)
-            if attr is None:
-                continue
-            if type(r) is dict and id(r) in modules:
-                names.append('%s.%s' % (modules[id(r)], attr))
-            elif type(r) is dict and label.startswith('['):
-                owner = _dict_owner(r, skip)
-                if owner is not None:
-                    names.append('%s.%s' % (_owner_name(owner), attr))
-                owner = None
-            else:
-                names.append('%s.%s' % (_owner_name(r), attr))
+            if attr is not None:
+                found.append((id(t), r, attr, label))
+        t = None
     r = None
-    del refs[:]
-    return sorted(names)[0] if names else None
+    dicts = [r for _i, r, _a, label in found if type(r) is dict and id(r) not in modules and label.startswith('[')]
+    skip.update((id(found), id(dicts)))
+    owners = _dict_owners(dicts, skip)
+    del dicts[:]
+    names = {}
+    for i, r, attr, label in found:
+        if type(r) is dict and id(r) in modules:
+            name = '%s.%s' % (modules[id(r)], attr)
+        elif type(r) is dict and label.startswith('['):
+            owner = owners.get(id(r))
+            name = '%s.%s' % (_owner_name(owner), attr) if owner is not None else None
+        else:
+            name = '%s.%s' % (_owner_name(r), attr)
+        if name is not None and (i not in names or name < names[i]):
+            names[i] = name
+    r = None
+    del found[:], refs[:]
+    owners.clear()
+    return names
