@@ -180,11 +180,14 @@ def _cycles(w):
     budget = [max(CYCLE_MIN, min(CYCLE_MAX, len(w.freed) // 4))]
     expanded = yield from _expand(w, kobj, index, edges, budget)
     refs = _outside_refs(w, kobj, edges)
+    # Phase 3's referrers may well be live (a cache): their own budget, and running out of it
+    # only leaves them held from outside, as they were before phase 3 (the answer stays exact).
+    budget3 = [CYCLE_MIN]
     for _round in range(GARBAGE_ROUNDS):
         added = yield from _garbage_referrers(w, kobj, index, edges, refs)
         if not added:
             break
-        expanded += yield from _expand(w, kobj, index, edges, budget)
+        expanded += yield from _expand(w, kobj, index, edges, budget3, False)
         refs = _outside_refs(w, kobj, edges)
     _free_unreachable(w, kobj, edges, refs)
     del kobj[:]
@@ -247,7 +250,7 @@ def _candidates(w):
     return [pobj[i] for i in order]
 
 
-def _expand(w, kobj, index, edges, budget):
+def _expand(w, kobj, index, edges, budget, inexact=True):
     """Follows the candidates' references, adding what they reach to kobj, until none is left
     or the budget is spent; edges[j] lists the positions kobj[j] refers to (None: not expanded).
     Resumes at the first candidate not expanded yet. Returns how many were expanded."""
@@ -280,7 +283,7 @@ def _expand(w, kobj, index, edges, budget):
             yield expanded
     o = None
     budget[0] -= expanded
-    if pos < len(kobj):
+    if pos < len(kobj) and inexact:
         w.exact = False
     return expanded
 
