@@ -30,7 +30,7 @@ def _code(code, out):
         out.append(names)
 
 
-# Offset of the code object's local names tuple (co_localsplusnames), found once; 0: unknown.
+# (offset of the code object's local names tuple, ctypes readers), found once; None: unknown.
 _LOCALS = []
 
 
@@ -39,11 +39,11 @@ def _localsplusnames(code):
     (co_varnames…): a copy made here would be counted, and 3.12+ caches it on the code."""
     if not _LOCALS:
         _LOCALS.append(_find_locals_offset())
-    off = _LOCALS[0]
-    if not off:
+    found = _LOCALS[0]
+    if found is None:
         return None
-    import ctypes
-    return ctypes.cast(ctypes.c_void_p.from_address(id(code) + off).value, ctypes.py_object).value
+    off, word_at, cast, py_object = found
+    return cast(word_at(id(code) + off).value, py_object).value
 
 
 _PROBE = 'def _liveref_probe_%d(lr_a_%d, lr_b_%d):\n    lr_c_%d = 1\n    return lambda: lr_c_%d\n'
@@ -73,9 +73,10 @@ def _find_locals_offset():
             offs = {off for off in range(2 * word, type(code).__basicsize__, word)
                     if ctypes.c_void_p.from_address(id(code) + off).value in ids}
             found.add(min(offs) if len(offs) == 1 else 0)
-        return found.pop() if len(found) == 1 else 0
+        off = found.pop() if len(found) == 1 else 0
+        return (off, ctypes.c_void_p.from_address, ctypes.cast, ctypes.py_object) if off else None
     except Exception:
-        return 0
+        return None
 
 
 def _range(r, out):
