@@ -58,7 +58,7 @@ class _TargetTest(object):
 class _Via(object):
     """One by-via partition's bookkeeping (all of it in `own`, so no walk or scan counts it)."""
     __slots__ = ('targets', 'members', 'sole', 'labels', 'rows', 'canon', 'untracked', 'sizer', 'samples',
-                 'group', 'own', 'holders', 'index')
+                 'group', 'own', 'holders', 'index', 'tlabels')
 
     def __init__(self, samples, group):
         self.targets = []                    # the set, strongly held until the end
@@ -73,8 +73,9 @@ class _Via(object):
         self.group = group
         self.holders = {}                    # id(container) -> [container, label without holder, targets, token]
         self.index = {}                      # id(sample target) -> its exact element label
+        self.tlabels = {}                    # (type, member?) -> `tuple[*]` / `<member>`
         self.own = {id(self), id(self.targets), id(self.labels), id(self.rows), id(self.canon), id(self.untracked),
-                    id(self.holders), id(self.index)}
+                    id(self.holders), id(self.index), id(self.tlabels)}
         self.own.update(self.members.ids())
         self.own.update(self.sole.ids())
         self.own.update(self.sizer.ids())
@@ -92,6 +93,13 @@ class _Via(object):
             self.own.add(id(h))
         h[2] += 1
         return h[3]
+
+    def type_label(self, c, label):
+        key = (type(c), label == '<member>')
+        found = self.tlabels.get(key)
+        if found is None:
+            found = self.tlabels[key] = holders.type_label(c, label)
+        return found
 
     def count(self, key, t, exact=None):
         """Puts target t in the row `key`."""
@@ -115,6 +123,7 @@ class _Via(object):
         self.rows.clear()
         self.holders.clear()
         self.index.clear()
+        self.tlabels.clear()
         del self.untracked[:]
 
 
@@ -243,9 +252,10 @@ def _note_edges(v, pairs, c):
         if not label or i not in members:
             continue
         exact = None
-        # Element edges (holders.grouped, inlined: one test per edge).
+        # Element edges (holders.grouped, inlined: one test per edge). A container with one
+        # edge to the set needs no holder name: its row is its type's (`tuple[*]`).
         if label[0] == '[' and label[1] not in '\'"' or label == '<member>':
-            exact, label = label, v.token(c, label)
+            exact, label = label, (v.token(c, label) if len(pairs) > 1 else v.type_label(c, label))
         label = canon.setdefault(label, label)
         real = getrefcount(t) - _NOTE_HELD - (1 if is_tracked(t) else 0)
         old = labels.get(i)

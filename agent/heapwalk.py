@@ -140,11 +140,12 @@ def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None):
     The batch is the caller's until the next step; drop it before stepping again."""
     hidden.refresh()
     seen = AddrSet()
-    pending = []
+    pending = _Pending()
     if objs is None:
         objs = gc.get_objects()
     own.update(seen.ids())
-    own.update((id(pending), id(objs), id(own)))
+    own.update(pending.ids())
+    own.update((id(objs), id(own)))
     own.update(hidden.uncounted_holders())
     total = len(objs)
     try:
@@ -160,21 +161,21 @@ def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None):
                 for found in _reach(refs, chunk, seen, pending, only):
                     yield found, REACHED, done, total
                     found = None
-                    while len(pending) >= chunk:    # keeps the pending list short
+                    while pending.full(chunk):      # keeps the pending lists short
                         for found in _drain(pending, chunk, seen, only):
                             yield found, REACHED, done, total
                         found = None
                 refs = None
             batch = None
         objs = None
-        while pending:
+        while pending.gc or pending.opaque:
             for found in _drain(pending, chunk, seen, only):
                 yield found, DRAINED, total, total
             found = None
     finally:
         objs = batch = refs = found = None
         seen.clear()
-        del pending[:]
+        pending.clear()
 
 
 def referents(objs):
@@ -190,11 +191,38 @@ def referents(objs):
     return refs
 
 
+class _Pending(object):
+    """Untracked containers waiting to be walked: gc types (gc.get_referents reads them in C)
+    and the opaque ones hidden.py reads, kept apart so the first need no test per object."""
+    __slots__ = ('gc', 'opaque', 'kinds')
+
+    def __init__(self):
+        self.gc = []
+        self.opaque = []
+        self.kinds = {}         # type -> 0 atomic, 1 gc container, 2 opaque container
+
+    def kind(self, tp):
+        k = self.kinds[tp] = 1 if type_flags(tp) & HAVE_GC else 2 if tp in hidden.TABLE else 0
+        return k
+
+    def full(self, chunk):
+        return len(self.gc) >= chunk or len(self.opaque) >= chunk
+
+    def ids(self):
+        return (id(self), id(self.gc), id(self.opaque), id(self.kinds))
+
+    def clear(self):
+        del self.gc[:]
+        del self.opaque[:]
+        self.kinds.clear()
+
+
 def _drain(pending, chunk, seen, only):
     """Walks the last `chunk` pending containers: yields their new untracked referents."""
-    part = pending[-chunk:]
-    del pending[-chunk:]
-    refs = referents(part)
+    source = pending.gc if pending.gc else pending.opaque
+    part = source[-chunk:]
+    del source[-chunk:]
+    refs = gc.get_referents(*part) if source is pending.gc else referents(part)
     part = None
     return _reach(refs, chunk, seen, pending, only)
 
@@ -209,7 +237,8 @@ def _untracked(referents, seen, pending, only):
     """The untracked objects among referents not seen before; containers go on `pending`."""
     getrefcount = sys.getrefcount
     is_tracked = gc.is_tracked
-    hidden_types = hidden.TABLE
+    kinds = pending.kinds
+    lists = (None, pending.gc, pending.opaque)
     sole = SOLE
     out = []
     for r in referents:
@@ -222,6 +251,10 @@ def _untracked(referents, seen, pending, only):
                 continue
             seen.add(i)
         out.append(r)
-        if only is None and (type_flags(type(r)) & HAVE_GC or type(r) in hidden_types):
-            pending.append(r)
+        if only is None:
+            k = kinds.get(type(r))
+            if k is None:
+                k = pending.kind(type(r))
+            if k:
+                lists[k].append(r)
     return out
