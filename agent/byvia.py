@@ -73,7 +73,7 @@ class _Via(object):
         self.group = group
         self.holders = {}                    # id(container) -> [container, label without holder, targets, token]
         self.index = {}                      # id(sample target) -> its exact element label
-        self.tlabels = {}                    # (type, member?) -> `tuple[*]` / `<member>`
+        self.tlabels = {}                    # container type -> `tuple[*]` / `<member>`
         self.own = {id(self), id(self.targets), id(self.labels), id(self.rows), id(self.canon), id(self.untracked),
                     id(self.holders), id(self.index), id(self.tlabels)}
         self.own.update(self.members.ids())
@@ -84,21 +84,22 @@ class _Via(object):
         self.targets.append(o)
         self.members.add(id(o))
 
-    def token(self, c, label):
+    def token(self, c, label, n):
         """The label standing for container c's element edges until holders are named (a
-        container's element edges are all of one kind: indexes, keys or members)."""
+        container's element edges are all of one kind: indexes, keys or members). n: edges of
+        c to the set (all are labelled in one call)."""
         h = self.holders.get(id(c))
         if h is None:
             h = self.holders[id(c)] = [c, holders.type_label(c, label), 0, '\x00%d' % id(c)]
             self.own.add(id(h))
-        h[2] += 1
+        h[2] += n
         return h[3]
 
     def type_label(self, c, label):
-        key = (type(c), label == '<member>')
-        found = self.tlabels.get(key)
+        """`tuple[*]`, `<member>`: a type's element edges are all of one kind."""
+        found = self.tlabels.get(type(c))
         if found is None:
-            found = self.tlabels[key] = holders.type_label(c, label)
+            found = self.tlabels[type(c)] = holders.type_label(c, label)
         return found
 
     def count(self, key, t, exact=None):
@@ -247,6 +248,7 @@ def _note_edges(v, pairs, c):
     getrefcount = sys.getrefcount
     is_tracked = gc.is_tracked
     members, sole, labels, canon = v.members, v.sole, v.labels, v.canon
+    group = None
     for t, label in pairs:
         i = id(t)
         if not label or i not in members:
@@ -255,7 +257,9 @@ def _note_edges(v, pairs, c):
         # Element edges (holders.grouped, inlined: one test per edge). A container with one
         # edge to the set needs no holder name: its row is its type's (`tuple[*]`).
         if label[0] == '[' and label[1] not in '\'"' or label == '<member>':
-            exact, label = label, (v.token(c, label) if len(pairs) > 1 else v.type_label(c, label))
+            if group is None:
+                group = v.token(c, label, len(pairs)) if len(pairs) > 1 else v.type_label(c, label)
+            exact, label = label, group
         label = canon.setdefault(label, label)
         real = getrefcount(t) - _NOTE_HELD - (1 if is_tracked(t) else 0)
         old = labels.get(i)

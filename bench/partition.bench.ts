@@ -47,13 +47,14 @@ function baselineAgentDir(ref: string): string | undefined {
   return path.join(dir, 'agent');
 }
 
-async function typeAndVia(engine: PythonEngine): Promise<[number, number, string]> {
+/** By type, then by via of `type` (the same type for both agents). */
+async function typeAndVia(engine: PythonEngine, type: string): Promise<[number, number, string]> {
   const [byType, tType] = await timed(() => engine.partition({ by: 'type', limit: 20, samples: 0 }));
-  const [, tVia] = await timed(() => engine.partition({ by: 'via', type: byType.rows[0].label, limit: 20, samples: 0 }));
-  return [tType, tVia, `${byType.totalCount.toLocaleString()} objects`];
+  const [, tVia] = await timed(() => engine.partition({ by: 'via', type, limit: 20, samples: 0 }));
+  return [tType, tVia, `${byType.totalCount.toLocaleString()} objects, ${type} by via`];
 }
 
-async function compareWithBaseline(debuggee: { evaluator: ConstructorParameters<typeof PythonEngine>[0] }): Promise<void> {
+async function compareWithBaseline(debuggee: { evaluator: ConstructorParameters<typeof PythonEngine>[0] }, type: string): Promise<void> {
   const ref = process.env.BENCH_BASELINE_REF ?? 'matrix';
   const dir = baselineAgentDir(ref);
   if (!dir) {
@@ -68,8 +69,8 @@ async function compareWithBaseline(debuggee: { evaluator: ConstructorParameters<
     let a: [number, number, string] = [0, 0, ''];
     let b: [number, number, string] = [0, 0, ''];
     for (let round = 0; round < 2; round++) {
-      a = await typeAndVia(ours);
-      b = await typeAndVia(previous);
+      a = await typeAndVia(ours, type);
+      b = await typeAndVia(previous, type);
     }
     console.log(`ours (type + via):     ${a[0].toFixed(2)} + ${a[1].toFixed(2)} s (${a[2]})`);
     console.log(`previous ${ref} (type + via): ${b[0].toFixed(2)} + ${b[1].toFixed(2)} s (${b[2]})`);
@@ -107,7 +108,7 @@ async function main(): Promise<void> {
       console.log('guppy is not importable here (not in Debian 12, no PyPI): compared against the floor only.');
       console.log('for reference, guppy3 built from source measured on 3.04 M objects on this machine (not this run): heap() 3.45 s + bytype 0.87 s + byvia 3.52 s = 7.84 s.');
     }
-    await compareWithBaseline(debuggee);
+    await compareWithBaseline(debuggee, byType.rows[0].label);
   } finally {
     await debuggee.stop();
   }
