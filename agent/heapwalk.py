@@ -46,9 +46,9 @@ def _calibrate():
 
 
 # sys.getrefcount of an object that one list refers to, read into a local variable: the list,
-# the variable and getrefcount's own argument. Measured, not assumed: an interpreter may pass
-# the argument as a borrowed reference (3.14) and count it not. The reference-count tests here
-# and in retained.py subtract what the walk itself holds from this.
+# the variable and getrefcount's own argument. Measured, not assumed: an interpreter that passes
+# the argument as a borrowed reference (3.14 may) does not count it. The reference-count tests
+# here, in byvia.py and in retained.py subtract what they hold themselves from this.
 HELD = _calibrate()
 
 # In the walk an object is referred to by the referents list, the piece cut from it, the loop
@@ -86,6 +86,13 @@ class AddrSet(object):
         return (id(self), id(self.pages))
 
 
+def may_size(tp):
+    """Whether sys.getsizeof may run on instances of tp: not when the type defines __sizeof__ in
+    Python (program code never runs)."""
+    fn = typeinfo.lookup(tp, '__sizeof__')
+    return not (fn is not None and typeinfo.is_py(fn))
+
+
 class Sizer(object):
     """sys.getsizeof that runs no program code and never raises: 0 for a type that defines
     __sizeof__ in Python, and for an object whose __sizeof__ fails. The verdict is cached per
@@ -99,12 +106,14 @@ class Sizer(object):
     def allowed(self, tp):
         ok = self.safe.get(tp)
         if ok is None:
-            fn = typeinfo.lookup(tp, '__sizeof__')
-            ok = self.safe[tp] = not (fn is not None and typeinfo.is_py(fn))
+            ok = self.safe[tp] = may_size(tp)
         return ok
 
     def __call__(self, obj):
-        if not self.allowed(type(obj)):
+        ok = self.safe.get(type(obj))
+        if ok is None:
+            ok = self.allowed(type(obj))
+        if not ok:
             return 0
         try:
             return sys.getsizeof(obj)
@@ -125,7 +134,7 @@ class Sizer(object):
         return (id(self), id(self.safe))
 
 
-def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None):
+def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None, expanded=None):
     """Yields (batch, kind, done, total) until every object has been reported once: batches of
     `objs` (default: gc.get_objects(), taken at the first step) of kind LISTED, then after each
     the untracked objects reached from it (REACHED), then those reached from the pending
@@ -135,7 +144,8 @@ def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None):
     refer to, and the walk adds its own. untracked=False: the listed objects only (muppy's
     view). only: a set of types; untracked objects of other types are neither reported nor
     followed, and no untracked container is followed (callers that look for one type whose
-    untracked instances hang directly off listed objects).
+    untracked instances hang directly off listed objects). expanded: a list that receives each
+    untracked container as its referents are walked (by-via scans them as referrers too).
 
     The batch is the caller's until the next step; drop it before stepping again."""
     hidden.refresh()
@@ -162,14 +172,14 @@ def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None):
                     yield found, REACHED, done, total
                     found = None
                     while pending.full(chunk):      # keeps the pending lists short
-                        for found in _drain(pending, chunk, seen, only):
+                        for found in _drain(pending, chunk, seen, only, expanded):
                             yield found, REACHED, done, total
                         found = None
                 refs = None
             batch = None
         objs = None
         while pending.gc or pending.opaque:
-            for found in _drain(pending, chunk, seen, only):
+            for found in _drain(pending, chunk, seen, only, expanded):
                 yield found, DRAINED, total, total
             found = None
     finally:
@@ -217,11 +227,13 @@ class _Pending(object):
         self.kinds.clear()
 
 
-def _drain(pending, chunk, seen, only):
+def _drain(pending, chunk, seen, only, expanded):
     """Walks the last `chunk` pending containers: yields their new untracked referents."""
     source = pending.gc if pending.gc else pending.opaque
     part = source[-chunk:]
     del source[-chunk:]
+    if expanded is not None:
+        expanded.extend(part)
     refs = gc.get_referents(*part) if source is pending.gc else referents(part)
     part = None
     return _reach(refs, chunk, seen, pending, only)
@@ -242,7 +254,7 @@ def _untracked(referents, seen, pending, only):
     sole = SOLE
     out = []
     for r in referents:
-        if is_tracked(r) or (only is not None and type(r) not in only):
+        if (only is not None and type(r) not in only) or is_tracked(r):
             continue
         # One referrer only: reached once, needs no entry in `seen`.
         if getrefcount(r) > sole:

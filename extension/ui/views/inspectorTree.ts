@@ -170,7 +170,8 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
     const collapsible = state ?? (summary.expandable && summary.handle ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     const item = new vscode.TreeItem(label, collapsible);
     item.id = id;
-    const age = summary.ageS !== undefined ? `  ${vscode.l10n.t('{0}s old', Math.trunc(summary.ageS))}` : '';
+    const age = summary.ageS !== undefined ? `  ${vscode.l10n.t('{0}s old', Math.trunc(summary.ageS))}`
+      : summary.createdBeforeAttach ? `  ${vscode.l10n.t('(created before Live References attached)')}` : '';
     item.description = `${summary.url ?? summary.repr}${age}`;
     // Plain-string tooltip: untrusted text is never rendered as Markdown or HTML.
     item.tooltip = `${summary.type}\n${summary.repr}${summary.url ? `\n${summary.url}` : ''}`;
