@@ -10,13 +10,17 @@ labelled in Python (via.edges). Targets are recognized by type.
 Memory: the set of targets is an address bitmap (heapwalk.AddrSet). A target whose reference
 count shows a single referrer gets its row at once and only a bit in a second bitmap; only
 targets with several referrers keep an id -> labels entry until the end.
+
+Element edges (list indexes, non-string dict keys, set members) are one edge per container
+(holders.py): they are filed under a token of the container, and the tokens become labels
+(`Holder.attr[*]`, `list[*]`) once the scan is over. The exact index is kept for the samples.
 """
 import gc
 import sys
 import time
 import types
 
-from . import handles, heapmark, heapwalk, liverefs, partition, protocol, tracked, via
+from . import handles, heapmark, heapwalk, holders, liverefs, partition, protocol, tracked, via
 
 # Containers whose referents are tested together (in C) before any is labelled one by one.
 SCAN_CHUNK = 256
@@ -54,7 +58,7 @@ class _TargetTest(object):
 class _Via(object):
     """One by-via partition's bookkeeping (all of it in `own`, so no walk or scan counts it)."""
     __slots__ = ('targets', 'members', 'sole', 'labels', 'rows', 'canon', 'untracked', 'sizer', 'samples',
-                 'group', 'own')
+                 'group', 'own', 'holders', 'index', 'tlabels')
 
     def __init__(self, samples, group):
         self.targets = []                    # the set, strongly held until the end
@@ -67,12 +71,38 @@ class _Via(object):
         self.sizer = heapwalk.Sizer()
         self.samples = samples
         self.group = group
-        self.own = {id(self), id(self.targets), id(self.labels), id(self.rows), id(self.canon), id(self.untracked)}
+        self.holders = {}                    # id(container) -> [container, label without holder, targets, token]
+        self.index = {}                      # id(sample target) -> its exact element label
+        self.tlabels = {}                    # container type -> `tuple[*]` / `<member>`
+        self.own = {id(self), id(self.targets), id(self.labels), id(self.rows), id(self.canon), id(self.untracked),
+                    id(self.holders), id(self.index), id(self.tlabels)}
         self.own.update(self.members.ids())
         self.own.update(self.sole.ids())
         self.own.update(self.sizer.ids())
 
-    def count(self, key, t):
+    def add(self, o):
+        self.targets.append(o)
+        self.members.add(id(o))
+
+    def token(self, c, label, n):
+        """The label standing for container c's element edges until holders are named (a
+        container's element edges are all of one kind: indexes, keys or members). n: edges of
+        c to the set (all are labelled in one call)."""
+        h = self.holders.get(id(c))
+        if h is None:
+            h = self.holders[id(c)] = [c, holders.type_label(c, label), 0, '\x00%d' % id(c)]
+            self.own.add(id(h))
+        h[2] += n
+        return h[3]
+
+    def type_label(self, c, label):
+        """`tuple[*]`, `<member>`: a type's element edges are all of one kind."""
+        found = self.tlabels.get(type(c))
+        if found is None:
+            found = self.tlabels[type(c)] = holders.type_label(c, label)
+        return found
+
+    def count(self, key, t, exact=None):
         """Puts target t in the row `key`."""
         row = self.rows.get(key)
         if row is None:
@@ -81,6 +111,8 @@ class _Via(object):
         row[1] += self.sizer(t)
         if len(row[2]) < self.samples:
             row[2].append(t)
+            if exact is not None:
+                self.index[id(t)] = exact
         if self.group is not None:
             self.group.setdefault(key, []).append(t)
 
@@ -90,6 +122,9 @@ class _Via(object):
         self.sole.clear()
         self.labels.clear()
         self.rows.clear()
+        self.holders.clear()
+        self.index.clear()
+        self.tlabels.clear()
         del self.untracked[:]
 
 
@@ -118,12 +153,14 @@ def by_via(type_label=None, class_name=None, limit=200, samples=5, mark=None, gr
         yield from _scan(v, tset, (objs, v.untracked), chunk)
         objs = None
         del v.untracked[:]
-        _rows_of_shared(v)
+        names = _holder_names(v)
+        _rows_of_shared(v, names)
+        _rename_rows(v, names)
         count = len(v.targets)
         del v.targets[:]
         return {'by': 'via', 'set': set_name, 'totalCount': count,
                 'totalSize': sum(r[1] for r in v.rows.values()),
-                'rows': partition.sample_rows(v.rows, limit, samples), 'rowCount': len(v.rows),
+                'rows': _sample_rows(v, limit, samples), 'rowCount': len(v.rows),
                 'elapsedMs': int((time.time() - t0) * 1000)}
     finally:
         objs = None
@@ -141,8 +178,7 @@ def _class_targets(v, class_name, mark):
     for ref in (tracked.keys(wdict) if mark is None else heapmark.new_refs(wdict, mark.time)):
         o = ref()
         if o is not None:
-            v.targets.append(o)
-            v.members.add(id(o))
+            v.add(o)
         o = None
     return {cls}
 
@@ -153,13 +189,13 @@ def _collect(v, tset, objs, marked, chunk):
     and untracked containers hold only non-gc objects and untracked tuples: tuples and non-gc
     types need the whole walk; other types are found among the referents of gc objects."""
     deep = any(issubclass(tp, tuple) or not heapwalk.type_flags(tp) & heapwalk.HAVE_GC for tp in tset)
-    append, add = v.targets.append, v.members.add
-    for batch, kind, done, total in heapwalk.walk(v.own, chunk, objs, only=None if deep else tset,
-                                                  expanded=v.untracked if deep else None):
+    flags, have_gc = heapwalk.type_flags, heapwalk.HAVE_GC
+    for batch, kind, done, total in heapwalk.walk(v.own, chunk, objs, only=None if deep else tset):
         for o in batch:
             if type(o) in tset and (marked is None or id(o) not in marked):
-                append(o)
-                add(id(o))
+                v.add(o)
+            if deep and kind != heapwalk.LISTED and flags(type(o)) & have_gc:
+                v.untracked.append(o)
         batch = o = None
         yield (done, total, 'collect' if kind != heapwalk.DRAINED else 'collect untracked')
 
@@ -195,9 +231,9 @@ def _label_referrers(v, tset, is_target, source, start, end):
                 (tc is gen_type and c.gi_code is by_via.__code__):
             continue
         pairs = via.edges(c, is_target, rs)
-        rs = c = None
-        _note_edges(v, pairs)
-        pairs = None
+        rs = None
+        _note_edges(v, pairs, c)
+        pairs = c = None
 
 
 # References to a target while _note_edges tests it: its pair, the loop variable `t`,
@@ -206,22 +242,30 @@ def _label_referrers(v, tset, is_target, source, start, end):
 _NOTE_HELD = heapwalk.HELD + 1
 
 
-def _note_edges(v, pairs):
+def _note_edges(v, pairs, c):
     """Files each (target, label) edge: a target with one referrer gets its row at once, others
-    collect their labels until the end."""
+    collect their labels until the end. Element edges of c are filed under c's token."""
     getrefcount = sys.getrefcount
     is_tracked = gc.is_tracked
     members, sole, labels, canon = v.members, v.sole, v.labels, v.canon
+    group = None
     for t, label in pairs:
         i = id(t)
         if not label or i not in members:
             continue
+        exact = None
+        # Element edges (holders.grouped, inlined: one test per edge). A container with one
+        # edge to the set needs no holder name: its row is its type's (`tuple[*]`).
+        if label[0] == '[' and label[1] not in '\'"' or label == '<member>':
+            if group is None:
+                group = v.token(c, label, len(pairs)) if len(pairs) > 1 else v.type_label(c, label)
+            exact, label = label, group
         label = canon.setdefault(label, label)
         real = getrefcount(t) - _NOTE_HELD - (1 if is_tracked(t) else 0)
         old = labels.get(i)
         if old is None and real <= 1 and i not in sole:
             sole.add(i)
-            v.count(label, t)
+            v.count(label, t, exact)
         elif old is None:
             labels[i] = label
         elif type(old) is str:
@@ -232,7 +276,7 @@ def _note_edges(v, pairs):
     t = None
 
 
-def _rows_of_shared(v):
+def _rows_of_shared(v, names):
     """Rows of the targets not counted yet: their sorted set of labels, '' for no nameable edge."""
     labels, sole = v.labels, v.sole
     for t in v.targets:
@@ -243,9 +287,67 @@ def _rows_of_shared(v):
                 continue
             key = ''
         elif type(lab) is str:
-            key = lab
+            key = names.get(lab, lab)
         else:
-            key = ', '.join(sorted(lab))
+            key = ', '.join(sorted({names.get(l, l) for l in lab}))
         v.count(key, t)
     t = None
     labels.clear()
+
+
+def _holder_names(v):
+    """token -> label: the TOP containers with the most targets (two or more) are named after
+    their holder when it is an attribute or a global; the others after their type."""
+    names = {h[3]: h[1] for h in v.holders.values()}
+    top = sorted((h for h in v.holders.values() if h[2] > 1), key=lambda h: -h[2])[:holders.TOP]
+    if top:
+        modules = holders.module_dicts()
+        skip = set(v.own)
+        skip.update((id(top), id(names), id(modules)))
+        containers = [h[0] for h in top]
+        skip.add(id(containers))
+        found = holders.holder_names(containers, modules, skip)
+        del containers[:]
+        for h in top:
+            holder = found.get(id(h[0]))
+            if holder is not None:
+                names[h[3]] = holder + holders.suffix(h[1])
+        found.clear()
+        modules.clear()
+    del top[:]
+    v.holders.clear()
+    return names
+
+
+def _rename_rows(v, names):
+    """Rows and groups filed under tokens take their final labels (rows with the same label merge)."""
+    rows = {}
+    for key, row in v.rows.items():
+        key = names.get(key, key)
+        old = rows.get(key)
+        if old is None:
+            rows[key] = row
+        else:
+            old[0] += row[0]
+            old[1] += row[1]
+            old[2].extend(row[2][:max(0, v.samples - len(old[2]))])
+    v.rows.clear()
+    v.rows.update(rows)
+    rows.clear()
+    if v.group is not None:
+        for key in [k for k in v.group if k in names]:
+            v.group.setdefault(names[key], []).extend(v.group.pop(key))
+
+
+def _sample_rows(v, limit, samples):
+    """partition.sample_rows, with the exact element label (`[76]`) on grouped samples."""
+    out = partition.sample_rows(v.rows, limit, samples)
+    if samples and v.index:
+        for row in out:
+            objs = v.rows[row['label']][2]
+            for sample, o in zip(row.get('samples', ()), objs):
+                exact = v.index.get(id(o))
+                if exact is not None:
+                    sample['via'] = exact
+            o = objs = None
+    return out

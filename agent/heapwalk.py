@@ -6,9 +6,15 @@ The walk lists gc.get_objects(), then reaches every untracked object from them (
 the collector does not list atomic objects (str, int, float…) nor dicts and tuples that hold
 only such objects, and a leak is often made of those. Each object is reported exactly once.
 
-Memory: besides gc.get_objects() the walk holds the referents of one chunk of it and of the
-pending untracked containers being walked, cut into `chunk` pieces; the pending list is walked
-as soon as it holds a chunk, so it stays short. Shared untracked objects are de-duplicated in an address bitmap (AddrSet); an object
+Some containers are not gc types at all (no tp_traverse): gc.get_referents(code) is empty, so
+the constants, names and line tables that only code objects hold were never reached (on every
+Python from 3.11 to 3.14). Their referents are read explicitly (hidden.py's table), from stored
+fields only: an attribute that is computed on access (co_varnames on 3.11, co_code, which 3.12+
+then caches) would make new objects, and count them.
+
+Memory: besides gc.get_objects() only one referents list is held at a time, cut into `chunk`
+pieces; untracked containers wait on a pending list that is walked as soon as it holds a
+chunk. Shared untracked objects are de-duplicated in an address bitmap (AddrSet); an object
 whose reference count shows a single referrer is reached once and needs no entry (most
 untracked objects).
 
@@ -19,7 +25,7 @@ must not stall for long: one container can hold millions of untracked objects.
 import gc
 import sys
 
-from . import typeinfo
+from . import hidden, typeinfo
 
 # Objects handled between two yields when the caller does not say (jobs.py picks a smaller
 # chunk under tracemalloc, which traces every allocation).
@@ -142,12 +148,15 @@ def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None, expanded=None):
     untracked container as its referents are walked (by-via scans them as referrers too).
 
     The batch is the caller's until the next step; drop it before stepping again."""
+    hidden.refresh()
     seen = AddrSet()
-    pending = []
+    pending = _Pending()
     if objs is None:
         objs = gc.get_objects()
     own.update(seen.ids())
-    own.update((id(pending), id(objs), id(own)))
+    own.update(pending.ids())
+    own.update((id(objs), id(own)))
+    own.update(hidden.uncounted_holders())
     total = len(objs)
     try:
         for start in range(0, total, chunk):
@@ -162,30 +171,70 @@ def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None, expanded=None):
                 for found in _reach(refs, chunk, seen, pending, only):
                     yield found, REACHED, done, total
                     found = None
-                    while len(pending) >= chunk:    # keeps the pending list short
+                    while pending.full(chunk):      # keeps the pending lists short
                         for found in _drain(pending, chunk, seen, only, expanded):
                             yield found, REACHED, done, total
                         found = None
                 refs = None
             batch = None
         objs = None
-        while pending:
+        while pending.gc or pending.opaque:
             for found in _drain(pending, chunk, seen, only, expanded):
                 yield found, DRAINED, total, total
             found = None
     finally:
         objs = batch = refs = found = None
         seen.clear()
-        del pending[:]
+        pending.clear()
+
+
+def referents(objs):
+    """gc.get_referents(*objs), plus the referents of the containers among objs that the
+    collector cannot traverse (code objects…)."""
+    refs = gc.get_referents(*objs)
+    table = hidden.TABLE
+    for o in objs:
+        read = table.get(type(o))
+        if read is not None:
+            read(o, refs)
+    o = None
+    return refs
+
+
+class _Pending(object):
+    """Untracked containers waiting to be walked: gc types (gc.get_referents reads them in C)
+    and the opaque ones hidden.py reads, kept apart so the first need no test per object."""
+    __slots__ = ('gc', 'opaque', 'kinds')
+
+    def __init__(self):
+        self.gc = []
+        self.opaque = []
+        self.kinds = {}         # type -> 0 atomic, 1 gc container, 2 opaque container
+
+    def kind(self, tp):
+        k = self.kinds[tp] = 1 if type_flags(tp) & HAVE_GC else 2 if tp in hidden.TABLE else 0
+        return k
+
+    def full(self, chunk):
+        return len(self.gc) >= chunk or len(self.opaque) >= chunk
+
+    def ids(self):
+        return (id(self), id(self.gc), id(self.opaque), id(self.kinds))
+
+    def clear(self):
+        del self.gc[:]
+        del self.opaque[:]
+        self.kinds.clear()
 
 
 def _drain(pending, chunk, seen, only, expanded):
     """Walks the last `chunk` pending containers: yields their new untracked referents."""
-    part = pending[-chunk:]
-    del pending[-chunk:]
+    source = pending.gc if pending.gc else pending.opaque
+    part = source[-chunk:]
+    del source[-chunk:]
     if expanded is not None:
         expanded.extend(part)
-    refs = gc.get_referents(*part)
+    refs = gc.get_referents(*part) if source is pending.gc else referents(part)
     part = None
     return _reach(refs, chunk, seen, pending, only)
 
@@ -200,6 +249,8 @@ def _untracked(referents, seen, pending, only):
     """The untracked objects among referents not seen before; containers go on `pending`."""
     getrefcount = sys.getrefcount
     is_tracked = gc.is_tracked
+    kinds = pending.kinds
+    lists = (None, pending.gc, pending.opaque)
     sole = SOLE
     out = []
     for r in referents:
@@ -212,6 +263,10 @@ def _untracked(referents, seen, pending, only):
                 continue
             seen.add(i)
         out.append(r)
-        if only is None and type_flags(type(r)) & HAVE_GC:
-            pending.append(r)
+        if only is None:
+            k = kinds.get(type(r))
+            if k is None:
+                k = pending.kind(type(r))
+            if k:
+                lists[k].append(r)
     return out

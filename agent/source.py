@@ -189,3 +189,64 @@ def sites_status():
     if class_tracking.current() is not None:
         out['classTracking'] = class_tracking.status()
     return out
+
+
+def _assignment_line(lines, name, indented):
+    """1-based index of the first line that binds `name` (`name = …`, `name: T = …`, `def`,
+    `class`, `import … as name`), at the module's top level or, indented, in a class body."""
+    import re
+    lead = r'\s+' if indented else r''
+    n = re.escape(name)
+    pattern = re.compile(r'^%s(?:%s\s*(?::[^=]*)?=(?!=)|%s\s*\+=|(?:async\s+)?def\s+%s\b|class\s+%s\b|'
+                         r'(?:from\s+\S+\s+)?import\s+.*\b%s\b)' % (lead, n, n, n, n, n))
+    for i, line in enumerate(lines):
+        if pattern.match(line):
+            return i + 1
+    return None
+
+
+def _module_holder(mod, name):
+    try:
+        path = summary.module_dict(mod).get('__file__')
+    except Exception:
+        return None
+    if not isinstance(path, str) or not path.endswith('.py'):
+        return None
+    try:
+        with open(path, encoding='utf-8', errors='replace') as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    line = _assignment_line(lines, name, False)
+    return {'path': path, 'line': line or 1, 'name': '%s.%s' % (summary.module_dict(mod).get('__name__'), name)}
+
+
+def _class_holder(cls, name):
+    loc = class_location(cls)
+    if loc is None:
+        return None
+    try:
+        import inspect as _inspect
+        lines, first = _inspect.getsourcelines(cls)
+    except Exception:
+        return dict(loc, name='%s.%s' % (loc['name'], name))
+    line = _assignment_line(lines[1:], name, True)
+    return {'path': loc['path'], 'line': (first + line) if line else loc['line'],
+            'name': '%s.%s' % (loc['name'], name)}
+
+
+def holder_location(referrer, via):
+    """Where the holder a why chain ends in is defined: for a module global or a class
+    attribute (`via` = `.name`), the line that assigns it (`seen = []`), found by scanning the
+    module's source or the class body; None for anything else."""
+    if not isinstance(via, str) or not via.startswith('.') or not via[1:].isidentifier():
+        return None
+    name = via[1:]
+    try:
+        if summary.isa(referrer, types.ModuleType):
+            return _module_holder(referrer, name)
+        if summary.isa(referrer, type):
+            return _class_holder(referrer, name)
+    except Exception:
+        return None
+    return None

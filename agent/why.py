@@ -4,6 +4,10 @@ Each hop costs one gc.get_referrers (O(heap)), so the walk is greedy: at each st
 the most telling referrer (a module's globals, then an instance of another trackref-tracked
 class, then instances and containers) and ignores frames, the agent's own tables and the
 walk's own temporary lists.
+
+When the chain reaches a module global or a class attribute, the result names where that holder
+is assigned (`holder`: the `seen = []` line), next to the leak site; containers on the chain
+carry a short label (`list (100 items)`).
 """
 import gc
 import sys
@@ -12,6 +16,27 @@ import types
 from . import creation_sites, handles, liverefs, source, summary, tracked, user_code, via
 
 _FREELIST_TYPES = (dict, list, tuple, float, types.MethodType)
+# Containers print as a short label in the chain (`list (100 items)`), not their repr.
+_SIZED = ((dict, 'key', 'keys'), (list, 'item', 'items'), (tuple, 'item', 'items'), (set, 'item', 'items'),
+          (frozenset, 'item', 'items'))
+
+
+def short_label(obj):
+    """`list (100 items)`, `dict (3 keys)`, `module shop`, `class Store`, `function parse`, or
+    None for an object whose own repr (or URL) says more. Lengths are read with the built-in
+    type's len, so a subclass's __len__ never runs."""
+    tp = type(obj)
+    for base, one, many in _SIZED:
+        if issubclass(tp, base):
+            n = base.__len__(obj)
+            return '%s (%d %s)' % (summary.type_names(tp)[1], n, one if n == 1 else many)
+    if issubclass(tp, types.ModuleType):
+        return 'module %s' % summary.module_dict(obj).get('__name__', '?')
+    if issubclass(tp, type):
+        return 'class %s' % summary.type_names(obj)[1]
+    if tp is types.FunctionType:
+        return 'function %s' % obj.__qualname__
+    return None
 
 
 def _module_dicts():
@@ -185,8 +210,14 @@ def _result(target, hops, root_kind, root_name):
     out_hops = []
     leak = None
     fallback = None
+    holder = None
     for referrer, label in hops:
         hop = {'referrer': summary.summarize(referrer), 'via': label}
+        short = short_label(referrer)
+        if short is not None:
+            hop['label'] = short
+        if holder is None:
+            holder = source.holder_location(referrer, label)
         site, freelist = _hop_site(referrer, state)
         if site is not None:
             hop['allocation'] = site
@@ -204,6 +235,8 @@ def _result(target, hops, root_kind, root_name):
               'userCode': user_code.describe()}
     if root_name is not None:
         result['rootName'] = root_name
+    if holder is not None:
+        result['holder'] = holder
     if leak is None:
         leak = fallback
     if leak is None:

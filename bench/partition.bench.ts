@@ -2,7 +2,14 @@
 // against Guppy's heap() + bytype + bytype[0].byvia in the same process when guppy is importable,
 // and otherwise against the floor every heap walk pays: a pure-Python reachability pass
 // (gc.get_objects() then gc.get_referents in batches, de-duplicated by id) timed in-process.
+// Guppy is not importable on this machine (not in Debian, no PyPI access), so the same run also
+// loads the previous agent (git ref BENCH_BASELINE_REF, default \`matrix\`) into the same program
+// under another version key and times its by type + by via on the same heap: ours / previous.
 // Prints absolute times and ratios; asserts nothing.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { PythonEngine } from '../extension/runtimes/python/pythonEngine';
 import { findAgentDir, loadAgentBundle } from '../extension/runtimes/python/agentBundle';
 import { evalJson } from '../test/integration/debuggee';
@@ -23,6 +30,55 @@ else:
     result = {'heap': t1 - t0, 'bytype': t2 - t1, 'byvia': t3 - t2, 'objects': x.count}
     del x, bt, bv, h
 `;
+
+/** The agent of git ref `ref`, with its VERSION renamed so both agents live in one program. */
+function baselineAgentDir(ref: string): string | undefined {
+  const repo = path.join(__dirname, '../..');
+  try {
+    execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: repo, stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liveref-baseline-'));
+  const tar = execFileSync('git', ['archive', ref, 'agent'], { cwd: repo, maxBuffer: 64 << 20 });
+  execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  const init = path.join(dir, 'agent', '__init__.py');
+  fs.writeFileSync(init, fs.readFileSync(init, 'utf8').replace(/^VERSION = "([^"]+)"/m, 'VERSION = "$1-baseline"'));
+  return path.join(dir, 'agent');
+}
+
+/** By type, then by via of `type` (the same type for both agents). */
+async function typeAndVia(engine: PythonEngine, type: string): Promise<[number, number, string]> {
+  const [byType, tType] = await timed(() => engine.partition({ by: 'type', limit: 20, samples: 0 }));
+  const [, tVia] = await timed(() => engine.partition({ by: 'via', type, limit: 20, samples: 0 }));
+  return [tType, tVia, `${byType.totalCount.toLocaleString()} objects, ${type} by via`];
+}
+
+async function compareWithBaseline(debuggee: { evaluator: ConstructorParameters<typeof PythonEngine>[0] }, type: string): Promise<void> {
+  const ref = process.env.BENCH_BASELINE_REF ?? 'matrix';
+  const dir = baselineAgentDir(ref);
+  if (!dir) {
+    console.log(`previous agent: git ref ${ref} not found; no same-run comparison.`);
+    return;
+  }
+  try {
+    const previous = new PythonEngine(debuggee.evaluator, loadAgentBundle(dir));
+    const ours = new PythonEngine(debuggee.evaluator, loadAgentBundle(findAgentDir(__dirname)));
+    await previous.info();
+    // Alternating, twice each: the second round of each is the one compared (warm caches).
+    let a: [number, number, string] = [0, 0, ''];
+    let b: [number, number, string] = [0, 0, ''];
+    for (let round = 0; round < 2; round++) {
+      a = await typeAndVia(ours, type);
+      b = await typeAndVia(previous, type);
+    }
+    console.log(`ours (type + via):     ${a[0].toFixed(2)} + ${a[1].toFixed(2)} s (${a[2]})`);
+    console.log(`previous ${ref} (type + via): ${b[0].toFixed(2)} + ${b[1].toFixed(2)} s (${b[2]})`);
+    console.log(`ours / previous: by type ${(a[0] / b[0]).toFixed(2)}×, by via ${(a[1] / b[1]).toFixed(2)}×, both ${((a[0] + a[1]) / (b[0] + b[1])).toFixed(2)}×`);
+  } finally {
+    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  }
+}
 
 async function main(): Promise<void> {
   const debuggee = await startHeapProgram();
@@ -52,6 +108,7 @@ async function main(): Promise<void> {
       console.log('guppy is not importable here (not in Debian 12, no PyPI): compared against the floor only.');
       console.log('for reference, guppy3 built from source measured on 3.04 M objects on this machine (not this run): heap() 3.45 s + bytype 0.87 s + byvia 3.52 s = 7.84 s.');
     }
+    await compareWithBaseline(debuggee, byType.rows[0].label);
   } finally {
     await debuggee.stop();
   }

@@ -158,6 +158,9 @@ export interface WhyHop {
   allocation?: SourceLocation;
   /** For a tracked referrer without a site: why (e.g. created before Live References attached). */
   creationState?: CreationState;
+  /** Short label of a container, module, class or function referrer (`list (100 items)`),
+   *  shown instead of its repr. */
+  label?: string;
 }
 
 export type WhyRootKind = 'module' | 'tracked' | 'root' | 'frame' | 'none' | 'depth';
@@ -172,6 +175,9 @@ export interface WhyResult {
   rootName?: string;
   /** The allocation site of the nearest referrer created in user code: where the leak is. */
   leakSite?: SourceLocation;
+  /** Where the module global or class attribute the chain ends in is assigned (`seen = []`);
+   *  `name` is `module.global` or `Class.attribute`. */
+  holder?: SourceLocation;
   tracemalloc: boolean;
   /** False when the runtime cannot record allocation sites at all: nothing to turn on. */
   allocationSitesSupported?: boolean;
@@ -188,8 +194,9 @@ export interface PartitionRow {
   count: number;
   /** Total shallow size in bytes. */
   size: number;
-  /** A few example objects, for drill-down. */
-  samples?: ObjectSummary[];
+  /** A few example objects, for drill-down. By via, a sample of a grouped row (`seen[*]`)
+   *  carries its exact edge in `via` (`[76]`). */
+  samples?: (ObjectSummary & { via?: string })[];
   /** Heap since mark only: change of count / size since the mark. */
   countDelta?: number;
   sizeDelta?: number;

@@ -13,6 +13,7 @@ export const Commands = {
   sortBy: 'liveReferences.sortBy',
   whyAlive: 'liveReferences.whyAlive',
   goToLeakSite: 'liveReferences.goToLeakSite',
+  goToHolder: 'liveReferences.goToHolder',
   goToAllocation: 'liveReferences.goToAllocation',
   goToClass: 'liveReferences.goToClass',
   goToCallback: 'liveReferences.goToCallback',

@@ -99,7 +99,7 @@ class PartitionTest(AgentTest):
         rows = self.rows(result)
         self.assertEqual(rows['.config']['count'], 290)
         self.assertEqual(rows["['config']"]['count'], 10)
-        self.assertEqual(rows['.payload, [0]']['count'], 50)
+        self.assertEqual(rows['.payload, list[*]']['count'], 50)
         self.assertEqual(rows['.payload']['count'], 240)
         self.assertEqual(rows["['payload']"]['count'], 10)
         # The 10 materialized instance dicts themselves are referred to via '.__dict__'.

@@ -147,3 +147,46 @@ class WhyTest(AgentTest):
         finally:
             GLOBAL_HOLDER.clear()
             tracemalloc.start(25)
+
+
+CACHED = []  # HOLDER-GLOBAL
+
+
+class Store(object):
+    items = {}  # HOLDER-CLASS
+
+
+def _line_of(marker):
+    with open(THIS_FILE, encoding='utf-8') as f:
+        for i, line in enumerate(f, 1):
+            if line.rstrip().endswith(marker):
+                return i
+
+
+class WhyHolderTest(AgentTest):
+    def test_module_global_holder_and_short_labels(self):
+        CACHED.extend(Plain() for _ in range(100))
+        handle = self.agent.handles.register(CACHED[42])
+        why = self.result('why', {'handle': handle})
+        self.assertEqual([h['via'] for h in why['hops']], ['[42]', '.CACHED'])
+        self.assertEqual(why['hops'][0]['label'], 'list (100 items)')
+        self.assertEqual(why['hops'][1]['label'], 'module ' + __name__)
+        self.assertEqual(why['holder'], {'path': THIS_FILE, 'line': _line_of('# HOLDER-GLOBAL'),
+                                         'name': __name__ + '.CACHED'})
+        del CACHED[:]
+
+    def test_class_attribute_holder(self):
+        Store.items.update((i, Plain()) for i in range(3))
+        handle = self.agent.handles.register(Store.items[1])
+        why = self.result('why', {'handle': handle})
+        self.assertEqual([h['via'] for h in why['hops']][:2], ['[1]', '.items'])
+        self.assertEqual(why['hops'][0]['label'], 'dict (3 keys)')
+        self.assertEqual(why['holder'], {'path': THIS_FILE, 'line': _line_of('# HOLDER-CLASS'), 'name': 'Store.items'})
+        Store.items.clear()
+
+    def test_no_holder_for_a_local(self):
+        keep = [Plain()]
+        handle = self.agent.handles.register(keep[0])
+        why = self.result('why', {'handle': handle})
+        self.assertNotIn('holder', why)
+        del keep

@@ -56,6 +56,14 @@ export function registerInspectorCommands(ctx: FeatureContext): vscode.Disposabl
       if (!why.leakSite && !why.tracemalloc) return offerAllocationTracing(ctx, root);
       return openLocation(why.leakSite, vscode.l10n.t('leak site'));
     })),
+    vscode.commands.registerCommand(Commands.goToHolder, withRoot(async (root) => {
+      const why = await ctx.inspector.whyOf(root);
+      if (!why.holder) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('The chain that keeps this object alive does not end in a module global or a class attribute.'));
+        return false;
+      }
+      return openLocation(why.holder, vscode.l10n.t('holder'));
+    })),
     vscode.commands.registerCommand(Commands.goToAllocation, goTo(async (root) => (await ctx.inspector.sourceOf(root)).allocation, vscode.l10n.t('allocation site'))),
     vscode.commands.registerCommand(Commands.goToClass, goTo(async (root) => (await ctx.inspector.sourceOf(root)).classDef, vscode.l10n.t('class definition'))),
     vscode.commands.registerCommand(Commands.goToCallback, goTo(async (root) => (await ctx.inspector.sourceOf(root)).callback, vscode.l10n.t('callback'))),

@@ -60,7 +60,7 @@ function hopNode(root: InspectedRoot, hop: WhyHop, rule: UserCodeRule | undefine
     : hop.creationState === 'beforeAttach' ? `  ${vscode.l10n.t('(created before Live References attached)')}` : '';
   return {
     kind: 'link', root, icon: 'arrow-left', location: hop.allocation, label: `← ${hop.via}  ${hop.referrer.typeName}`,
-    detail: `${hop.referrer.url ?? hop.referrer.repr}${where}`,
+    detail: `${hop.label ?? hop.referrer.url ?? hop.referrer.repr}${where}`,
     tooltip: hop.allocation ? siteTooltip(hop.allocation, rule) : undefined,
   };
 }
@@ -81,6 +81,10 @@ export function whyLinkNodes(root: InspectedRoot, why: WhyResult): InspectorNode
   if (why.leakSite) {
     nodes.push({ kind: 'link', root, label: vscode.l10n.t('Leak site'), location: why.leakSite, icon: 'bug',
       detail: describeSite(why.leakSite), tooltip: siteTooltip(why.leakSite, why.userCode) });
+  }
+  if (why.holder) {
+    nodes.push({ kind: 'link', root, label: vscode.l10n.t('Holder: {0}', why.holder.name ?? ''), location: why.holder, icon: 'symbol-field',
+      detail: describeSite(why.holder) });
   }
   for (const hop of why.hops) nodes.push(hopNode(root, hop, why.userCode));
   nodes.push({ kind: 'link', root, icon: 'debug-stackframe-dot', label: vscode.l10n.t('Root: {0}', why.rootName ?? why.rootKind) });
