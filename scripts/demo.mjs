@@ -67,7 +67,9 @@ function prepareWorkspace(siteUrl) {
       cwd: '${workspaceFolder}', python: '/usr/bin/python3', console: 'internalConsole', justMyCode: true,
       // No PYTHONTRACEMALLOC: leak sites come from the creation-site hook the extension adds to
       // every Python launch (liveReferences.creationSites), at a few per cent of the crawl's speed.
-      env: { START_URL: `${siteUrl}/product.php?pid=1`, LEAKY_TIMEOUT_S: '600', LEAKY_TELNET: '1' },
+      // LEAKY_DEMO: no close-spider limit and ~3 pages/s, against the unbounded shop below: the
+      // crawl leaks steadily until the user stops it.
+      env: { START_URL: `${siteUrl}/product.php?pid=1`, LEAKY_DEMO: '1', LEAKY_TELNET: '1' },
     }],
   };
   writeFileSync(join(workspace, '.vscode/launch.json'), JSON.stringify(launch, null, 2));
@@ -92,7 +94,7 @@ async function main() {
   }
 
   say('starting the fixture shop on 127.0.0.1');
-  const shop = start('/usr/bin/python3', [join(REPO, 'test/fixtures/site/shop.py'), '--port', '0', '--lifetime-s', '7200', '--exit-on-stdin-eof']);
+  const shop = start('/usr/bin/python3', [join(REPO, 'test/fixtures/site/shop.py'), '--port', '0', '--products', '0', '--lifetime-s', '7200', '--exit-on-stdin-eof']);
   const [, shopPort] = await waitForLine(shop, /LISTENING (\d+)/, 'the shop', 20_000);
   const siteUrl = `http://127.0.0.1:${shopPort}`;
   const workspace = prepareWorkspace(siteUrl);
