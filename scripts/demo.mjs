@@ -110,10 +110,12 @@ async function main() {
   console.log(`
   Live References demo is ready:  ${url}
 
-  1. Open the URL, press F5 ("Leaky crawl"): the Live References panel opens at the bottom.
-  2. Live References (left): HtmlResponse grows and stays old.
-  3. Click the HtmlResponse row: its oldest object opens in Inspected Objects (right). Expand
-     "Why is this alive?", click "Leak site": the editor lands on meta={'referer': response}.
+  1. Open the URL, press F5 ("Leaky crawl"): the Live References panel opens at the bottom. The
+     crawl leaks a few pages a second until you stop it (Shift+F5).
+  2. Live References (left): HtmlResponse climbs at every refresh, then is flagged "still growing".
+  3. Click the HtmlResponse row: its oldest object, the first product page, opens in Inspected
+     Objects (right). Expand "Why is this alive?", click "Leak site": the editor lands on
+     meta={'referer': response}.
   4. The graph icon in the Live References title bar opens the heap partition.
 
   The shop serves ${siteUrl}. Ctrl-C stops everything.`);

@@ -78,6 +78,9 @@ function render(): void {
   });
 }
 
+let shownCrumbs = '';
+const crumbKey = (crumbs: Array<{ label: string }>) => crumbs.map((c) => c.label).join('\u0000');
+
 /** A reused panel shows new content from its top, not at the old content's scroll position. */
 function scrollToTop(): void {
   (document.scrollingElement ?? document.documentElement).scrollTop = 0;
@@ -108,6 +111,9 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       setStrings(message.strings);
       return;
     case 'progress':
+      // A new level is on its way: its progress line is at the top, so show the top.
+      if (crumbKey(message.crumbs) !== shownCrumbs) scrollToTop();
+      shownCrumbs = crumbKey(message.crumbs);
       renderCrumbs(message.crumbs);
       el('status').textContent = t('working', message.progress.phase, message.progress.done.toLocaleString(), message.progress.total.toLocaleString());
       return;
@@ -127,6 +133,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       else if (state.measure === 'countDelta' || state.measure === 'sizeDelta') state.measure = 'size';
       state.sort = { column: state.measure, descending: true };
       renderCrumbs(message.crumbs);
+      shownCrumbs = crumbKey(message.crumbs);
       select(el('samples')).selectAll('*').remove();
       render();
       scrollToTop();

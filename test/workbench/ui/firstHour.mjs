@@ -89,7 +89,12 @@ export default [
       if (!target) throw new Error(`no row matching ${ctx.args.labelPattern} among ${labels.slice(0, 20).join(' | ')}`);
       await frame.locator(`.partition-table tbody tr[data-label=${JSON.stringify(target)}]`).first().evaluate((tr) => /** @type {HTMLElement} */ (tr).click());
       await frame.locator('#crumbs .crumb.current', { hasText: 'by via' }).waitFor({ state: 'visible', timeout: 90_000 });
-      await frame.locator('.partition-table tbody tr').first().waitFor({ state: 'visible', timeout: 90_000 });
+      // The by-via table replaced the by-type one (the crumbs change as soon as the work starts).
+      const byType = new Set(labels);
+      await waitFor('the by-via table', async () => {
+        const now = await frame.locator('.partition-table tbody tr td.label').allTextContents();
+        return now.length > 0 && !now.some((l) => byType.has(l));
+      }, 90_000, 250);
       const after = await scrollTop();
       const via = await frame.locator('.partition-table tbody tr td.label').allTextContents();
       return { before, after, drilled: target, via: via.slice(0, 20) };
