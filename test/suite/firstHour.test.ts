@@ -115,8 +115,11 @@ describe('The first hour with the demo', function () {
     const far = await ui<{ label: string; place: { top: number; bottom: number; viewport: number; aboveTable: boolean }; samples: string[] }>('partitionExamples', { index: 1000 });
     assert.ok(far.place.top >= 0 && far.place.top < far.place.viewport, `examples of ${far.label} in view: ${JSON.stringify(far.place)}`);
     assert.ok(far.place.aboveTable, 'examples above the table');
-    const meta = drilled.via.find((l) => l === '._meta') ?? drilled.via[0];
-    await ui('partitionExamples', { label: meta, screenshot: 'partition-dict-by-via' });
+    // The leak's own partition: the live HtmlResponses by what refers to them, and the examples of the top group.
+    assert.equal(await vscode.commands.executeCommand(Commands.partitionByVia, node('HtmlResponse')), true);
+    const top = await ui<{ label: string; samples: string[] }>('partitionExamples', { index: 0, screenshot: 'partition-by-via' });
+    assert.match(top.label, /referer/, 'the top via group of HtmlResponse is the referer key');
+    assert.ok(top.samples.length > 0 && top.samples.every((t) => t.startsWith('HtmlResponse')), top.samples.join(' | '));
   });
 
   it('the ages of the live HtmlResponses, and Heap Since Mark', async () => {
