@@ -118,7 +118,7 @@ describe('The first hour with the demo', function () {
     assert.ok(far.place.aboveTable, 'examples above the table');
     // The leak's own partition: the live HtmlResponses by what refers to them, and the examples of the top group.
     assert.equal(await vscode.commands.executeCommand(Commands.partitionByVia, node('HtmlResponse')), true);
-    const top = await ui<{ label: string; samples: string[] }>('partitionExamples', { index: 0, screenshot: 'partition-by-via' });
+    const top = await ui<{ label: string; samples: string[] }>('partitionExamples', { index: 0, crumb: 'HtmlResponse by via', screenshot: 'partition-by-via' });
     assert.match(top.label, /referer/, 'the top via group of HtmlResponse is the referer key');
     assert.ok(top.samples.length > 0 && top.samples.every((t) => t.startsWith('HtmlResponse')), top.samples.join(' | '));
   });

@@ -105,6 +105,11 @@ export default [
     onDemand: true,
     async run(page, ctx) {
       const frame = await frameWith(page, '.partition-table tbody tr', 90_000);
+      if (ctx.args.crumb) {
+        // A reused panel: the level asked for, done (its totals, not "Working: …").
+        await frame.locator('#crumbs .crumb.current', { hasText: ctx.args.crumb }).waitFor({ state: 'visible', timeout: 90_000 });
+        await waitFor(`${ctx.args.crumb} computed`, async () => /objects, .* bytes/.test(await frame.locator('#status').innerText()), 90_000, 250);
+      }
       const rows = frame.locator('.partition-table tbody tr');
       // A row far down the table: its examples must still appear where the eye is.
       const row = ctx.args.label ? frame.locator(`.partition-table tbody tr[data-label=${JSON.stringify(ctx.args.label)}]`).first() : rows.nth(Math.min(ctx.args.index ?? 0, (await rows.count()) - 1));
