@@ -3,7 +3,8 @@
 // grow together (HtmlResponse and Request in a referer leak) have the same counts: each line is
 // drawn narrower than the one under it, so a line on top leaves the one below visible as a band,
 // and each line carries its class's name at its right end.
-import { axisBottom, axisLeft, axisRight, line, timeFormat } from 'd3';
+import { axisBottom, axisLeft, axisRight, line } from 'd3';
+import { clock, lineWidth } from './trendScale';
 import { scaleLinear, scaleTime } from 'd3-scale';
 import { select } from 'd3-selection';
 import type { GrowthSeries } from '../../extension/core/timeMessages';
@@ -13,8 +14,6 @@ const WIDTH = 860;
 const HEIGHT = 300;
 const M = { top: 12, right: 180, bottom: 32, left: 56 };
 const RSS_AXIS = 64;
-const BASE_WIDTH = 2;
-const WIDTH_STEP = 1.6;
 export const MAX_LINES = 8;
 
 export interface TrendLine {
@@ -57,16 +56,6 @@ export function renderTrendChart(container: HTMLElement, s: GrowthSeries, lines:
     .style('stroke-width', (l) => `${lineWidth(l.series, lines.length)}px`)
     .append('title').text((l) => l.className);
   labelLineEnds(svg, lines, s.times, x, y);
-}
-
-/** The bottom line is the widest; each later one narrower, so coinciding lines stay visible. */
-export function lineWidth(series: number, count: number): number {
-  return BASE_WIDTH + WIDTH_STEP * (count - 1 - series);
-}
-
-/** 24-hour clock labels: seconds when the chart spans under 10 minutes. */
-export function clock(spanMs: number): (d: Date) => string {
-  return timeFormat(spanMs < 10 * 60_000 ? '%H:%M:%S' : '%H:%M');
 }
 
 type Svg = ReturnType<typeof select<SVGSVGElement, unknown>>;
