@@ -8,7 +8,7 @@ import os
 import sys
 import threading
 
-from . import ages, handles, heapmark, inspector, jobs, lifecycle, liverefs, protocol, source, tracked, why
+from . import ages, discovery, handles, heapmark, inspector, jobs, lifecycle, liverefs, protocol, source, tracked, why
 
 _call_lock = threading.RLock()
 BUSY_TIMEOUT = 20.0
@@ -44,6 +44,7 @@ def _release_all(params):
 METHODS = {
     'hello': _hello,
     'liveRefs': liverefs.live_refs,
+    'discoverClasses': discovery.discover,
     'oldest': liverefs.oldest,
     'iterAll': liverefs.iter_all,
     'inspect': inspector.inspect,

@@ -72,10 +72,6 @@ class _Via(object):
         self.own.update(self.sole.ids())
         self.own.update(self.sizer.ids())
 
-    def add(self, o):
-        self.targets.append(o)
-        self.members.add(id(o))
-
     def count(self, key, t):
         """Puts target t in the row `key`."""
         row = self.rows.get(key)
@@ -145,7 +141,8 @@ def _class_targets(v, class_name, mark):
     for ref in (tracked.keys(wdict) if mark is None else heapmark.new_refs(wdict, mark.time)):
         o = ref()
         if o is not None:
-            v.add(o)
+            v.targets.append(o)
+            v.members.add(id(o))
         o = None
     return {cls}
 
@@ -156,13 +153,13 @@ def _collect(v, tset, objs, marked, chunk):
     and untracked containers hold only non-gc objects and untracked tuples: tuples and non-gc
     types need the whole walk; other types are found among the referents of gc objects."""
     deep = any(issubclass(tp, tuple) or not heapwalk.type_flags(tp) & heapwalk.HAVE_GC for tp in tset)
-    flags, have_gc = heapwalk.type_flags, heapwalk.HAVE_GC
-    for batch, kind, done, total in heapwalk.walk(v.own, chunk, objs, only=None if deep else tset):
+    append, add = v.targets.append, v.members.add
+    for batch, kind, done, total in heapwalk.walk(v.own, chunk, objs, only=None if deep else tset,
+                                                  expanded=v.untracked if deep else None):
         for o in batch:
             if type(o) in tset and (marked is None or id(o) not in marked):
-                v.add(o)
-            if deep and kind != heapwalk.LISTED and flags(type(o)) & have_gc:
-                v.untracked.append(o)
+                append(o)
+                add(id(o))
         batch = o = None
         yield (done, total, 'collect' if kind != heapwalk.DRAINED else 'collect untracked')
 

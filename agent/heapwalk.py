@@ -6,9 +6,9 @@ The walk lists gc.get_objects(), then reaches every untracked object from them (
 the collector does not list atomic objects (str, int, float…) nor dicts and tuples that hold
 only such objects, and a leak is often made of those. Each object is reported exactly once.
 
-Memory: besides gc.get_objects() only one referents list is held at a time, cut into `chunk`
-pieces; untracked containers wait on a pending list that is walked as soon as it holds a
-chunk. Shared untracked objects are de-duplicated in an address bitmap (AddrSet); an object
+Memory: besides gc.get_objects() the walk holds the referents of one chunk of it and of the
+pending untracked containers being walked, cut into `chunk` pieces; the pending list is walked
+as soon as it holds a chunk, so it stays short. Shared untracked objects are de-duplicated in an address bitmap (AddrSet); an object
 whose reference count shows a single referrer is reached once and needs no entry (most
 untracked objects).
 
@@ -40,9 +40,9 @@ def _calibrate():
 
 
 # sys.getrefcount of an object that one list refers to, read into a local variable: the list,
-# the variable and getrefcount's own argument. Measured, not assumed: an interpreter may pass
-# the argument as a borrowed reference (3.14) and count it not. The reference-count tests here
-# and in retained.py subtract what the walk itself holds from this.
+# the variable and getrefcount's own argument. Measured, not assumed: an interpreter that passes
+# the argument as a borrowed reference (3.14 may) does not count it. The reference-count tests
+# here, in byvia.py and in retained.py subtract what they hold themselves from this.
 HELD = _calibrate()
 
 # In the walk an object is referred to by the referents list, the piece cut from it, the loop
@@ -80,6 +80,13 @@ class AddrSet(object):
         return (id(self), id(self.pages))
 
 
+def may_size(tp):
+    """Whether sys.getsizeof may run on instances of tp: not when the type defines __sizeof__ in
+    Python (program code never runs)."""
+    fn = typeinfo.lookup(tp, '__sizeof__')
+    return not (fn is not None and typeinfo.is_py(fn))
+
+
 class Sizer(object):
     """sys.getsizeof that runs no program code and never raises: 0 for a type that defines
     __sizeof__ in Python, and for an object whose __sizeof__ fails. The verdict is cached per
@@ -93,12 +100,14 @@ class Sizer(object):
     def allowed(self, tp):
         ok = self.safe.get(tp)
         if ok is None:
-            fn = typeinfo.lookup(tp, '__sizeof__')
-            ok = self.safe[tp] = not (fn is not None and typeinfo.is_py(fn))
+            ok = self.safe[tp] = may_size(tp)
         return ok
 
     def __call__(self, obj):
-        if not self.allowed(type(obj)):
+        ok = self.safe.get(type(obj))
+        if ok is None:
+            ok = self.allowed(type(obj))
+        if not ok:
             return 0
         try:
             return sys.getsizeof(obj)
@@ -119,7 +128,7 @@ class Sizer(object):
         return (id(self), id(self.safe))
 
 
-def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None):
+def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None, expanded=None):
     """Yields (batch, kind, done, total) until every object has been reported once: batches of
     `objs` (default: gc.get_objects(), taken at the first step) of kind LISTED, then after each
     the untracked objects reached from it (REACHED), then those reached from the pending
@@ -129,7 +138,8 @@ def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None):
     refer to, and the walk adds its own. untracked=False: the listed objects only (muppy's
     view). only: a set of types; untracked objects of other types are neither reported nor
     followed, and no untracked container is followed (callers that look for one type whose
-    untracked instances hang directly off listed objects).
+    untracked instances hang directly off listed objects). expanded: a list that receives each
+    untracked container as its referents are walked (by-via scans them as referrers too).
 
     The batch is the caller's until the next step; drop it before stepping again."""
     seen = AddrSet()
@@ -153,14 +163,14 @@ def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None):
                     yield found, REACHED, done, total
                     found = None
                     while len(pending) >= chunk:    # keeps the pending list short
-                        for found in _drain(pending, chunk, seen, only):
+                        for found in _drain(pending, chunk, seen, only, expanded):
                             yield found, REACHED, done, total
                         found = None
                 refs = None
             batch = None
         objs = None
         while pending:
-            for found in _drain(pending, chunk, seen, only):
+            for found in _drain(pending, chunk, seen, only, expanded):
                 yield found, DRAINED, total, total
             found = None
     finally:
@@ -169,10 +179,12 @@ def walk(own, chunk=CHUNK, objs=None, untracked=True, only=None):
         del pending[:]
 
 
-def _drain(pending, chunk, seen, only):
+def _drain(pending, chunk, seen, only, expanded):
     """Walks the last `chunk` pending containers: yields their new untracked referents."""
     part = pending[-chunk:]
     del pending[-chunk:]
+    if expanded is not None:
+        expanded.extend(part)
     refs = gc.get_referents(*part)
     part = None
     return _reach(refs, chunk, seen, pending, only)
@@ -191,7 +203,7 @@ def _untracked(referents, seen, pending, only):
     sole = SOLE
     out = []
     for r in referents:
-        if is_tracked(r) or (only is not None and type(r) not in only):
+        if (only is not None and type(r) not in only) or is_tracked(r):
             continue
         # One referrer only: reached once, needs no entry in `seen`.
         if getrefcount(r) > sole:

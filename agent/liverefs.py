@@ -4,7 +4,7 @@ import gc
 import threading
 from collections import OrderedDict
 
-from . import ages, protocol, rss, summary, tracked
+from . import ages, class_tracking, protocol, rss, summary, tracked
 
 MAX_CURSORS = 8
 TOP_TYPES = 15
@@ -40,30 +40,50 @@ def _ignored(cls, ignore):
 def live_refs(params):
     ignore = set(n for n in params.get('ignore') or () if isinstance(n, str))
     classes = [n for n in params.get('classes') or () if isinstance(n, str)]
-    if tracked.live_refs() is None:
+    if not tracked.any_tracked():
         tracked.check_readable()
         return {'trackref': False, 'rows': _gc_rows(classes, ignore), 'rssBytes': rss.rss_bytes()}
     clock = tracked.Clock()
     rows = []
     for cls, wdict in tracked.classes():
-        try:
-            count = len(wdict)
-        except Exception:
-            continue
-        if count <= 0 or _ignored(cls, ignore):
-            continue
-        entry = tracked.oldest_entry(wdict)
-        age = None
-        if entry is not None:
-            created = entry[1]
-            entry = None
-            age = clock.age(created)
-        name = getattr(cls, '__name__', None)
-        if not isinstance(name, str):
-            name = summary.type_names(cls)[1]
-        rows.append({'className': name, 'count': count, 'oldestAgeS': None if age is None else round(age, 3)})
+        row = _row(cls, wdict, clock, ignore)
+        if row is not None:
+            rows.append(row)
+    for cls, count in class_tracking.count_only().items():
+        if count > 0 and not _ignored(cls, ignore):
+            rows.append({'className': _name(cls), 'count': count, 'oldestAgeS': None, 'countOnly': True})
     rows.sort(key=lambda r: r['className'])
-    return {'trackref': True, 'rows': rows, 'rssBytes': rss.rss_bytes()}
+    out = {'trackref': True, 'rows': rows, 'rssBytes': rss.rss_bytes()}
+    if class_tracking.current() is not None:
+        out['classTracking'] = class_tracking.status()
+    return out
+
+
+def _name(cls):
+    name = getattr(cls, '__name__', None)
+    return name if isinstance(name, str) else summary.type_names(cls)[1]
+
+
+def _row(cls, wdict, clock, ignore):
+    try:
+        count = len(wdict)
+    except Exception:
+        return None
+    if count <= 0 or _ignored(cls, ignore):
+        return None
+    entry = tracked.oldest_entry(wdict)
+    age = None
+    before = False
+    if entry is not None:
+        created = entry[1]
+        entry = None
+        age = clock.age(created)
+        # Made before the class hook went in: its age is unknown, never a guess.
+        before = created is None and isinstance(wdict, class_tracking.Registry)
+    row = {'className': _name(cls), 'count': count, 'oldestAgeS': None if age is None else round(age, 3)}
+    if before:
+        row['oldestBeforeAttach'] = True
+    return row
 
 
 def _gc_rows(classes, ignore):
@@ -105,6 +125,8 @@ def oldest(params):
     age = tracked.Clock().age(created)
     if age is not None:
         out['ageS'] = round(age, 3)
+    elif created is None and isinstance(wdict, class_tracking.Registry):
+        out['createdBeforeAttach'] = True
     return out
 
 

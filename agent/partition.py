@@ -1,6 +1,8 @@
-"""Heap partitions (Guppy's bytype / byvia) as generators stepped by jobs.py.
+"""The by-type partition (Guppy's bytype), and the row labels and sampled rows every partition
+shares (by via in byvia.py, the diff since a mark in heapmark.py, retained sizes).
 
-Each generator yields (done, total, phase) between chunks and finally returns a Partition.
+Partitions are generators stepped by jobs.py: each yields (done, total, phase) between chunks
+and finally returns a Partition.
 Between steps it holds the object lists it works on (the caller bounds the job's lifetime);
 everything is dropped when the generator finishes or is closed.
 """

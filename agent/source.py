@@ -3,7 +3,7 @@ callback/errback locations. Every site carries `source`: 'creation' or 'tracemal
 import sys
 import types
 
-from . import creation_sites, handles, summary, tracked, user_code
+from . import class_tracking, creation_sites, handles, summary, tracked, user_code
 
 
 def tracing():
@@ -58,6 +58,9 @@ def _first_user(stack):
 def creation_state(obj, state=None):
     """'recorded', 'beforeAttach' (tracked, created before the hook went in), 'missing'
     (tracked, created after it, no record), 'untracked' or 'off'."""
+    if class_tracking.hooked_since(obj) is not None:
+        # A class the user named: no stack means the gc scan found it before the hook went in.
+        return 'recorded' if class_tracking.stack_of(obj) is not None else 'beforeAttach'
     state = state or creation_sites.current()
     if state is None or state.since is None:
         return 'off'
@@ -71,7 +74,7 @@ def creation_state(obj, state=None):
 
 def creation(obj, state=None):
     """(first user frame or None, stack most recent call last) from the creation-site hook."""
-    flat = creation_sites.stack_of(obj, state)
+    flat = creation_sites.stack_of(obj, state) or class_tracking.stack_of(obj)
     if not flat:
         return None, None
     stack = []
@@ -174,10 +177,15 @@ def configure(params):
         creation_sites.install(params.get('depth') or creation_sites.DEFAULT_DEPTH)
     else:
         creation_sites.uninstall()
+    track = params.get('trackedClasses')
+    if isinstance(track, list) and track:
+        class_tracking.install(track, params.get('depth') or class_tracking.DEFAULT_DEPTH)
     return sites_status()
 
 
 def sites_status():
     out = creation_sites.status()
     out['userCode'] = user_code.describe()
+    if class_tracking.current() is not None:
+        out['classTracking'] = class_tracking.status()
     return out

@@ -4,7 +4,7 @@ import reprlib
 import sys
 import types
 
-from . import handles, sandbox, tracked, typeinfo
+from . import handles, heapwalk, sandbox, tracked, typeinfo
 
 MAX_REPR = 300
 MAX_URL = 2000
@@ -214,10 +214,9 @@ def safe_getattr(obj, name):
 
 
 def safe_size(obj):
-    tp = type(obj)
+    """sys.getsizeof(obj), or None when that would run program code or fails."""
     try:
-        fn = lookup(tp, '__sizeof__')
-        if fn is not None and typeinfo.is_py(fn):
+        if not heapwalk.may_size(type(obj)):
             return None
         return sys.getsizeof(obj)
     except Exception:

@@ -16,7 +16,7 @@ import sys
 import time
 import weakref
 
-from . import protocol
+from . import class_tracking, protocol
 
 RETRIES = 50
 
@@ -93,11 +93,16 @@ def copy(fn, default=None):
 
 
 def classes():
-    """[(cls, wdict)] of live_refs, copied safely."""
+    """[(cls, wdict)] of live_refs, copied safely, then the classes the user named
+    (`class_tracking`, whose registries read like trackref's WeakKeyDictionaries)."""
     refs = live_refs()
-    if refs is None:
-        return []
-    return copy(lambda: list(refs.items()), [])
+    out = copy(lambda: list(refs.items()), []) if refs is not None else []
+    return out + class_tracking.classes()
+
+
+def any_tracked():
+    """True when trackref is loaded or the user named classes to track."""
+    return live_refs() is not None or class_tracking.current() is not None
 
 
 def find(class_name):
@@ -113,13 +118,28 @@ def require(class_name):
     show (className not a string, trackref not loaded, no such class)."""
     if not isinstance(class_name, str):
         raise protocol.AgentError('agent', 'className must be a string')
-    if live_refs() is None:
+    if not any_tracked():
         check_readable()
-        raise protocol.AgentError('unavailable', 'scrapy.utils.trackref is not loaded in the program.')
+        raise protocol.AgentError('unavailable', 'scrapy.utils.trackref is not loaded in the program and no classes are tracked '
+                                  '(setting liveReferences.trackedClasses, or liveref --track).')
     found = find(class_name)
     if found is None:
-        raise protocol.AgentError('unknownClass', 'No tracked class named %r.' % class_name)
+        raise protocol.AgentError('unknownClass', 'No tracked class named %r.%s' % (class_name, _why_untracked(class_name)))
     return found
+
+
+def _why_untracked(class_name):
+    status = class_tracking.status()
+    if not status.get('enabled'):
+        return ''
+    for name, message in status['problems'].items():
+        if name == class_name or name.endswith('.' + class_name):
+            return ' ' + message
+    if class_name in status['waiting']:
+        return ' No class of that name has been defined yet: still waiting for its module to be imported.'
+    if any(q.endswith('.' + class_name) for q in status['countOnly']):
+        return ' Its instances have no __weakref__ (__slots__): only their count is shown.'
+    return ''
 
 
 def oldest_entry(wdict):
@@ -162,15 +182,29 @@ def _plain_identity(tp):
     return getattr(tp, '__eq__', None) is object.__eq__ and getattr(tp, '__hash__', None) is object.__hash__
 
 
+def _wdict_of(tp):
+    """trackref's entries of exactly tp, else the registry of a hooked class tp is (or derives
+    from), else None."""
+    refs = live_refs()
+    if refs is not None:
+        try:
+            wdict = refs.get(tp)
+        except Exception:
+            wdict = None
+        if wdict is not None:
+            return wdict
+    for cls, reg in class_tracking.classes():
+        if cls is tp:
+            return reg
+    return None
+
+
 def age_of(obj):
     """Seconds since obj was created, when trackref tracks its exact class; else None."""
-    refs = live_refs()
-    if refs is None:
-        return None
     tp = type(obj)
     try:
-        wdict = refs.get(tp)
-        if wdict is None or not _plain_identity(tp):
+        wdict = _wdict_of(tp)
+        if wdict is None or not (isinstance(wdict, class_tracking.Registry) or _plain_identity(tp)):
             return None
         created = wdict.get(obj)
     except Exception:
@@ -186,18 +220,14 @@ def created_at(obj):
     """trackref's creation time of obj in epoch seconds, or None when not tracked.
     Types with their own __eq__/__hash__ (Items) are found by identity in a scan of their
     class's entries, so no program code runs."""
-    refs = live_refs()
-    if refs is None:
-        return None
     tp = type(obj)
-    try:
-        wdict = refs.get(tp)
-    except Exception:
-        return None
+    wdict = _wdict_of(tp)
     if wdict is None:
         return None
     try:
-        if _plain_identity(tp):
+        if isinstance(wdict, class_tracking.Registry):
+            created = wdict.get(obj)
+        elif _plain_identity(tp):
             created = wdict.get(obj)
         else:
             created = None

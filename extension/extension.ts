@@ -17,6 +17,7 @@ import { PanelReports, type PartitionPaint, type TimeRender } from './ui/views/p
 import { INSPECTED_VIEW, LIVE_REFS_VIEW, registerRevealOnSessionStart } from './ui/views/revealOnSessionStart';
 import type { FeatureContext } from './ui/featureContext';
 import { registerLiveRefsCommands } from './ui/commands/liveRefsCommands';
+import { registerTrackMostNumerous } from './ui/commands/trackMostNumerous';
 import { registerObjectCommands } from './ui/commands/objectCommands';
 import { registerInspectorCommands } from './ui/commands/inspectorCommands';
 import { registerPartitionCommands } from './ui/commands/partitionCommands';
@@ -61,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): LiveReferencesApi {
       for (const root of [...inspector.list()]) if (!live.has(root.sessionId)) void inspector.close(root);
     }),
     ...registerLiveRefsCommands(ctx),
+    registerTrackMostNumerous(ctx),
     ...registerObjectCommands(ctx),
     ...registerInspectorCommands(ctx),
     ...registerPartitionCommands(ctx),

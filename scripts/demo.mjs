@@ -56,6 +56,18 @@ async function stopAll() {
   await killMarked(MARKER_VAR, marker, 2000);
 }
 
+/** The second demo: a small leaky web service with no Scrapy, next to the crawl. */
+function serviceLaunch(workspace) {
+  cpSync(join(REPO, 'test/fixtures/leaky-service/service.py'), join(workspace, 'service.py'));
+  return [{
+    name: 'Leaky service (no Scrapy)', type: 'debugpy', request: 'launch', program: '${workspaceFolder}/service.py', args: ['--port', '0'],
+    cwd: '${workspaceFolder}', python: '/usr/bin/python3', console: 'internalConsole', justMyCode: true,
+    // What the setting liveReferences.trackedClasses gives every launch, for this one only (so the
+    // crawl's list does not wait for a Session class): Session and Order hooked from the first line.
+    env: { LEAKY_LOAD: '1', LEAKY_TIMEOUT_S: '600', LIVEREF_TRACK: 'Session,Order' },
+  }];
+}
+
 function prepareWorkspace(siteUrl) {
   const workspace = join(DEMO, 'leaky-crawl');
   rmSync(workspace, { recursive: true, force: true });
@@ -70,7 +82,7 @@ function prepareWorkspace(siteUrl) {
       // LEAKY_DEMO: no close-spider limit and ~3 pages/s, against the unbounded shop below: the
       // crawl leaks steadily until the user stops it.
       env: { START_URL: `${siteUrl}/product.php?pid=1`, LEAKY_DEMO: '1', LEAKY_TELNET: '1' },
-    }],
+    }, ...serviceLaunch(workspace)],
   };
   writeFileSync(join(workspace, '.vscode/launch.json'), JSON.stringify(launch, null, 2));
   return workspace;

@@ -35,6 +35,8 @@ write_launcher() {
   cat > "$DIR/$suite.python" <<LAUNCH
 #!/bin/sh
 # python3 of Debian $suite, run in $root (made by scripts/pyroots.sh).
+# Already inside a root (debugpy's adapter starting the program with this same path): no nesting.
+[ -f /.liveref-stamp ] && exec /usr/bin/python3 "\$@"
 binds=""
 for d in /work /home /root /tmp /srv /opt /mnt /var/tmp; do [ -d "\$d" ] && binds="\$binds \$d"; done
 set -- /usr/bin/python3 "\$@"

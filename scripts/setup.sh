@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need, once: Debian packages (as root on Debian; elsewhere
-# prints the exact apt line and stops), the project's npm packages, and Node 24 + code-server
-# cached in .cache/ (git-ignored). Idempotent: a second run only checks.
+# prints the exact apt line and stops), the project's npm packages, Node 24 + code-server cached
+# in .cache/ (git-ignored), and with --pythons the Debian trixie and forky roots the tests run
+# the agent on (scripts/pyroots.sh; says why when it cannot build them). Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 CACHE=$ROOT/.cache
-APT_PKGS="python3-scrapy python3-debugpy chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config"
+APT_PKGS="python3-scrapy python3-debugpy chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config debootstrap bubblewrap"
 NODE24_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
 
@@ -30,17 +31,11 @@ ensure_apt() {
 }
 
 ensure_npm() {
-  # Keyed on the lock file's content, not on mtimes: editing package.json's contributions (or a
-  # fresh checkout's timestamps) must not trigger a reinstall.
+  # Keyed on the lock file and package.json's dependency lists, not on mtimes or the whole
+  # package.json: editing its contributions must not trigger a reinstall, a new dependency must.
   local stamp=node_modules/.liveref-lock.sha256 want
-  want=$(sha256sum package-lock.json package.json | sha256sum | cut -d' ' -f1)
+  want=$( (cat package-lock.json; node -e "const p = require('./package.json'); console.log(JSON.stringify([p.dependencies || {}, p.devDependencies || {}]))") | sha256sum | cut -d' ' -f1)
   if [ ! -d node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    if [ -d node_modules ] && [ -f "$stamp" ] && node -e "
-      const a = require('./package.json'), l = require('./package-lock.json').packages[''];
-      const k = (o) => JSON.stringify([o.dependencies || {}, o.devDependencies || {}]);
-      process.exit(k(a) === k(l) ? 0 : 1)"; then
-      echo "$want" > "$stamp"; return 0
-    fi
     log "installing npm packages"
     if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
     echo "$want" > "$stamp"
@@ -72,4 +67,5 @@ ensure_apt
 ensure_npm
 ensure_node24
 ensure_code_server
+if [ "${1:-}" = --pythons ]; then bash scripts/pyroots.sh; fi
 log "ready"

@@ -7,13 +7,18 @@
 //
 // Groups (each in its own child process and process group, with its own timeout):
 //   unit         mocha out/test/unit/*.js
-//   agent        /usr/bin/python3 -m unittest discover -s test/agent -t test/agent -v
+//   agent        PYTHON -m unittest discover -s test/agent -t test/agent -v
 //   integration  mocha out/test/integration/*.js (real debugpy / Scrapy / node processes)
+// The agent and integration groups run once per Python generation: the host's (Debian 12
+// bookworm) and the Debian roots scripts/pyroots.sh builds (trixie: 3.13, forky: 3.14), each
+// with LIVEREF_PYTHON set to its launcher; the Node-only integration files run once.
+// LIVEREF_PYTHONS=bookworm,forky (names) picks generations; a generation that cannot run is
+// named with the reason, never skipped silently.
 //   workbench    test/workbench/harness.mjs: out/test/suite/*.test.js inside a real VS Code
 //                (code-server + chromium) and the UI checks test/workbench/ui/*.mjs
 // Every process a group starts carries LIVEREF_RUNALL_MARKER in its environment; whatever is
 // left of them at the end (or on timeout or Ctrl-C) is stopped by PID.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, createWriteStream } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +41,7 @@ import { orAfter } from './workbench/wait.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3';
+const PYROOTS = join(REPO, '.cache/pyroots');
 const MOCHA = join(REPO, 'node_modules/mocha/bin/mocha.js');
 const REPORTER = join(REPO, 'test/workbench/mochaEventsReporter.cjs');
 const LOGS = join(REPO, 'test-output/logs');
@@ -125,7 +131,7 @@ function runChild(group, cmd, cmdArgs, { timeoutMs, parse, env = {} }) {
     const tail = [];
     const child = spawn(cmd, cmdArgs, {
       cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, [MARKER_VAR]: marker, FORCE_COLOR: '0', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', ...env },
+      env: { ...process.env, [MARKER_VAR]: marker, FORCE_COLOR: '0', PYTHON_COLORS: '0', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', ...env },
     });
     current = { group, child };
     /** @type {string | undefined} */
@@ -216,8 +222,9 @@ function finishGroup(group, { code, tail, logPath }, seen, timeoutMs) {
  * @param {number} timeoutMs
  * @param {number} testTimeoutMs
  */
-async function mochaGroup(group, kind, timeoutMs, testTimeoutMs) {
-  const { sources, built } = compiled(kind);
+async function mochaGroup(group, kind, timeoutMs, testTimeoutMs, env = {}, include = (/** @type {string} */ _file) => true) {
+  const { sources } = compiled(kind);
+  const built = compiled(kind).built.filter((f) => include(f.split('/').pop() ?? f));
   if (!built.length) {
     if (sources.length) fail(group, `${group}: suites not built`, `test/${kind}/*.test.ts exist but out/test/${kind}/ has no .js: run node scripts/build.mjs`);
     else console.log(dim(`(no ${group} suites)`));
@@ -225,7 +232,7 @@ async function mochaGroup(group, kind, timeoutMs, testTimeoutMs) {
   }
   const seen = { count: 0 };
   const run = await runChild(group, process.execPath, [MOCHA, '--reporter', REPORTER, '--timeout', String(testTimeoutMs), '--exit', ...built],
-    { timeoutMs, parse: eventParser(group, seen) });
+    { timeoutMs, parse: eventParser(group, seen), env });
   finishGroup(group, run, seen, timeoutMs);
 }
 
@@ -245,6 +252,9 @@ function resultWord(text) {
  * the FAIL/ERROR sections (tracebacks) and the summary ("Ran N tests", "OK (skipped=1)").
  */
 class UnittestOutput {
+  /** @param {string} group */
+  constructor(group) { this.group = group; }
+
   /** @type {Map<string, Result>} */
   byId = new Map();
   /** @type {{ id: string, title: string } | undefined} a test whose result is on a later line (docstring, or output in between) */
@@ -266,7 +276,7 @@ class UnittestOutput {
    */
   outcome(id, title, word, detail) {
     const state = word === 'ok' || word === 'expected failure' ? 'passed' : word === 'skipped' ? 'pending' : 'failed';
-    this.byId.set(id, record('agent', { title, fullTitle: id, state, ...(detail ? { note: detail } : {}) }));
+    this.byId.set(id, record(this.group, { title, fullTitle: id, state, ...(detail ? { note: detail } : {}) }));
   }
 
   /**
@@ -310,7 +320,7 @@ class UnittestOutput {
       const detail = s.lines.slice(1).filter((l) => !/^-{20,}$/.test(l)).join('\n').trim();
       const r = this.byId.get(head[3]);
       if (r) { r.state = 'failed'; r.error = detail; }
-      else fail('agent', head[3], detail);
+      else fail(this.group, head[3], detail);
     }
   }
 
@@ -321,30 +331,34 @@ class UnittestOutput {
   reconcile(tail) {
     const { summary, ran } = this;
     if (!summary || ran === undefined) return;
-    const mine = results.filter((r) => r.group === 'agent');
+    const mine = results.filter((r) => r.group === this.group);
     const failed = (summary.failures ?? 0) + (summary.errors ?? 0) + (summary['unexpected successes'] ?? 0);
     const pending = summary.skipped ?? 0;
     const want = { passed: ran - failed - pending, failed, pending };
     for (const state of /** @type {const} */ (['passed', 'failed', 'pending'])) {
       const missing = want[state] - mine.filter((r) => r.state === state).length;
-      if (missing > 0) record('agent', { title: 'unlisted', fullTitle: `${missing} test(s) ${state} (not itemized in the unittest output)`, state, ...(state === 'failed' ? { error: tail } : {}) });
+      if (missing > 0) record(this.group, { title: 'unlisted', fullTitle: `${missing} test(s) ${state} (not itemized in the unittest output)`, state, ...(state === 'failed' ? { error: tail } : {}) });
     }
   }
 }
 
-/** @param {number} timeoutMs */
-async function agentGroup(timeoutMs) {
+/**
+ * @param {number} timeoutMs
+ * @param {string} group
+ * @param {string} python
+ */
+async function agentGroup(timeoutMs, group, python) {
   const dir = process.env.LIVEREF_AGENT_TEST_DIR ?? 'test/agent';
   if (!existsSync(resolve(REPO, dir))) { console.log(dim('(no agent tests)')); return; }
   // `-t test/agent`, not `-t .`: the repository's test/ has no __init__.py and Python's own
   // `test` package would shadow it, so `test.agent` cannot be imported from the root.
-  const output = new UnittestOutput();
-  const run = await runChild('agent', PYTHON, ['-m', 'unittest', 'discover', '-s', dir, '-t', dir, '-v'], { timeoutMs, parse: (line) => output.parse(line) });
+  const output = new UnittestOutput(group);
+  const run = await runChild(group, python, ['-m', 'unittest', 'discover', '-s', dir, '-t', dir, '-v'], { timeoutMs, parse: (line) => output.parse(line) });
   output.attachTracebacks();
   output.reconcile(run.tail);
-  const seen = { count: results.filter((r) => r.group === 'agent').length };
-  if (!output.summary && run.code === 0) fail('agent', 'agent: no unittest summary', run.tail);
-  finishGroup('agent', run, seen, timeoutMs);
+  const seen = { count: results.filter((r) => r.group === group).length };
+  if (!output.summary && run.code === 0) fail(group, `${group}: no unittest summary`, run.tail);
+  finishGroup(group, run, seen, timeoutMs);
 }
 
 /** @param {number} timeoutMs */
@@ -356,16 +370,73 @@ async function workbenchGroup(timeoutMs) {
     return;
   }
   const seen = { count: 0 };
+  const forky = GENERATIONS.find((g) => g.name === 'forky' && !g.skipped);
   const run = await runChild('workbench', process.execPath, [join(REPO, 'test/workbench/harness.mjs'), '--events', '--timeout', String(timeoutMs - 60_000)],
-    { timeoutMs, parse: eventParser('workbench', seen) });
+    { timeoutMs, parse: eventParser('workbench', seen), env: forky ? { LIVEREF_FORKY_PYTHON: forky.python } : { LIVEREF_FORKY_PYTHON: '/nonexistent/forky.python' } });
   finishGroup('workbench', run, seen, timeoutMs);
 }
+
+/**
+ * @typedef {object} Generation A Python the agent and integration groups run on.
+ * @property {string} name      Debian suite: bookworm (the host), trixie, forky
+ * @property {string} python    the interpreter, or a Debian root's launcher
+ * @property {string} [label]   "Python 3.14.8, Scrapy 2.19.0, debugpy 1.8.20"
+ * @property {string} [skipped] why it does not run
+ */
+
+/** @param {string} python */
+function describePython(python) {
+  try {
+    return execFileSync(python, ['-c', 'import sys, scrapy, debugpy; print("Python %d.%d.%d, Scrapy %s, debugpy %s" % (sys.version_info[:3] + (scrapy.__version__, debugpy.__version__)))'],
+      { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why scripts/pyroots.sh could not build a root here (it runs in `npm test`'s setup). */
+function whyNoRoot(/** @type {string} */ name) {
+  if (!existsSync('/etc/debian_version')) return 'not Debian';
+  if (process.getuid && process.getuid() !== 0) return 'not root (debootstrap needs root)';
+  const log = join(PYROOTS, `${name}.log`);
+  return existsSync(log) ? `its root failed to build: see ${log}` : 'its root is not built: run bash scripts/pyroots.sh';
+}
+
+/** @returns {Generation[]} */
+function generations() {
+  const wanted = process.env.LIVEREF_PYTHONS?.split(',').map((s) => s.trim()).filter(Boolean);
+  return [['bookworm', PYTHON], ['trixie', join(PYROOTS, 'trixie.python')], ['forky', join(PYROOTS, 'forky.python')]].map(([name, python]) => {
+    if (wanted && !wanted.includes(name)) return { name, python, skipped: `LIVEREF_PYTHONS=${process.env.LIVEREF_PYTHONS}` };
+    if (!existsSync(python)) return { name, python, skipped: whyNoRoot(name) };
+    const label = describePython(python);
+    return label ? { name, python, label } : { name, python, skipped: `${python} cannot import scrapy and debugpy` };
+  });
+}
+
+const GENERATIONS = generations();
+const RUNNING = GENERATIONS.filter((g) => !g.skipped);
+
+function generationsLine() {
+  return GENERATIONS.map((g) => (g.skipped ? `${g.name}: skipped (${g.skipped})` : `${g.name}: ${g.label}`)).join(' · ');
+}
+
+/** Integration files that start no Python (Node programs only) run on the first generation only. */
+const NODE_ONLY = /^node\w*\.test\.js$/i;
+
+/** @param {Generation} g @param {number} i */
+const suffix = (g, i) => (i === 0 && g.name === 'bookworm' ? '' : `[${g.name}]`);
 
 /** @type {Record<string, () => Promise<void>>} */
 const plan = {
   unit: () => mochaGroup('unit', 'unit', 3 * 60_000, 20_000),
-  agent: () => agentGroup(6 * 60_000),
-  integration: () => mochaGroup('integration', 'integration', 10 * 60_000, 120_000),
+  agent: async () => {
+    for (const [i, g] of RUNNING.entries()) await agentGroup(6 * 60_000, `agent${suffix(g, i)}`, g.python);
+  },
+  integration: async () => {
+    for (const [i, g] of RUNNING.entries()) {
+      await mochaGroup(`integration${suffix(g, i)}`, 'integration', 10 * 60_000, 120_000, { LIVEREF_PYTHON: g.python }, (f) => i === 0 || !NODE_ONLY.test(f));
+    }
+  },
   workbench: () => workbenchGroup(16 * 60_000),
 };
 
@@ -382,6 +453,7 @@ function summarize() {
   const skipped = results.filter((r) => r.state === 'pending').length;
   const times = Object.entries(groupTimes).map(([g, ms]) => `${g} ${Math.round(ms / 1000)} s`).join(' · ');
   console.log(`\n${dim(`${Math.round((Date.now() - started) / 1000)} s (${times}); logs in ${LOGS}`)}`);
+  if (only.includes('agent') || only.includes('integration')) console.log(`Python generations: ${generationsLine()}`);
   console.log(`${passed} passed, ${failed.length} failed${skipped ? `, ${skipped} skipped` : ''}`);
   return failed.length;
 }
@@ -409,6 +481,7 @@ const overall = setTimeout(async () => {
   await stopCurrent();
 }, OVERALL_TIMEOUT_MS);
 
+if (only.includes('agent') || only.includes('integration')) console.log(dim(`Python generations: ${generationsLine()}`));
 for (const group of GROUPS.filter((g) => only.includes(g))) {
   if (interrupted) { fail(group, `${group}: not run`, 'interrupted or out of time'); continue; }
   console.log(dim(`── ${group} ──`));

@@ -3,7 +3,8 @@
 For Python programs that VS Code launches, the extension puts this folder first on PYTHONPATH
 (setting `liveReferences.creationSites`). Python imports the first `sitecustomize` on sys.path,
 so this file runs `../creation_sites.py` (which wraps Scrapy's trackref `object_ref.__new__`
-as soon as the program imports it), takes this folder off sys.path again and imports the next
+as soon as the program imports it) and, when LIVEREF_TRACK names classes (`A,pkg.mod.B`),
+`../class_tracking.py` (which hooks each of them as its class statement runs), takes this folder off sys.path again and imports the next
 `sitecustomize` (the user's own, or the distribution's, such as Debian's apport hook) exactly
 as if this folder had not been there. It never prints; an error in the hook is swallowed, an
 error in the next sitecustomize is reported by Python as usual.
@@ -23,6 +24,23 @@ def _liveref_install_hook(here):
         mod = types.ModuleType('_liveref_creation_sites')
         exec(code, mod.__dict__)
         mod.install(depth=_os.environ.get('LIVEREF_SITES_DEPTH') or mod.DEFAULT_DEPTH, early=True)
+    except Exception:
+        pass
+
+
+def _liveref_track_classes(here):
+    try:
+        names = [n.strip() for n in (_os.environ.get('LIVEREF_TRACK') or '').split(',') if n.strip()]
+        if _sys.version_info < (3, 7) or not names:
+            return
+        path = _os.path.join(_os.path.dirname(here), 'class_tracking.py')
+        with open(path, 'rb') as f:
+            code = compile(f.read(), '<liveref-agent>/class_tracking.py', 'exec')
+        import types
+        mod = types.ModuleType('_liveref_class_tracking')
+        exec(code, mod.__dict__)
+        depth = _os.environ.get('LIVEREF_SITES_DEPTH')
+        mod.install(names, depth=depth if depth not in (None, '', '0') else mod.DEFAULT_DEPTH, early=True)
     except Exception:
         pass
 
@@ -50,4 +68,5 @@ def _liveref_chain(here):
 
 _liveref_here = _os.path.normcase(_os.path.dirname(_os.path.abspath(__file__)))
 _liveref_install_hook(_liveref_here)
+_liveref_track_classes(_liveref_here)
 _liveref_chain(_liveref_here)

@@ -11,11 +11,13 @@ import { runStdioAdapter } from '../runtimes/scrapy/adapter/stdioAdapter';
 import { formatLiveRefs } from '../core/prefsFormat';
 import type { ObjectSummary, RetainedResult, WhyResult } from '../core/types';
 import { describeUserCodeRule, formatSite, missingLeakSiteHint } from './siteFormat';
-import { creationSitesEnv } from '../runtimes/python/launchEnv';
+import { creationSitesEnv, parseClassList } from '../runtimes/python/launchEnv';
+import { classTrackingNotes } from './classTrackingText';
 import { findAgentDir } from '../runtimes/python/agentBundle';
 import type { CreationSitesOptions } from '../runtimes/python/pythonEngine';
 import { runTimeCommand, TIME_COMMANDS, TIME_USAGE } from './cliTime';
 import { formatPartition, LimitError, parseLimit, partitionJson, PARTITION_USAGE } from './cliPartition';
+import { connectJob, JOB_CONNECTION_USAGE, JOBS_USAGE, runJobsCommand } from './cliJobs';
 
 const USAGE = `usage: liveref <command> [options]
 
@@ -27,15 +29,16 @@ commands:
   partition --by type|via     heap partition (Guppy's bytype / byvia); --retained adds each row's retained size
   retained CLASS              what releasing CLASS's live objects would free (--via LABEL: one by-via row)
   env                         shell lines that make a Python program record creation sites from its
-                              first line: eval "$(liveref env)"; python3 -m debugpy … (no connection)
+                              first line: eval "$(liveref env)"; python3 -m debugpy … (no connection);
+                              with --track A,B the program also tracks those classes from its first line
   dap                         the scrapy-telnet debug adapter on stdin/stdout (DAP), for any DAP client
-${TIME_USAGE}
+${JOBS_USAGE}${TIME_USAGE}
 connection (one of):
   --debugpy HOST:PORT         a program started with python -m debugpy --listen HOST:PORT
   --telnet HOST:PORT          Scrapy's telnet console; the password is read from --password-env
   --password-env VAR          environment variable holding the telnet password
   --inspect HOST:PORT         a Node.js program started with node --inspect=HOST:PORT
-
+${JOB_CONNECTION_USAGE}
 options:
   --json                      machine-readable output
   --ignore CLASS              hide CLASS and its subclasses (repeatable), like prefs(ignore=…)
@@ -46,8 +49,10 @@ ${PARTITION_USAGE}  --filter TEXT               iter: only objects whose url or 
   --fail-over CLASS=N         exit 1 when CLASS has more than N live objects (repeatable)
   --no-creation-sites         do not install the creation-site hook (trackref); one already there stays
   --library-modules A,B       packages that are not user code for leak sites (default scrapy,twisted)
-  --track A,B                 Node.js: classes to count (module-scoped classes are found by name)
-  --discover N                Node.js: also count the N most numerous classes (default 10; 0 for none)
+  --track A,B                 classes to track: Python (Class or package.module.Class; ages, oldest, sites
+                              like trackref's) and Node.js (module-scoped classes are found by name)
+  --discover N                also track the N most numerous user-defined classes (Node.js default 10,
+                              Python default 0)
 `;
 
 class UsageError extends Error {}
@@ -74,7 +79,11 @@ async function connect(values: Record<string, unknown>): Promise<{ engine: LiveR
     const [host, port] = parseHostPort(values.debugpy, '--debugpy');
     const { evaluator, client } = await connectDebugpy(host, port);
     const engine = new PythonEngine(evaluator, undefined, trace, sitesOptions(values));
+    await discoverPython(engine, values);
     return { engine, close: async () => { await engine.releaseAll().catch(() => undefined); await client.close(); } };
+  }
+  if (typeof values.job === 'string') {
+    return connectJob(values.job, typeof values['jobs-dir'] === 'string' ? values['jobs-dir'] : undefined, sitesOptions(values), trace);
   }
   if (typeof values.telnet === 'string') {
     const [host, port] = parseHostPort(values.telnet, '--telnet');
@@ -83,24 +92,34 @@ async function connect(values: Record<string, unknown>): Promise<{ engine: LiveR
     if (!variable || password === undefined) throw new UsageError('--telnet needs --password-env VAR naming an environment variable that holds the password');
     const evaluator = await TelnetEvaluator.connect({ host, port, password });
     const engine = new PythonEngine(evaluator, undefined, trace, sitesOptions(values));
+    await discoverPython(engine, values);
     return { engine, close: async () => { await engine.releaseAll().catch(() => undefined); evaluator.dispose(); } };
   }
-  throw new UsageError('give --debugpy HOST:PORT, --telnet HOST:PORT --password-env VAR or --inspect HOST:PORT');
+  throw new UsageError('give --debugpy HOST:PORT, --telnet HOST:PORT --password-env VAR, --job PID or --inspect HOST:PORT');
 }
 
 function sitesOptions(values: Record<string, unknown>): CreationSitesOptions {
   const modules = typeof values['library-modules'] === 'string' ? values['library-modules'].split(',').map((m) => m.trim()).filter(Boolean) : undefined;
-  return { enabled: values['no-creation-sites'] ? 'leave' : true, libraryModules: modules };
+  const trackedClasses = typeof values.track === 'string' ? parseClassList(values.track) : [];
+  return { enabled: values['no-creation-sites'] ? 'leave' : true, libraryModules: modules, trackedClasses };
 }
 
-/** `liveref env`: POSIX shell lines that put the creation-site hook on the program's PYTHONPATH. */
-function shellEnv(): string {
+/** --discover N for Python: tracks the N user-defined classes with the most live instances. */
+async function discoverPython(engine: PythonEngine, values: Record<string, unknown>): Promise<void> {
+  const top = values.discover === undefined ? 0 : Number(values.discover);
+  if (!Number.isInteger(top) || top < 0) throw new UsageError(`--discover expects a count, got ${String(values.discover)}`);
+  if (top > 0) await engine.trackClasses((await engine.discoverClasses(top)).map((c) => c.name));
+}
+
+/** `liveref env`: POSIX shell lines that put the creation-site hook on the program's PYTHONPATH
+ *  (and, with --track, the classes it tracks from the program's first line). */
+function shellEnv(track: readonly string[]): string {
   const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
-  return Object.entries(creationSitesEnv(findAgentDir(__dirname))).map(([k, v]) => `export ${k}=${quote(v)}`).join('\n');
+  return Object.entries(creationSitesEnv(findAgentDir(__dirname), {}, process.env, undefined, track)).map(([k, v]) => `export ${k}=${quote(v)}`).join('\n');
 }
 
 function describe(summary: ObjectSummary): string {
-  const age = summary.ageS === undefined ? '' : `  (${Math.trunc(summary.ageS)}s old)`;
+  const age = summary.createdBeforeAttach ? '  (created before Live References attached)' : summary.ageS !== undefined ? `  (${Math.trunc(summary.ageS)}s old)` : '';
   return `${summary.typeName} ${summary.url ?? summary.repr}${age}`;
 }
 
@@ -149,11 +168,13 @@ async function run(argv: string[]): Promise<number> {
       retained: { type: 'boolean' }, via: { type: 'string' },
       scale: { type: 'string' }, bins: { type: 'string' },
       'no-creation-sites': { type: 'boolean' }, 'library-modules': { type: 'string' },
+      job: { type: 'string' }, 'jobs-dir': { type: 'string' },
     },
   });
   const [command, className] = positionals;
   if (values.help || !command) { process.stdout.write(USAGE); return values.help ? 0 : 2; }
-  if (command === 'env') { process.stdout.write(shellEnv() + '\n'); return 0; }
+  if (command === 'env') { process.stdout.write(shellEnv(typeof values.track === 'string' ? parseClassList(values.track) : []) + '\n'); return 0; }
+  if (command === 'jobs') return runJobsCommand(values['jobs-dir'] as string | undefined, values.json === true);
   if (['oldest', 'iter', 'why', 'ages', 'retained'].includes(command) && !className) throw new UsageError(`${command} needs a CLASS`);
   if (![...['prefs', 'oldest', 'iter', 'why', 'partition', 'retained'], ...TIME_COMMANDS].includes(command)) throw new UsageError(`unknown command ${command}`);
   const out = (text: string, data: unknown) => process.stdout.write(values.json ? JSON.stringify(data, null, 2) + '\n' : text + '\n');
@@ -172,6 +193,7 @@ async function runCommand(engine: LiveRefsEngine, command: string, className: st
     case 'prefs': {
       const snapshot = await engine.liveRefs((values.ignore as string[] | undefined) ?? []);
       out(formatLiveRefs(snapshot.rows), snapshot);
+      for (const note of classTrackingNotes(snapshot.classTracking)) process.stderr.write(`note: ${note}\n`);
       const failures = checkGates((values['fail-over'] as string[] | undefined) ?? [], new Map(snapshot.rows.map((r) => [r.className, r.count])));
       for (const failure of failures) process.stderr.write(`leak gate failed: ${failure}\n`);
       return failures.length ? 1 : 0;

@@ -19,7 +19,8 @@ const signed = (n: number) => (n > 0 ? `+${num(n)}` : num(n));
 const seconds = (s: number) => (s < 10 ? s.toFixed(1) : String(Math.round(s)));
 
 export function formatAges(h: AgeHistogram): string {
-  const head = `${h.className}: ${num(h.count)} live objects, oldest ${h.oldestAgeS === null ? '?' : seconds(h.oldestAgeS)}s (${h.scale} buckets)`;
+  const before = h.beforeAttach ? `; ${num(h.beforeAttach)} more created before Live References attached (age unknown)` : '';
+  const head = `${h.className}: ${num(h.count)} live objects, oldest ${h.oldestAgeS === null ? '?' : seconds(h.oldestAgeS)}s (${h.scale} buckets)${before}`;
   const max = Math.max(1, ...h.buckets.map((b) => b.count));
   const rows = h.buckets.map((b) => `${seconds(b.lowS).padStart(8)} – ${seconds(b.highS).padStart(8)} s ${String(b.count).padStart(9)}  ${'█'.repeat(Math.round((40 * b.count) / max))}`);
   return [head, ...rows].join('\n');

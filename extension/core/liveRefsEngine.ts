@@ -1,7 +1,7 @@
 // The runtime-neutral contract every view, command and the CLI talk to. The Python engine drives
 // the injected agent (runtimes/python), the Node engine drives CDP (runtimes/node). Nothing here knows which.
 import type {
-  AgeHistogram, AgesRequest, EngineInfo, HeapMarkInfo, InspectResult, IterPage, LiveRefsSnapshot, ObjectHandle, ObjectSummary, Partition,
+  AgeHistogram, AgesRequest, DiscoveredClass, EngineInfo, HeapMarkInfo, InspectResult, IterPage, LiveRefsSnapshot, ObjectHandle, ObjectSummary, Partition,
   PartitionRequest, Progress, RetainedRequest, RetainedResult, SourceInfo, WhyResult,
 } from './types';
 
@@ -48,6 +48,9 @@ export interface LiveRefsEngine {
   markHeap(options?: LongCallOptions): Promise<HeapMarkInfo>;
   /** The current heap mark, or null when none was taken. */
   heapMark(options?: CallOptions): Promise<HeapMarkInfo | null>;
+  /** The `top` user-defined classes (not stdlib or installed packages) with the most live
+   *  instances, to offer for tracking; absent when the runtime discovers by itself (Node). */
+  discoverClasses?(top: number, options?: CallOptions): Promise<DiscoveredClass[]>;
   dispose(): void;
 }
 

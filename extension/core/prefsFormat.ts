@@ -2,10 +2,13 @@
 //   f"{cls.__name__:<30} {len(wdict):6}   oldest: {int(now - oldest)}s ago\n"
 import type { LiveRefRow } from './types';
 
-export function formatLiveRefs(rows: readonly Pick<LiveRefRow, 'className' | 'count' | 'oldestAgeS'>[]): string {
+// Objects created before Live References attached have no known age: "oldest: created before…".
+export function formatLiveRefs(rows: readonly (Pick<LiveRefRow, 'className' | 'count' | 'oldestAgeS'> & Partial<Pick<LiveRefRow, 'oldestBeforeAttach' | 'countOnly'>>)[]): string {
   let text = 'Live References\n\n';
   for (const row of [...rows].sort((a, b) => (a.className < b.className ? -1 : a.className > b.className ? 1 : 0))) {
-    const age = row.oldestAgeS === null ? '' : `   oldest: ${Math.trunc(row.oldestAgeS)}s ago`;
+    const age = row.oldestBeforeAttach ? '   oldest: created before Live References attached'
+      : row.oldestAgeS !== null ? `   oldest: ${Math.trunc(row.oldestAgeS)}s ago`
+        : row.countOnly ? '   (count only: no __weakref__)' : '';
     text += `${row.className.padEnd(30)} ${String(row.count).padStart(6)}${age}\n`;
   }
   return text;

@@ -33,10 +33,39 @@ export interface UserCodeRule {
 export interface LiveRefRow {
   className: string;
   count: number;
-  /** Seconds since the oldest live instance was created; null when the runtime cannot tell. */
+  /** Seconds since the oldest live instance with a known creation time was created; null when
+   *  the runtime cannot tell. (The change since the previous refresh is the growth history's:
+   *  ui/views/growthHistory.ts, so a call outside the refresh never moves it.) */
   oldestAgeS: number | null;
-  /** Change in `count` since the previous refresh of the same session; 0 on the first. */
-  delta: number;
+  /** Live instances created before Live References attached (Node): no creation time is known for them. */
+  beforeAttach?: number;
+  /** The oldest live instance was made before Live References hooked its class (or attached): no age known. */
+  oldestBeforeAttach?: boolean;
+  /** Instances cannot be weakly referenced (`__slots__` without `__weakref__`): counted by a gc
+   *  scan only, so no oldest, ages or creation sites. */
+  countOnly?: boolean;
+}
+
+/** A class offered for tracking: qualified name (`package.module.Class`), short name, live instances. */
+export interface DiscoveredClass {
+  name: string;
+  className: string;
+  count: number;
+}
+
+/** What the classes named for tracking (Python: setting / `--track`) found in the program. */
+export interface ClassTrackingStatus {
+  names: string[];
+  /** Qualified names of the classes hooked. */
+  tracked: string[];
+  /** Names no class answers to yet: the hook waits for their class statement (an import). */
+  waiting: string[];
+  /** Name -> every qualified class it matched (the first one is tracked). */
+  ambiguous: Record<string, string[]>;
+  /** Name -> why its class cannot be hooked (C type, immutable, odd __new__). */
+  problems: Record<string, string>;
+  /** Qualified names of classes counted by a gc scan only (no __weakref__). */
+  countOnly: string[];
 }
 
 export interface LiveRefsSnapshot {
@@ -47,6 +76,8 @@ export interface LiveRefsSnapshot {
   takenAt: number;
   /** Resident memory of the program in bytes at the snapshot, when the runtime reports it. */
   rssBytes?: number | null;
+  /** Present when classes were named for tracking (Python without trackref, or besides it). */
+  classTracking?: ClassTrackingStatus;
 }
 
 /** Opaque reference to an object in the debuggee, valid until released or the session ends. */
@@ -65,6 +96,10 @@ export interface ObjectSummary {
   url?: string;
   /** Seconds since creation when the runtime tracks it (trackref). */
   ageS?: number;
+  /** Tracked, but made before Live References hooked its class (or attached): its age is unknown (ageS absent). */
+  createdBeforeAttach?: boolean;
+  /** A sample of a via row that groups a container's elements: the exact slot, e.g. `[1747]`. */
+  via?: string;
   /** Shallow size in bytes. */
   size?: number;
   /** True when `inspect` has children to show. */
@@ -239,6 +274,8 @@ export interface AgeHistogram {
   /** Epoch seconds on the program's clock that the ages refer to (pass as `ageAt` to iterate a bar). */
   now: number;
   oldestAgeS: number | null;
+  /** Live objects created before Live References attached: not in the buckets (no known age). */
+  beforeAttach?: number;
   /** Youngest first; empty buckets inside the range are kept, so a pause shows as a gap. */
   buckets: AgeBucket[];
 }

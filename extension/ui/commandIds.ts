@@ -29,6 +29,7 @@ export const Commands = {
   computeAllRetained: 'liveReferences.computeAllRetained',
   computeRetainedOfObject: 'liveReferences.computeRetainedOfObject',
   leakSuspects: 'liveReferences.leakSuspects',
+  trackMostNumerous: 'liveReferences.trackMostNumerous',
   // Internal: used by tree items and the webview, hidden from the palette.
   iterateAges: 'liveReferences.iterateAges',
   openLocation: 'liveReferences.openLocation',

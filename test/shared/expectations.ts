@@ -2,12 +2,13 @@
 import * as assert from 'node:assert/strict';
 import { TransportError } from '../../extension/core/transportError';
 
+/** age: NaN for "oldest: created before Live References attached" (Node objects older than the attach, of unknown age). */
 export interface PrefsRow { count: number; age: number }
 
 /** Rows of a `prefs()` / `format_live_refs()` text (also with telnet's \r line ends). */
 export function parsePrefs(text: string): Map<string, PrefsRow> {
   const rows = new Map<string, PrefsRow>();
-  for (const m of text.matchAll(/^(\S+)\s+(\d+)\s+oldest: (\d+)s ago\r?$/gm)) rows.set(m[1], { count: Number(m[2]), age: Number(m[3]) });
+  for (const m of text.matchAll(/^(\S+)\s+(\d+)\s+oldest: (?:(\d+)s ago|created before Live References attached)\r?$/gm)) rows.set(m[1], { count: Number(m[2]), age: m[3] === undefined ? NaN : Number(m[3]) });
   return rows;
 }
 

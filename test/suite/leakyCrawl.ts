@@ -22,14 +22,14 @@ export interface LeakyCrawl {
   stop(): Promise<void>;
 }
 
-export async function startLeakyCrawl(name: string, env: Record<string, string> = {}): Promise<LeakyCrawl> {
+export async function startLeakyCrawl(name: string, env: Record<string, string> = {}, python = PYTHON): Promise<LeakyCrawl> {
   // The shop of the crawl fixture; the crawl itself is VS Code's launch, not a process of ours.
   const shop = new CrawlFixture({ site: { products: 4000, delayMs: 30 } });
   const site = await shop.startSite();
   try {
     const launched = await startSession({
       type: 'debugpy', request: 'launch', name, module: 'scrapy', args: ['crawl', 'leaky'], cwd: LEAKY_DIR,
-      python: PYTHON, console: 'internalConsole', justMyCode: true,
+      python, console: 'internalConsole', justMyCode: true,
       env: { START_URL: site.firstProductUrl, LEAKY_TELNET: '0', LEAKY_TIMEOUT_S: '300', LEAKY_CONCURRENCY: '4', ...env },
     });
     return {

@@ -66,7 +66,7 @@ describe('Nothing left behind after a debugpy attach session (real workbench)', 
   });
 
   async function openOldestRequest() {
-    const row = { className: 'Request', count: 40, oldestAgeS: 0, delta: 0 };
+    const row = { className: 'Request', count: 40, oldestAgeS: 0 };
     const summary = await vscode.commands.executeCommand<{ handle?: string }>(Commands.revealOldest, { kind: 'row', sessionId: session.id, row });
     assert.ok(summary?.handle, 'no oldest Request');
     const root = lr.inspector.list().find((r) => r.summary.handle === summary.handle)!;
@@ -87,7 +87,7 @@ describe('Nothing left behind after a debugpy attach session (real workbench)', 
 
   it('closing the heap partition releases the handles of its sample objects', async () => {
     const before = lr.partitionMetrics();
-    const row = { className: 'Request', count: 40, oldestAgeS: 0, delta: 0 };
+    const row = { className: 'Request', count: 40, oldestAgeS: 0 };
     assert.equal(await vscode.commands.executeCommand(Commands.partitionByVia, { kind: 'row', sessionId: session.id, row }), true);
     await waitFor('the partition to be drawn', () => lr.partitionMetrics() !== before, 60_000);
     const shown = await stateThroughSession();

@@ -4,7 +4,7 @@ import type { LiveRefsSnapshot } from '../../extension/core/types';
 
 const snap = (t: number, counts: Record<string, number>, rssBytes: number | null = 1000 + t): LiveRefsSnapshot => ({
   trackref: true, takenAt: t, rssBytes,
-  rows: Object.entries(counts).map(([className, count]) => ({ className, count, oldestAgeS: 1, delta: 0 })),
+  rows: Object.entries(counts).map(([className, count]) => ({ className, count, oldestAgeS: 1 })),
 });
 
 describe('GrowthHistory', () => {
@@ -16,6 +16,19 @@ describe('GrowthHistory', () => {
     h.record(snap(6, { Request: 9, Spider: 1 }));
     assert.equal(h.risingStreak('Request'), 0, 'a flat refresh ends the streak');
     assert.equal(h.risingStreak('Gone'), 0);
+  });
+
+  it('derives the change since the previous refresh from the recorded refreshes only', () => {
+    const h = new GrowthHistory();
+    h.record(snap(0, { Request: 10 }));
+    assert.equal(h.delta('Request'), 0, 'one refresh: no change known');
+    h.record(snap(1, { Request: 18, Late: 4 }));
+    assert.equal(h.delta('Request'), 8);
+    assert.equal(h.delta('Late'), 0, 'not in the previous refresh: nothing known of its growth');
+    h.record(snap(2, { Request: 15, Late: 4 }));
+    assert.equal(h.delta('Request'), -3);
+    // Another liveRefs call (prefs, Leak Suspects) is not recorded, so it cannot move the delta.
+    assert.equal(h.delta('Request'), -3);
   });
 
   it('a class missing from a refresh breaks its streak', () => {

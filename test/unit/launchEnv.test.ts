@@ -2,7 +2,7 @@
 // PYTHONPATH (from the launch configuration, else the inherited one) intact and in order.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { creationSitesEnv, creationSitesHookDir } from '../../extension/runtimes/python/launchEnv';
+import { creationSitesEnv, creationSitesHookDir, parseClassList } from '../../extension/runtimes/python/launchEnv';
 
 const AGENT = path.resolve('/opt/ext/agent');
 const HOOK = creationSitesHookDir(AGENT);
@@ -27,5 +27,11 @@ describe('creationSitesEnv', () => {
     const once = creationSitesEnv(AGENT, { PYTHONPATH: '/src/a' }, {}, 12);
     const twice = creationSitesEnv(AGENT, once, {}, 12);
     assert.deepEqual(twice, { PYTHONPATH: join(HOOK, '/src/a'), LIVEREF_SITES_DEPTH: '12' });
+  });
+
+  it('passes the classes to track as LIVEREF_TRACK, trimmed and without repeats, and nothing when there are none', () => {
+    assert.deepEqual(creationSitesEnv(AGENT, {}, {}, undefined, [' Session', 'shop.models.Order ', 'Session', '']), { PYTHONPATH: HOOK, LIVEREF_TRACK: 'Session,shop.models.Order' });
+    assert.deepEqual(creationSitesEnv(AGENT, {}, {}, undefined, []), { PYTHONPATH: HOOK });
+    assert.deepEqual(parseClassList('A, b.c.D,,A'), ['A', 'b.c.D']);
   });
 });

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { formatDelta, visibleRows } from '../../extension/ui/views/liveRefsModel';
-import type { LiveRefRow } from '../../extension/core/types';
+import type { ShownRow } from '../../extension/ui/views/liveRefsModel';
 
-const rows: LiveRefRow[] = [
+const rows: ShownRow[] = [
   { className: 'Request', count: 3878, oldestAgeS: 250, delta: 12 },
   { className: 'HtmlResponse', count: 3890, oldestAgeS: 265, delta: 40 },
   { className: 'LeakySpider', count: 1, oldestAgeS: 300, delta: 0 },

@@ -98,7 +98,7 @@ function renderSamples(rowLabel: string, samples: ObjectSummary[]): void {
   for (const sample of samples) {
     const item = list.append('li');
     item.append('button').attr('class', 'sample').attr('data-handle', sample.handle ?? '')
-      .text(`${sample.typeName}  ${sample.url ?? sample.repr}`)
+      .text(`${sample.via ? `${sample.via}  ` : ''}${sample.typeName}  ${sample.url ?? sample.repr}`)
       .on('click', () => { if (sample.handle) send({ type: 'openObject', handle: sample.handle }); });
   }
   el('samples').scrollIntoView({ block: 'nearest' });

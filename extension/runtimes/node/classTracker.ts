@@ -39,6 +39,8 @@ export class ClassTracker {
   private readonly idPrefix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}-`;
   private readonly classes: TrackedClass[] = [];
   private readonly resolvedNames = new Set<string>();
+  /** Names not found yet (their module not loaded at attach): when they were last looked for. */
+  private readonly missedAt = new Map<string, number>();
   private discoveredOnce = false;
   private poll: NodeJS.Timeout | undefined;
   /** ensure() and the install poll both seed: one at a time. */
@@ -59,9 +61,13 @@ export class ClassTracker {
     return this.classes.find((c) => c.label === label) ?? this.classes.find((c) => c.name === label);
   }
 
-  /** Tracks `names` (new ones only) and, once per engine, the top `discover` classes by count. */
-  ensure(names: readonly string[], discover: number): Promise<void> {
-    return this.serial(() => this.ensureNow(names, discover));
+  /**
+   * Tracks `names` (new ones only) and, once per engine, the top `discover` classes by count. A
+   * name not found (a program attached before its module loaded) is looked for again after a
+   * while, or at once when it is in `now` (a class the user just named).
+   */
+  ensure(names: readonly string[], discover: number, now: readonly string[] = []): Promise<void> {
+    return this.serial(() => this.ensureNow(names, discover, new Set(now)));
   }
 
   checkInstalled(rows: Array<{ id: string; installed: boolean }>): Promise<void> {
@@ -74,12 +80,14 @@ export class ClassTracker {
     return run;
   }
 
-  private async ensureNow(names: readonly string[], discover: number): Promise<void> {
-    const fresh = names.filter((n) => !this.resolvedNames.has(n));
+  private async ensureNow(names: readonly string[], discover: number, now: ReadonlySet<string>): Promise<void> {
+    const fresh = names.filter((n) => !this.resolvedNames.has(n) && (now.has(n) || Date.now() - (this.missedAt.get(n) ?? 0) > RESEED_MS));
     if (fresh.length) {
       const ctors = await this.findByName(fresh);
-      for (const name of fresh) this.resolvedNames.add(name);
       for (const ctor of ctors) await this.add(ctor, false);
+      for (const name of fresh) {
+        if (this.classes.some((c) => c.name === name)) { this.resolvedNames.add(name); this.missedAt.delete(name); } else this.missedAt.set(name, Date.now());
+      }
     }
     if (!this.discoveredOnce && discover > 0) {
       this.discoveredOnce = true;
@@ -177,9 +185,12 @@ export class ClassTracker {
     try {
       const reply = await this.cdp.send<{ objects: RemoteObject }>('Runtime.queryObjects', { prototypeObjectId: proto.objectId, objectGroup: TEMP_GROUP }, { timeoutMs: 60_000 });
       const now = Date.now();
-      const added = await this.page.value<number>('return this.seed(args[0], args[1], Date.now());', [{ value: tracked.id }, { objectId: reply.objects.objectId! }]);
+      // The first seed finds what existed before attach: no creation time is known for those.
+      // Later ones (the install gap, unpatched classes) date what they find at the seed.
+      const first = tracked.seededAt === 0;
+      const added = await this.page.value<number>('return this.seed(args[0], args[1], args[2] ? null : Date.now());', [{ value: tracked.id }, { objectId: reply.objects.objectId! }, { value: first }]);
       tracked.seededAt = now;
-      this.log(`${tracked.label}: seeded ${added} objects that existed before`);
+      this.log(`${tracked.label}: seeded ${added} objects that existed ${first ? 'before attach' : 'since the last seed'}`);
     } finally {
       await this.cdp.send('Runtime.releaseObjectGroup', { objectGroup: TEMP_GROUP }).catch(() => undefined);
     }

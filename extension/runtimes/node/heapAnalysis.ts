@@ -22,6 +22,11 @@ const SAMPLE_ROWS = 10;
 const SAMPLES_PER_ROW = 3;
 const HANDLE_HOPS = 3;
 
+/** How many rows to send: `limit` 0 (or less) means every row, as in the Python engine. */
+export function rowLimit(limit: number | undefined, fallback: number): number {
+  return limit === undefined ? fallback : limit > 0 ? limit : Infinity;
+}
+
 function snapshotSummary(className: string, name: string): ObjectSummary {
   return { type: className, typeName: className, repr: name && name !== className ? `${className} ${name}` : className, expandable: false };
 }
@@ -84,16 +89,21 @@ export class HeapAnalysis {
     if (request.sinceMark) return this.sinceMark(request, options);
     const className = tracked?.name ?? request.type;
     const drill = request.by === 'via' && !!className;
-    const snapshot = drill && this.fresh() ? this.last! : await this.take(options);
-    snapshot.onProgress = options.onProgress;
-    const result = await this.race(snapshot.request<GraphPartition & { retained: RetainedSize[] }>({
-      type: 'partition', by: drill ? 'via' : 'type', className, limit: request.limit ?? 50, samples: request.samples ?? 0,
-      retainedRows: request.retained ? request.retainedRows ?? 10 : 0,
-    }), options);
+    const ask = (snapshot: SnapshotWorker) => {
+      snapshot.onProgress = options.onProgress;
+      return this.race(snapshot.request<GraphPartition & { retained: RetainedSize[] }>({
+        type: 'partition', by: drill ? 'via' : 'type', className, instances: !!tracked, limit: rowLimit(request.limit, 50), samples: request.samples ?? 0,
+        retainedRows: request.retained ? request.retainedRows ?? 10 : 0,
+      }), options);
+    };
+    const reused = drill && this.fresh();
+    let result = await ask(reused ? this.last! : await this.take(options));
+    // A drill-down reuses the last snapshot; one taken before the class had objects has none.
+    if (reused && !result.totalCount) result = await ask(await this.take(options));
     const set = tracked ? `class ${tracked.label}` : request.type ? `type ${request.type}` : 'heap';
     const rows = await Promise.all(result.rows.map(async (row, i) => ({
       label: row.label, count: row.count, size: row.size, retained: result.retained[i],
-      samples: i < SAMPLE_ROWS && row.sampleIds.length ? await this.samples(row.sampleIds.slice(0, SAMPLES_PER_ROW)) : undefined,
+      samples: i < SAMPLE_ROWS && row.sampleIds.length ? await this.samples(row.sampleIds.slice(0, SAMPLES_PER_ROW), row.sampleVias) : undefined,
     })));
     return { by: drill ? 'via' : 'type', set, totalCount: result.totalCount, totalSize: result.totalSize, rows, elapsedMs: Date.now() - started };
   }
@@ -133,7 +143,7 @@ export class HeapAnalysis {
     if (!mark) throw new EngineError('unavailable', 'No heap mark in this program: run Mark Heap first.');
     const snapshot = await this.take(options);
     const result = await this.race(snapshot.request<SinceMarkPartition>({
-      type: 'partition', by: 'type', limit: request.limit ?? 200, samples: request.samples ?? 0, retainedRows: 0, sinceMark: mark.data,
+      type: 'partition', by: 'type', limit: rowLimit(request.limit, 200), samples: request.samples ?? 0, retainedRows: 0, sinceMark: mark.data,
     }), options);
     // Counts per type compare across clients; which objects are new only within the client that
     // marked (V8 renumbers objects when an inspector session closes).
@@ -149,13 +159,19 @@ export class HeapAnalysis {
   /** Exact: everything no longer reachable once the set may not be entered (the set included). */
   async retained(request: RetainedRequest, tracked: TrackedClass | undefined, options: LongCallOptions = {}): Promise<RetainedResult> {
     const started = Date.now();
-    const snapshot = this.fresh() ? this.last! : await this.take(options);
-    snapshot.onProgress = options.onProgress;
+    const reused = this.fresh();
+    const snapshot = reused ? this.last! : await this.take(options);
     const className = tracked?.name ?? request.type;
     const id = request.handle
       ? Number((await this.cdp.send<{ heapSnapshotObjectId: string }>('HeapProfiler.getHeapObjectId', { objectId: request.handle }, options)).heapSnapshotObjectId)
       : undefined;
-    const result = await this.race(snapshot.request<GraphRetained>({ type: 'retained', set: { className, via: request.via, id }, largest: request.largest ?? 5 }), options);
+    const ask = (worker: SnapshotWorker) => {
+      worker.onProgress = options.onProgress;
+      return this.race(worker.request<GraphRetained>({ type: 'retained', set: { className, instances: !!tracked, via: request.via, id }, largest: request.largest ?? 5 }), options);
+    };
+    let result = await ask(snapshot);
+    // The set (a class, an object) is younger than the reused snapshot: take one that has it.
+    if (reused && !result.setCount) result = await ask(await this.take(options));
     const set = request.handle ? 'one object' : `${tracked ? `class ${tracked.label}` : `type ${request.type}`}${request.via !== undefined ? ` via ${request.via}` : ''}`;
     const largest: ObjectSummary[] = [];
     for (const heapId of result.largestIds) {
@@ -248,11 +264,12 @@ export class HeapAnalysis {
     });
   }
 
-  private async samples(ids: number[]): Promise<ObjectSummary[]> {
+  private async samples(ids: number[], vias?: Array<string | undefined>): Promise<ObjectSummary[]> {
     const out: ObjectSummary[] = [];
-    for (const id of ids) {
+    for (const [i, id] of ids.entries()) {
       const remote = await this.byHeapId(id);
-      if (remote?.objectId) out.push(await this.summaryOf(remote.objectId, remote.className ?? 'Object', remote));
+      const via = vias?.[i];
+      if (remote?.objectId) out.push({ ...await this.summaryOf(remote.objectId, remote.className ?? 'Object', remote), ...(via ? { via } : {}) });
     }
     return out;
   }

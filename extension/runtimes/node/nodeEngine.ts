@@ -31,7 +31,8 @@ interface PageMeta {
   typeName: string;
   repr: string;
   url?: string;
-  ageMs: number;
+  /** null: created before Live References attached. */
+  ageMs: number | null;
 }
 
 export class NodeEngine implements LiveRefsEngine {
@@ -40,7 +41,6 @@ export class NodeEngine implements LiveRefsEngine {
   private readonly tracker: ClassTracker;
   private readonly heap: HeapAnalysis;
   private ready: Promise<void> | undefined;
-  private previousCounts = new Map<string, number>();
   private nextGroup = 1;
   private readonly groups = new Set<string>();
   private readonly cursors = new Map<string, string>();
@@ -68,7 +68,7 @@ export class NodeEngine implements LiveRefsEngine {
       const classes = this.tracker.list();
       await this.collectGarbageIfCheap(options);
       const json = await this.page.value<string>('return this.counts(args[0]);', [{ value: classes.map((c) => c.id) }], options);
-      const counts = (JSON.parse(json) as Array<{ id: string; count: number; oldestAgeMs: number | null; installed: boolean } | null>).filter((c) => !!c);
+      const counts = (JSON.parse(json) as Array<{ id: string; count: number; oldestAgeMs: number | null; beforeAttach?: number; installed: boolean } | null>).filter((c) => !!c);
       await this.tracker.checkInstalled(counts);
       const skip = new Set(ignore);
       const rows: LiveRefRow[] = [];
@@ -77,9 +77,8 @@ export class NodeEngine implements LiveRefsEngine {
         if (skip.has(tracked.label) || skip.has(tracked.name)) continue;
         // Discovered classes with nothing alive are noise; configured ones show their zero.
         if (tracked.discovered && !c.count) continue;
-        rows.push({ className: tracked.label, count: c.count, oldestAgeS: c.oldestAgeMs === null ? null : c.oldestAgeMs / 1000, delta: c.count - (this.previousCounts.get(tracked.label) ?? c.count) });
+        rows.push({ className: tracked.label, count: c.count, oldestAgeS: c.oldestAgeMs === null ? null : c.oldestAgeMs / 1000, ...(c.beforeAttach ? { beforeAttach: c.beforeAttach, oldestBeforeAttach: true } : {}) });
       }
-      this.previousCounts = new Map(rows.map((r) => [r.className, r.count]));
       return { trackref: true, rows, takenAt: Date.now() };
     });
   }
@@ -187,7 +186,6 @@ export class NodeEngine implements LiveRefsEngine {
   dispose(): void {
     this.tracker.dispose();
     this.heap.dispose();
-    this.previousCounts.clear();
   }
 
   /**
@@ -240,7 +238,7 @@ export class NodeEngine implements LiveRefsEngine {
     let tracked = this.tracker.byLabel(className);
     if (!tracked) {
       // A class named before any refresh (CLI, palette): track it now.
-      await this.guard(() => this.tracker.ensure([...(this.options.trackedClasses?.() ?? []), className], this.options.discoverTop ?? 10));
+      await this.guard(() => this.tracker.ensure([...(this.options.trackedClasses?.() ?? []), className], this.options.discoverTop ?? 10, [className]));
       tracked = this.tracker.byLabel(className);
     }
     if (!tracked) throw new EngineError('unknownClass', `${className} is not a tracked class`);
@@ -271,7 +269,7 @@ export class NodeEngine implements LiveRefsEngine {
     for (const objectId of [result.objectId, itemsId]) if (objectId) void this.cdp.send('Runtime.releaseObject', { objectId }).catch(() => undefined);
     return {
       total, done,
-      items: items.map((item, i) => ({ ...summarize(item), typeName: meta[i].typeName, type: meta[i].typeName, repr: meta[i].repr, url: meta[i].url, ageS: meta[i].ageMs / 1000 })),
+      items: items.map((item, i) => ({ ...summarize(item), typeName: meta[i].typeName, type: meta[i].typeName, repr: meta[i].repr, url: meta[i].url, ...ageOf(meta[i].ageMs) })),
     };
   }
 
@@ -298,4 +296,9 @@ export class NodeEngine implements LiveRefsEngine {
       throw error;
     }
   }
+}
+
+/** An object's age, or that it was created before Live References attached (no time known). */
+function ageOf(ageMs: number | null): Pick<ObjectSummary, 'ageS' | 'createdBeforeAttach'> {
+  return ageMs === null ? { createdBeforeAttach: true } : { ageS: ageMs / 1000 };
 }

@@ -4,7 +4,9 @@
 // each new instance; Runtime.queryObjects seeds what existed before. WeakRefs are cleared by the
 // GC itself, so a count taken after a GC never includes garbage (a FinalizationRegistry would
 // only report it a task later). Nothing here holds a user object strongly after a call returns,
-// except an Iterate All cursor until it is dropped.
+// except an Iterate All cursor until it is dropped. Objects seeded at attach have no creation time
+// (NaN): nothing real dates them, so they are "created before Live References attached", never
+// "as old as the attach".
 //
 // Plain ES2022, one expression evaluated in the program's global scope (CDP Runtime.evaluate);
 // it returns the hook object, and the engine calls its methods with Runtime.callFunctionOn
@@ -54,24 +56,39 @@
     } catch { /* hostile object: keep what we have */ }
     return { typeName: name, repr: clip(name + ' {' + parts.join(', ') + '}', 300), url };
   }
+  const known = (t) => t === t; // NaN: created before Live References attached
+  /** A class's own prototype object (SpecialItem.prototype is an Item by its chain, not an instance). */
+  function isPrototype(o) {
+    const d = Object.getOwnPropertyDescriptor(o, 'constructor');
+    return !!d && typeof d.value === 'function' && d.value.prototype === o;
+  }
   function state(id) {
     const s = classes.get(id);
     if (!s) throw new Error('unknownClass ' + id);
     return s;
   }
-  /** Drops dead entries in place; returns the index of the oldest live one (-1 when none). */
+  /** Drops dead entries in place; returns the index of the oldest live one with a known creation
+   *  time (-1 when none) and sets s.before to how many live ones were created before attach. */
   function compact(s) {
     const refs = s.refs, times = s.times;
-    let w = 0, oldest = -1;
+    let w = 0, oldest = -1, before = 0;
     for (let i = 0; i < refs.length; i++) {
       if (refs[i].deref() === undefined) continue;
       refs[w] = refs[i]; times[w] = times[i];
-      if (oldest < 0 || times[w] < times[oldest]) oldest = w;
+      if (!known(times[w])) before++;
+      else if (oldest < 0 || times[w] < times[oldest]) oldest = w;
       w++;
     }
     refs.length = w; times.length = w;
+    s.before = before;
     return oldest;
   }
+  /** Oldest with a known time, else any of those created before attach (-1 when none live). */
+  function oldestIndex(s) {
+    const i = compact(s);
+    return i >= 0 || !s.refs.length ? i : 0;
+  }
+  const ageMsOf = (t, time) => (known(time) ? t - time : null);
   const api = {
     /** Returns true when a Proxy (ours, from an earlier client) already counts this class. */
     track(id, ctor) {
@@ -81,15 +98,17 @@
       return !!s.proxy;
     },
     untrack(id) { classes.delete(id); return true; },
-    /** Adds the objects of exactly this class that are not registered yet, as created at 'time'. */
+    /** Adds the objects of exactly this class that are not registered yet, as created at 'time'
+     *  (null: before Live References attached). */
     seed(id, objects, time) {
+      if (typeof time !== 'number') time = NaN;
       const s = state(id);
       compact(s);
-      const known = new Set();
-      for (const r of s.refs) known.add(r.deref());
+      const seen = new Set();
+      for (const r of s.refs) seen.add(r.deref());
       let added = 0;
       for (const o of objects) {
-        if (Object.getPrototypeOf(o) !== s.proto || known.has(o)) continue;
+        if (Object.getPrototypeOf(o) !== s.proto || seen.has(o) || isPrototype(o)) continue;
         s.refs.push(new WeakRef(o)); s.times.push(time); added++;
       }
       return added;
@@ -125,20 +144,20 @@
         const s = classes.get(id);
         if (!s) return null;
         const oldest = compact(s);
-        return { id, count: s.refs.length, oldestAgeMs: oldest < 0 ? null : t - s.times[oldest], installed: !!s.proxy };
+        return { id, count: s.refs.length, oldestAgeMs: oldest < 0 ? null : t - s.times[oldest], beforeAttach: s.before, installed: !!s.proxy };
       }));
     },
     oldest(id) {
       const s = state(id);
-      const i = compact(s);
+      const i = oldestIndex(s);
       return i < 0 ? undefined : s.refs[i].deref();
     },
     oldestPage(id) {
       const s = state(id);
-      const i = compact(s);
+      const i = oldestIndex(s);
       if (i < 0) return { items: [], meta: JSON.stringify({ meta: [], total: 0, done: true }) };
       const o = s.refs[i].deref();
-      return { items: [o], meta: JSON.stringify({ meta: [{ ...describe(o), ageMs: now() - s.times[i] }], total: 1, done: true }) };
+      return { items: [o], meta: JSON.stringify({ meta: [{ ...describe(o), ageMs: ageMsOf(now(), s.times[i]) }], total: 1, done: true }) };
     },
     /** A stable, creation-ordered snapshot of the live objects matching 'filter', for paging. */
     openCursor(id, filter, minAgeS, maxAgeS, ageAt) {
@@ -147,12 +166,15 @@
       const at = typeof ageAt === 'number' ? ageAt * 1000 : now();
       const lo = typeof minAgeS === 'number' ? minAgeS * 1000 : -Infinity;
       const hi = typeof maxAgeS === 'number' ? maxAgeS * 1000 : Infinity;
-      const order = s.refs.map((_, i) => i).sort((a, b) => s.times[a] - s.times[b]);
+      // Those created before attach come first (older than any dated one), in the order seeded.
+      const order = s.refs.map((_, i) => i).sort((a, b) => (known(s.times[a]) ? s.times[a] : -Infinity) - (known(s.times[b]) ? s.times[b] : -Infinity) || a - b);
+      const aged = lo !== -Infinity || hi !== Infinity;
       const needle = filter ? String(filter).toLowerCase() : '';
       const refs = [], times = [];
       for (const i of order) {
         const o = s.refs[i].deref();
         if (o === undefined) continue;
+        if (aged && !known(s.times[i])) continue; // an age bar holds dated objects only
         const age = at - s.times[i];
         if (age < lo || age >= hi) continue;
         if (needle) { const d = describe(o); if (!((d.url || '').toLowerCase().includes(needle) || d.repr.toLowerCase().includes(needle))) continue; }
@@ -172,7 +194,7 @@
         const o = c.refs[i].deref();
         if (o === undefined) continue;
         items.push(o);
-        meta.push({ ...describe(o), ageMs: t - c.times[i] });
+        meta.push({ ...describe(o), ageMs: ageMsOf(t, c.times[i]) });
       }
       return { items, meta: JSON.stringify({ meta, total: c.refs.length, done: offset + limit >= c.refs.length }) };
     },
@@ -181,7 +203,7 @@
       const s = state(id);
       compact(s);
       const t = now();
-      const ages = s.times.map((c) => Math.max(0, (t - c) / 1000));
+      const ages = s.times.filter(known).map((c) => Math.max(0, (t - c) / 1000));
       const max = ages.reduce((m, a) => (a > m ? a : m), 0);
       const edges = [];
       if (scale === 'linear') {
@@ -200,7 +222,7 @@
       }
       const first = counts.findIndex((c) => c > 0);
       const buckets = first < 0 ? [] : counts.slice(first).map((count, i) => ({ lowS: edges[first + i], highS: edges[first + i + 1], count }));
-      return JSON.stringify({ count: ages.length, now: t / 1000, oldestAgeS: ages.length ? max : null, buckets });
+      return JSON.stringify({ count: ages.length, now: t / 1000, oldestAgeS: ages.length ? max : null, beforeAttach: s.before, buckets });
     },
     closeCursor(cursor) { cursors.delete(cursor); return true; },
     describe(o) { return JSON.stringify(describe(o)); },
@@ -208,7 +230,7 @@
       for (const s of classes.values()) {
         if (Object.getPrototypeOf(o) !== s.proto) continue;
         const i = s.refs.findIndex((r) => r.deref() === o);
-        return i < 0 ? -1 : now() - s.times[i];
+        return i < 0 || !known(s.times[i]) ? -1 : now() - s.times[i];
       }
       return -1;
     },
@@ -233,7 +255,7 @@
         const proto = Object.getPrototypeOf(o);
         if (!proto || !Object.prototype.hasOwnProperty.call(proto, 'constructor')) continue;
         const c = proto.constructor;
-        if (typeof c !== 'function' || c.prototype !== proto) continue;
+        if (typeof c !== 'function' || c.prototype !== proto || isPrototype(o)) continue;
         let ok = classLike.get(c);
         if (ok === undefined) {
           let text = '';

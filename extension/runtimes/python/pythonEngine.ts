@@ -1,7 +1,7 @@
 // LiveRefsEngine for Python programs: installs agent/ in the debuggee through an Evaluator and
 // turns each engine call into one agent call. Knows Python; knows nothing of VS Code.
 import type {
-  AgeHistogram, AgesRequest, EngineInfo, HeapMarkInfo, InspectResult, IterPage, LiveRefRow, LiveRefsSnapshot, ObjectHandle, ObjectSummary,
+  AgeHistogram, AgesRequest, ClassTrackingStatus, DiscoveredClass, EngineInfo, HeapMarkInfo, InspectResult, IterPage, LiveRefRow, LiveRefsSnapshot, ObjectHandle, ObjectSummary,
   Partition, PartitionRequest, Progress, RetainedRequest, RetainedResult, SourceInfo, WhyResult,
 } from '../../core/types';
 import { CallOptions, EngineError, IterRequest, LiveRefsEngine, LongCallOptions } from '../../core/liveRefsEngine';
@@ -34,7 +34,11 @@ export interface CreationSitesOptions {
   depth?: number;
   /** Top-level packages that are library code, not user code (default scrapy, twisted). */
   libraryModules?: readonly string[];
+  /** Classes to track in any Python program (`Class` or `package.module.Class`): each gets a
+   *  creation hook, so its rows have ages, Reveal Oldest, creation sites like trackref's. */
+  trackedClasses?: readonly string[];
 }
+
 
 interface JobStep<T> {
   done: boolean;
@@ -49,7 +53,6 @@ const AGENT_ERRORS: Record<string, EngineError['code']> = {
 export class PythonEngine implements LiveRefsEngine {
   private nextId = 1;
   private installed: Promise<void> | undefined;
-  private previousCounts = new Map<string, number>();
 
   constructor(
     private readonly evaluator: Evaluator,
@@ -67,10 +70,10 @@ export class PythonEngine implements LiveRefsEngine {
   }
 
   async liveRefs(ignore: readonly string[], options?: CallOptions): Promise<LiveRefsSnapshot> {
-    const reply = await this.call<{ trackref: boolean; rows: Omit<LiveRefRow, 'delta'>[]; rssBytes?: number | null }>('liveRefs', { ignore, classes: [] }, options);
-    const rows = reply.rows.map((row) => ({ ...row, delta: row.count - (this.previousCounts.get(row.className) ?? row.count) }));
-    this.previousCounts = new Map(reply.rows.map((row) => [row.className, row.count]));
-    return { trackref: reply.trackref, rows, takenAt: Date.now(), rssBytes: reply.rssBytes ?? null };
+    const reply = await this.call<{ trackref: boolean; rows: LiveRefRow[]; rssBytes?: number | null; classTracking?: ClassTrackingStatus }>('liveRefs', { ignore, classes: [] }, options);
+    const snapshot: LiveRefsSnapshot = { trackref: reply.trackref, rows: reply.rows, takenAt: Date.now(), rssBytes: reply.rssBytes ?? null };
+    if (reply.classTracking) snapshot.classTracking = reply.classTracking;
+    return snapshot;
   }
 
   oldest(className: string, options?: CallOptions): Promise<ObjectSummary | null> {
@@ -144,7 +147,6 @@ export class PythonEngine implements LiveRefsEngine {
    * is already gone there is nothing to reach, and a detach releases by itself in the agent.
    */
   dispose(): void {
-    this.previousCounts.clear();
     if (!this.installed) return;
     this.installed = undefined;
     this.evaluator.execute(releaseAllStatement(this.bundle), { timeoutMs: 5_000 }).catch(() => undefined);
@@ -181,7 +183,21 @@ export class PythonEngine implements LiveRefsEngine {
   }
 
   private configureParams(): Record<string, unknown> {
-    return { creationSites: this.sites.enabled ?? true, depth: this.sites.depth, libraryModules: this.sites.libraryModules };
+    return {
+      creationSites: this.sites.enabled ?? true, depth: this.sites.depth, libraryModules: this.sites.libraryModules,
+      trackedClasses: this.sites.trackedClasses ?? [],
+    };
+  }
+
+  /** The `top` user-defined classes (not stdlib or site-packages) with the most live instances. */
+  async discoverClasses(top: number, options?: CallOptions): Promise<DiscoveredClass[]> {
+    return (await this.call<{ classes: DiscoveredClass[] }>('discoverClasses', { top }, { timeoutMs: 60_000, ...options })).classes;
+  }
+
+  /** Adds classes to track (kept with the other settings, so a reinstall tracks them again). */
+  async trackClasses(names: readonly string[]): Promise<void> {
+    const merged = [...new Set([...(this.sites.trackedClasses ?? []), ...names])];
+    await this.configureSites({ ...this.sites, trackedClasses: merged });
   }
 
   private ensureInstalled(options: CallOptions): Promise<void> {

@@ -51,7 +51,8 @@ export function registerObjectCommands(ctx: FeatureContext): vscode.Disposable[]
 type Item = vscode.QuickPickItem & { summary?: ObjectSummary; more?: boolean };
 
 function toItem(summary: ObjectSummary): Item {
-  const age = summary.ageS !== undefined ? vscode.l10n.t('{0} old', formatAge(summary.ageS)) : '';
+  const age = summary.ageS !== undefined ? vscode.l10n.t('{0} old', formatAge(summary.ageS))
+    : summary.createdBeforeAttach ? vscode.l10n.t('(created before Live References attached)') : '';
   // Quick pick labels render codicons from `$(…)`; untrusted text must not, so break the syntax.
   const text = (summary.url ?? summary.repr).replace(/\$\(/g, '$\u200b(');
   return { label: text, description: age, detail: summary.url ? summary.repr.replace(/\$\(/g, '$\u200b(') : undefined, summary, alwaysShow: true };

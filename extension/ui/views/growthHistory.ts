@@ -1,6 +1,8 @@
 // The history of every Live References refresh of a session: count per class and the program's
-// resident memory. Feeds the growth chart, the per-row trend marker and the CSV export. Knows no
-// VS Code; bounded, so a session left running for days keeps a steady size.
+// resident memory. Feeds the growth chart, the per-row trend marker, the change since the previous
+// refresh (the tree's (+N), its arrow, the growth ranking) and the CSV export. The one place that
+// history is kept: a liveRefs call outside the refresh (prefs, Leak Suspects) never moves it.
+// Knows no VS Code; bounded, so a session left running for days keeps a steady size.
 import type { LiveRefsSnapshot } from '../../core/types';
 import type { GrowthSeries } from '../../core/timeMessages';
 
@@ -40,6 +42,16 @@ export class GrowthHistory {
   /** The last `n` counts of a class (null where it had no live objects / was not reported). */
   recent(className: string, n: number): Array<number | null> {
     return this.points.slice(-n).map((p) => p.counts[className] ?? null);
+  }
+
+  /** The change of a class's count between the last two refreshes (0 before the second, and for
+   *  a class absent from the previous one: it was not tracked yet, nothing is known of its growth). */
+  delta(className: string): number {
+    const n = this.points.length;
+    if (n < 2) return 0;
+    const now = this.points[n - 1].counts[className];
+    const before = this.points[n - 2].counts[className];
+    return now === undefined || before === undefined ? 0 : now - before;
   }
 
   /** Refreshes in a row, up to the latest, in which the class's count rose. */

@@ -200,7 +200,8 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
     const item = new vscode.TreeItem(label, collapsible);
     item.id = id;
     const ageS = this.ageNow(summary);
-    const age = ageS !== undefined ? `  ${vscode.l10n.t('{0}s old', Math.trunc(ageS))}` : '';
+    const age = ageS !== undefined ? `  ${vscode.l10n.t('{0}s old', Math.trunc(ageS))}`
+      : summary.createdBeforeAttach ? `  ${vscode.l10n.t('(created before Live References attached)')}` : '';
     item.description = `${summary.url ?? summary.repr}${age}`;
     // Plain-string tooltip: untrusted text is never rendered as Markdown or HTML.
     item.tooltip = `${summary.type}\n${summary.repr}${summary.url ? `\n${summary.url}` : ''}`;

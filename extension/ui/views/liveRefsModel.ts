@@ -2,6 +2,10 @@
 // sorting, filtering and the per-session state machine (loading → rows | error → ended).
 import type { LiveRefRow, LiveRefsSnapshot } from '../../core/types';
 
+/** A row as the view shows it: the engine's, plus the change since the previous refresh, which
+ *  the session's growth history derives (growthHistory.ts). */
+export type ShownRow = LiveRefRow & { delta: number };
+
 export type SortKey = 'count' | 'age' | 'growth' | 'name';
 
 export type SessionViewState =
@@ -15,10 +19,10 @@ export interface ViewOptions {
   filter: string;
 }
 
-export function visibleRows(rows: readonly LiveRefRow[], options: ViewOptions): LiveRefRow[] {
+export function visibleRows(rows: readonly ShownRow[], options: ViewOptions): ShownRow[] {
   const filter = options.filter.trim().toLowerCase();
   const shown = filter ? rows.filter((r) => r.className.toLowerCase().includes(filter)) : [...rows];
-  const by: Record<SortKey, (a: LiveRefRow, b: LiveRefRow) => number> = {
+  const by: Record<SortKey, (a: ShownRow, b: ShownRow) => number> = {
     count: (a, b) => b.count - a.count,
     age: (a, b) => (b.oldestAgeS ?? -1) - (a.oldestAgeS ?? -1),
     growth: (a, b) => b.delta - a.delta,

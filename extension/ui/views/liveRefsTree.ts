@@ -4,11 +4,12 @@ import * as vscode from 'vscode';
 import type { LiveRefRow } from '../../core/types';
 import { formatAge } from '../../core/prefsFormat';
 import type { SessionEngine } from '../sessions/sessionEngines';
-import { formatDelta, SessionViewState, SortKey, visibleRows } from './liveRefsModel';
+import { formatDelta, SessionViewState, ShownRow, SortKey, visibleRows } from './liveRefsModel';
 import { GrowthHistories } from './growthHistory';
 import { RetainedStore } from './retainedStore';
 import { retainedShort, retainedTooltip } from '../retainedText';
 import { Commands } from '../commandIds';
+import { classTrackingMessages } from './classTrackingMessages';
 
 export type LiveRefsNode =
   | { kind: 'session'; sessionId: string; name: string }
@@ -73,10 +74,13 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
     this.emitter.fire(undefined);
   }
 
-  rowsOf(sessionId: string): LiveRefRow[] {
+  /** The rows shown, each with its change since the previous refresh from the growth history. */
+  rowsOf(sessionId: string): ShownRow[] {
     const state = this.states.get(sessionId);
     const snapshot = state && 'snapshot' in state ? state.snapshot : undefined;
-    return snapshot ? visibleRows(snapshot.rows, { sort: this.sort, filter: this.filter }) : [];
+    if (!snapshot) return [];
+    const history = this.histories.of(sessionId);
+    return visibleRows(snapshot.rows.map((row) => ({ ...row, delta: history.delta(row.className) })), { sort: this.sort, filter: this.filter });
   }
 
   getChildren(node?: LiveRefsNode): LiveRefsNode[] {
@@ -118,6 +122,7 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
     if (snapshot && !snapshot.trackref) {
       messages.push({ kind: 'message', sessionId, text: vscode.l10n.t('Scrapy trackref is not loaded: showing the most common types.'), icon: 'info' });
     }
+    for (const text of classTrackingMessages(snapshot?.classTracking)) messages.push({ kind: 'message', sessionId, text, icon: 'warning' });
     const rows = this.rowsOf(sessionId).map((row): LiveRefsNode => ({ kind: 'row', sessionId, row }));
     if (snapshot && !rows.length && state.kind === 'rows') {
       messages.push({ kind: 'message', sessionId, text: this.filter ? vscode.l10n.t('No class matches the filter "{0}".', this.filter) : vscode.l10n.t('No live tracked objects.'), icon: 'info' });
@@ -128,7 +133,8 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
   private rowItem(sessionId: string, row: LiveRefRow): vscode.TreeItem {
     // The label is a plain string: class names come from the debuggee and are shown as text.
     const item = new vscode.TreeItem(row.className, vscode.TreeItemCollapsibleState.None);
-    const delta = formatDelta(row.delta);
+    const change = this.histories.of(sessionId).delta(row.className);
+    const delta = formatDelta(change);
     const growing = this.isStillGrowing(sessionId, row.className);
     // Most telling first: a narrow view cuts the description at its end, and the row's hover
     // actions cover its last ~70 px, so the sparkline (also in the tooltip's numbers) goes last.
@@ -137,14 +143,19 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
     if (growing) parts.push(vscode.l10n.t('still growing'));
     const retained = this.retainedPart(sessionId, row.className);
     if (retained) parts.push(retained);
-    if (row.oldestAgeS !== null) parts.push(vscode.l10n.t('oldest: {0} ago', formatAge(row.oldestAgeS)));
+    // Objects from before the attach are older than any dated one, by an unknown amount.
+    if (row.oldestBeforeAttach) parts.push(vscode.l10n.t('oldest: created before Live References attached'));
+    else if (row.oldestAgeS !== null) parts.push(vscode.l10n.t('oldest: {0} ago', formatAge(row.oldestAgeS)));
+    else if (row.countOnly) parts.push(vscode.l10n.t('count only: no __weakref__'));
     parts.push(this.histories.of(sessionId).sparkline(row.className));
     item.description = parts.filter(Boolean).join('  ');
     item.iconPath = growing ? new vscode.ThemeIcon('flame', new vscode.ThemeColor('charts.red'))
-      : row.delta > 0 ? new vscode.ThemeIcon('arrow-up', new vscode.ThemeColor('charts.red'))
+      : change > 0 ? new vscode.ThemeIcon('arrow-up', new vscode.ThemeColor('charts.red'))
         : new vscode.ThemeIcon('symbol-class');
     const tooltip = [vscode.l10n.t('{0}: {1} live objects, oldest created {2} ago, {3} since the previous refresh',
       row.className, row.count, formatAge(row.oldestAgeS) || '?', delta || '0')];
+    if (row.beforeAttach) tooltip.push(vscode.l10n.t('{0} created before Live References attached: their age is unknown.', row.beforeAttach));
+    if (row.countOnly) tooltip.push(vscode.l10n.t('Its instances cannot be weakly referenced (__slots__ without __weakref__): counted exactly by a gc scan, but there is no oldest object, ages or creation sites. Add "__weakref__" to __slots__ to get them.'));
     if (growing) tooltip.push(vscode.l10n.t('still growing'));
     tooltip.push(...this.retainedTooltipLines(sessionId, row.className));
     item.tooltip = tooltip.join('\n');

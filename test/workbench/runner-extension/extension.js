@@ -14,7 +14,9 @@ exports.activate = (context) => {
     createDebugAdapterDescriptor: (session) => {
       const { request, connect } = session.configuration;
       if (request === 'attach' && connect && connect.port) return new vscode.DebugAdapterServer(Number(connect.port), connect.host || '127.0.0.1');
-      return new vscode.DebugAdapterExecutable(python, ['-m', 'debugpy.adapter']);
+      // The adapter comes from the launch's own interpreter when it names one (a Debian root's
+      // launcher brings its own debugpy), as the adapter and the debuggee's debugpy must match.
+      return new vscode.DebugAdapterExecutable(session.configuration.python || python, ['-m', 'debugpy.adapter']);
     },
   }));
   const results = process.env.LIVEREF_TEST_RESULTS;

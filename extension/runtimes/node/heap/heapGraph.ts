@@ -167,16 +167,89 @@ export class HeapGraph {
     return this.distances()[n] !== NONE;
   }
 
-  /** The via label of an object: the names it is held under, sorted, at most four. */
+  /**
+   * The via label of an object: the names it is held under, sorted, at most four. The elements of
+   * one container are one group, named by the container (`orders (Array) [*]`,
+   * `customers (Map) entries`): a list or Map that only grows is one row, not one row per index.
+   */
   viaLabel(n: number): string {
     this.buildRetainers();
     const rs = this.retainerStart!, re = this.retainerEdge!, rf = this.retainerFrom!;
     const labels = new Set<string>();
     for (let r = rs[n]; r < rs[n + 1]; r++) {
       const label = this.edgeLabel(re[r]);
-      if (this.reachable(rf[r]) && !isDebuggerEdge(label)) labels.add(label);
+      if (this.reachable(rf[r]) && !isDebuggerEdge(label)) labels.add(this.groupLabel(rf[r], re[r], label));
     }
     return [...labels].sort().slice(0, 4).join(', ');
+  }
+
+  /** A function's `prototype` object: V8 names a subclass's prototype after its parent class. */
+  isPrototype(n: number): boolean {
+    this.buildRetainers();
+    const rs = this.retainerStart!, re = this.retainerEdge!, rf = this.retainerFrom!;
+    for (let r = rs[n]; r < rs[n + 1]; r++) {
+      if (this.edgeLabel(re[r]) === 'prototype' && this.nodeTypes[this.nodes[rf[r] * this.F + this.typeField]] === 'closure') return true;
+    }
+    return false;
+  }
+
+  /** The exact index edges an object is held by (`[1747]`), for the samples of a grouped row. */
+  indexOf(n: number): string | undefined {
+    this.buildRetainers();
+    const rs = this.retainerStart!, re = this.retainerEdge!, rf = this.retainerFrom!;
+    let backing: string | undefined;
+    for (let r = rs[n]; r < rs[n + 1]; r++) {
+      if (!this.reachable(rf[r])) continue;
+      const type = this.edgeTypes[this.edges[re[r] * this.E + this.edgeTypeField]];
+      if (type === 'element') return this.edgeLabel(re[r]);
+      if (this.isBackingStore(rf[r]) && /^\d+$/.test(this.edgeLabel(re[r]))) backing ??= `[${this.edgeLabel(re[r])}]`;
+    }
+    return backing;
+  }
+
+  /** An element edge, or a numbered slot of a container's backing store, as its container's group. */
+  private groupLabel(from: number, e: number, label: string): string {
+    const type = this.edgeTypes[this.edges[e * this.E + this.edgeTypeField]];
+    if (type === 'element') return containerLabel(this.heldAs(from), this.className(from), '[*]');
+    if (type !== 'internal' || !/^\d+$/.test(label) || !this.isBackingStore(from)) return label;
+    // A backing store (an array's elements, a Map's or Set's hash table) belongs to its owner.
+    const rs = this.retainerStart!, re = this.retainerEdge!, rf = this.retainerFrom!;
+    for (let r = rs[from]; r < rs[from + 1]; r++) {
+      const slot = this.edgeLabel(re[r]);
+      if (slot !== 'elements' && slot !== 'table') continue;
+      const owner = rf[r];
+      const kind = this.className(owner);
+      const slots = slot === 'elements' ? '[*]' : kind === 'Map' ? mapSlot(Number(label), this.selfSize(from)) : 'entries';
+      return containerLabel(this.heldAs(owner), kind, slots);
+    }
+    return label;
+  }
+
+  private isBackingStore(n: number): boolean {
+    return this.nodeTypes[this.nodes[n * this.F + this.typeField]] === 'array';
+  }
+
+  /** Containers' names, asked once per element: a container held from many places is scanned once. */
+  private readonly heldAsCache = new Map<number, string>();
+
+  /** The name a container is held under: a property or variable name (the first, sorted), else ''. */
+  private heldAs(n: number): string {
+    let name = this.heldAsCache.get(n);
+    if (name === undefined) this.heldAsCache.set(n, (name = this.heldAsUncached(n)));
+    return name;
+  }
+
+  private heldAsUncached(n: number): string {
+    const rs = this.retainerStart!, re = this.retainerEdge!, rf = this.retainerFrom!;
+    let best = '';
+    for (let r = rs[n]; r < rs[n + 1]; r++) {
+      const type = this.edgeTypes[this.edges[re[r] * this.E + this.edgeTypeField]];
+      if (type !== 'property' && type !== 'context' && type !== 'shortcut') continue;
+      const label = this.edgeLabel(re[r]);
+      if (!this.reachable(rf[r]) || isDebuggerEdge(label)) continue;
+      if (!best || label < best) best = label;
+    }
+    return best;
   }
 
   distanceCache?: Uint32Array;
@@ -205,6 +278,26 @@ export class HeapGraph {
     this.progress('reachability', 1, 1);
     return distance;
   }
+}
+
+/**
+ * Whether slot `index` of a Map's OrderedHashMap holds a key or a value. Its layout: 3 header
+ * slots, `b` buckets, then 2b entries of (key, value, chain); so 3 + 7b slots after a 2-slot
+ * header, which gives b from the table's size (8-byte slots, or 4 with pointer compression).
+ */
+export function mapSlot(index: number, tableBytes: number): string {
+  for (const slot of [8, 4]) {
+    const b = (tableBytes / slot - 2 - 3) / 7;
+    if (!Number.isInteger(b) || b < 1 || (b & (b - 1)) !== 0 || index < 3 + b) continue;
+    const field = (index - 3 - b) % 3;
+    return field === 0 ? 'keys' : field === 1 ? 'values' : 'entries';
+  }
+  return 'entries';
+}
+
+/** `orders (Array) [*]`; `(Array) [*]` when nothing names the container. */
+function containerLabel(name: string, kind: string, slots: string): string {
+  return name ? `${name} (${kind}) ${slots}` : `(${kind}) ${slots}`;
 }
 
 /** Handles a debugger holds (ours included) and our own page hook are not why the program keeps an object. */

@@ -9,6 +9,8 @@ export interface GraphRow {
   size: number;
   /** Snapshot ids of a few members, for drill-down. */
   sampleIds: number[];
+  /** By via: the exact index each sample is held at in a grouped container row (`[1747]`). */
+  sampleVias?: Array<string | undefined>;
 }
 
 export interface GraphPartition {
@@ -62,20 +64,20 @@ export function byType(g: HeapGraph, limit: number, samples: number): GraphParti
 }
 
 /** The members of one class, grouped by the set of names their referrers hold them under. */
-export function byVia(g: HeapGraph, className: string, limit: number, samples: number): GraphPartition {
+export function byVia(g: HeapGraph, className: string, limit: number, samples: number, instances = false): GraphPartition {
   const c = g.classNames.indexOf(className);
   const groups = new Map<string, GraphRow>();
   let totalCount = 0, totalSize = 0;
   if (c < 0) return { totalCount, totalSize, rows: [] };
   for (let n = 0; n < g.nodeCount; n++) {
-    if (g.classOf[n] !== c || !g.reachable(n)) continue;
+    if (g.classOf[n] !== c || !g.reachable(n) || (instances && g.isPrototype(n))) continue;
     const label = g.viaLabel(n);
     let row = groups.get(label);
-    if (!row) { row = { label, count: 0, size: 0, sampleIds: [] }; groups.set(label, row); }
+    if (!row) { row = { label, count: 0, size: 0, sampleIds: [], sampleVias: [] }; groups.set(label, row); }
     const size = g.selfSize(n);
     row.count++; row.size += size;
     totalCount++; totalSize += size;
-    if (row.sampleIds.length < samples) row.sampleIds.push(g.idOf(n));
+    if (row.sampleIds.length < samples) { row.sampleIds.push(g.idOf(n)); row.sampleVias!.push(g.indexOf(n)); }
   }
   return { totalCount, totalSize, rows: sortRows([...groups.values()]).slice(0, limit) };
 }
@@ -124,15 +126,16 @@ export function sinceMark(g: HeapGraph, mark: HeapMarkData, limit: number, sampl
 }
 
 /** Members of a set the views name: a class (type row), optionally one of its via rows, or one object. */
-export function memberTest(g: HeapGraph, set: { className?: string; via?: string; id?: number }): (n: number) => boolean {
+export function memberTest(g: HeapGraph, set: { className?: string; instances?: boolean; via?: string; id?: number }): (n: number) => boolean {
   if (set.id !== undefined) {
     const node = g.nodeById(set.id);
     return (n) => n === node;
   }
   const c = g.classNames.indexOf(set.className ?? '');
-  if (set.via === undefined) return (n) => g.classOf[n] === c;
+  const ofClass = set.instances ? (n: number) => g.classOf[n] === c && !g.isPrototype(n) : (n: number) => g.classOf[n] === c;
+  if (set.via === undefined) return ofClass;
   const mask = new Uint8Array(g.nodeCount);
-  for (let n = 0; n < g.nodeCount; n++) if (g.classOf[n] === c && g.viaLabel(n) === set.via) mask[n] = 1;
+  for (let n = 0; n < g.nodeCount; n++) if (ofClass(n) && g.viaLabel(n) === set.via) mask[n] = 1;
   return (n) => mask[n] === 1;
 }
 

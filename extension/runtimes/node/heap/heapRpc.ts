@@ -4,6 +4,8 @@ import type { GraphWhy } from './retainerChain';
 
 export interface HeapSet {
   className?: string;
+  /** A tracked class: its instances only, not a subclass's prototype that V8 names after it. */
+  instances?: boolean;
   via?: string;
   id?: number;
 }
@@ -11,7 +13,7 @@ export interface HeapSet {
 export type ToHeapWorker =
   | { type: 'chunk'; text: string }
   | { type: 'end' }
-  | { type: 'partition'; id: number; by: 'type' | 'via'; className?: string; limit: number; samples: number; retainedRows: number; sinceMark?: HeapMarkData }
+  | { type: 'partition'; id: number; by: 'type' | 'via'; className?: string; instances?: boolean; limit: number; samples: number; retainedRows: number; sinceMark?: HeapMarkData }
   | { type: 'mark'; id: number }
   | { type: 'retained'; id: number; set: HeapSet; largest: number }
   | { type: 'why'; id: number; nodeId: number };

@@ -31,10 +31,10 @@ port.on('message', (message: ToHeapWorker) => {
           return;
         }
         const wholeHeap = message.by === 'type' || !message.className;
-        const result = wholeHeap ? byType(graph!, message.limit, message.samples) : byVia(graph!, message.className!, message.limit, message.samples);
+        const result = wholeHeap ? byType(graph!, message.limit, message.samples) : byVia(graph!, message.className!, message.limit, message.samples, message.instances);
         // Exact retained sizes cost one walk of the graph per row: only for the rows asked for.
         const retained = result.rows.slice(0, message.retainedRows).map((row) => {
-          const members = memberTest(graph!, wholeHeap ? { className: row.label } : { className: message.className, via: row.label });
+          const members = memberTest(graph!, wholeHeap ? { className: row.label } : { className: message.className, instances: message.instances, via: row.label });
           const { count, size } = retainedBy(graph!, members);
           return { count, size };
         });

@@ -12,9 +12,12 @@ class CreationSitesProvider implements vscode.DebugConfigurationProvider {
 
   resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration {
     const settings = creationSitesSettings();
-    if (!settings.enabled || config.request !== 'launch') return config;
+    const track = settings.trackedClasses ?? [];
+    if ((!settings.enabled && !track.length) || config.request !== 'launch') return config;
     const env = (config.env ?? {}) as Record<string, string | undefined>;
-    return { ...config, env: { ...env, ...creationSitesEnv(this.agentDir, env, process.env, settings.depth) } };
+    // Creation sites off but classes to track: the hook goes in for the classes only (depth 0).
+    const depth = settings.enabled ? settings.depth : 0;
+    return { ...config, env: { ...env, ...creationSitesEnv(this.agentDir, env, process.env, depth, track) } };
   }
 }
 

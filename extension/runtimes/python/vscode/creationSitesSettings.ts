@@ -8,10 +8,11 @@ export function creationSitesSettings(): CreationSitesOptions & { enabled: boole
     enabled: config.get<boolean>('creationSites', true),
     depth: config.get<number>('creationSitesDepth', 8),
     libraryModules: config.get<string[]>('libraryModules', ['scrapy', 'twisted']),
+    trackedClasses: config.get<string[]>('trackedClasses', []),
   };
 }
 
-const KEYS = ['liveReferences.creationSites', 'liveReferences.creationSitesDepth', 'liveReferences.libraryModules'];
+const KEYS = ['liveReferences.creationSites', 'liveReferences.creationSitesDepth', 'liveReferences.libraryModules', 'liveReferences.trackedClasses'];
 
 /** Sends changed settings to the engine's agent while the session runs (off → Scrapy's own
  *  __new__ is back at once; on → sites from now on). */

@@ -1,4 +1,5 @@
-// "Attach to Scrapy Crawl…": lists the telnet consoles listening on 127.0.0.1:6023–6073 (Scrapy's
+// "Attach to Scrapy Crawl…": lists the Scrapy 2.19+ crawls found by their remote-control job files
+// first (no password: `scrapy` sessions by pid), then the telnet consoles listening on 127.0.0.1:6023–6073 (Scrapy's
 // port range) plus any HOST:PORT typed in, shows spider and uptime for those whose password VS
 // Code remembers (read through the console after login), and starts a scrapy-telnet session on
 // the pick. The adapter asks for a password it does not know. The same crawls appear in Run and
@@ -10,10 +11,41 @@ import { formatUptime } from '../adapter/consoleCode';
 import { readCrawlInfo, scanTelnetConsoles, SCRAPY_PORT_RANGE } from '../adapter/discovery';
 import { SCRAPY_TELNET_TYPE } from '../adapter/scrapyTelnetSession';
 import type { TelnetPasswordStore } from './telnetPasswordStore';
+import { defaultJobsDir, listJobs, RemoteJob } from '../remote/jobFiles';
+import { SCRAPY_REMOTE_TYPE } from '../adapter/scrapyRemoteSession';
+import { configuredJobsDir } from './scrapyRemoteDebugType';
 
 interface CrawlItem extends vscode.QuickPickItem {
   target?: Target;
   spider?: string;
+  job?: RemoteJob;
+  jobsDir?: string;
+}
+
+/** Remote-control crawls in Scrapy's job-file directory and the configured one; refused files as rows that say why. */
+function remoteCrawls(): CrawlItem[] {
+  const dirs = [...new Set([configuredJobsDir(), defaultJobsDir()].filter((d): d is string => !!d))];
+  const items: CrawlItem[] = [];
+  const now = Date.now() / 1000;
+  for (const dir of dirs) {
+    const listing = listJobs(dir, vscode.l10n);
+    for (const job of listing.jobs) {
+      items.push({
+        label: `$(radio-tower) ${vscode.l10n.t('Scrapy crawl {0}', job.spider || '?')}`,
+        description: vscode.l10n.t('project {0} · up {1} · pid {2} · remote control', job.project || '?', formatUptime(Math.max(0, now - job.startTime)), job.pid),
+        job, jobsDir: dir === defaultJobsDir() ? undefined : dir, spider: job.spider,
+      });
+    }
+    for (const problem of listing.problems) items.push({ label: `$(warning) ${vscode.l10n.t('Job file refused')}`, detail: problem.message, alwaysShow: true });
+  }
+  return items;
+}
+
+function remoteConfig(item: CrawlItem): vscode.DebugConfiguration {
+  const job = item.job!;
+  const config: vscode.DebugConfiguration = { type: SCRAPY_REMOTE_TYPE, request: 'attach', name: vscode.l10n.t('Scrapy crawl {0} (pid {1})', job.spider || '?', job.pid), pid: job.pid };
+  if (item.jobsDir) config.jobsDir = item.jobsDir;
+  return config;
 }
 
 async function describeCrawl(target: Target, passwords: TelnetPasswordStore): Promise<CrawlItem> {
@@ -36,6 +68,7 @@ async function describeCrawl(target: Target, passwords: TelnetPasswordStore): Pr
 }
 
 function attachConfig(item: CrawlItem): vscode.DebugConfiguration {
+  if (item.job) return remoteConfig(item);
   const where = targetLabel(item.target!);
   return {
     type: SCRAPY_TELNET_TYPE, request: 'attach', host: item.target!.host, port: item.target!.port,
@@ -47,28 +80,31 @@ function attachConfig(item: CrawlItem): vscode.DebugConfiguration {
 async function pickAndAttach(passwords: TelnetPasswordStore): Promise<vscode.DebugConfiguration | undefined> {
   const pick = vscode.window.createQuickPick<CrawlItem>();
   pick.title = vscode.l10n.t('Attach to Scrapy Crawl');
-  pick.placeholder = vscode.l10n.t('Pick a crawl found on {0}:{1}–{2}, or type HOST:PORT', DEFAULT_HOST, SCRAPY_PORT_RANGE[0], SCRAPY_PORT_RANGE[1]);
+  pick.placeholder = vscode.l10n.t('Pick a crawl (Scrapy 2.19+ job files, then telnet consoles on {0}:{1}–{2}), or type HOST:PORT', DEFAULT_HOST, SCRAPY_PORT_RANGE[0], SCRAPY_PORT_RANGE[1]);
   pick.matchOnDescription = true;
   pick.busy = true;
+  const remote = remoteCrawls();
   let found: CrawlItem[] = [];
   const typedItem = (): CrawlItem[] => {
     const target = parseHostPort(pick.value);
     if (!target || found.some((f) => f.target && targetLabel(f.target) === targetLabel(target))) return [];
     return [{ label: `$(plug) ${targetLabel(target)}`, description: vscode.l10n.t('attach to this address'), target, alwaysShow: true }];
   };
-  const update = () => { pick.items = [...typedItem(), ...found]; };
+  const update = () => { pick.items = [...typedItem(), ...remote, ...found]; };
+  update();
   pick.onDidChangeValue(update);
   void scanTelnetConsoles().then(async (targets) => {
     found = await Promise.all(targets.map((t) => describeCrawl(t, passwords)));
-    if (!found.length) {
-      found = [{ label: vscode.l10n.t('No crawl is listening on {0}:{1}–{2}', DEFAULT_HOST, SCRAPY_PORT_RANGE[0], SCRAPY_PORT_RANGE[1]), description: vscode.l10n.t('start one with TELNETCONSOLE_ENABLED, or type HOST:PORT'), alwaysShow: true }];
+    if (!found.length && !remote.some((r) => r.job)) {
+      found = [{ label: vscode.l10n.t('No crawl is listening on {0}:{1}–{2}', DEFAULT_HOST, SCRAPY_PORT_RANGE[0], SCRAPY_PORT_RANGE[1]), description: vscode.l10n.t('start one with TELNETCONSOLE_ENABLED, or type HOST:PORT'), alwaysShow: true },
+        { label: vscode.l10n.t('No Scrapy 2.19+ crawl has a remote-control job file in {0}', defaultJobsDir()), description: vscode.l10n.t('older Scrapy: use the telnet console'), alwaysShow: true }];
     }
     pick.busy = false;
     update();
   });
   pick.show();
   const chosen = await new Promise<CrawlItem | undefined>((resolve) => {
-    pick.onDidAccept(() => { const item = pick.selectedItems[0]; if (item?.target) { resolve(item); pick.hide(); } });
+    pick.onDidAccept(() => { const item = pick.selectedItems[0]; if (item?.target || item?.job) { resolve(item); pick.hide(); } });
     pick.onDidHide(() => resolve(undefined));
   });
   pick.dispose();
@@ -76,6 +112,13 @@ async function pickAndAttach(passwords: TelnetPasswordStore): Promise<vscode.Deb
   const config = attachConfig(chosen);
   const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], config);
   return started ? config : undefined;
+}
+
+/** The remote-control crawls running now, offered in Run and Debug's configuration dropdown. */
+class RemoteCrawlsProvider implements vscode.DebugConfigurationProvider {
+  provideDebugConfigurations(): vscode.DebugConfiguration[] {
+    return remoteCrawls().filter((item) => item.job).map(remoteConfig);
+  }
 }
 
 /** The crawls running now, offered in Run and Debug's configuration dropdown (no launch.json needed). */
@@ -93,5 +136,6 @@ export function registerAttachScrapyCrawl(passwords: TelnetPasswordStore): vscod
   return [
     vscode.commands.registerCommand(Commands.attachScrapyCrawl, () => pickAndAttach(passwords)),
     vscode.debug.registerDebugConfigurationProvider(SCRAPY_TELNET_TYPE, new RunningCrawlsProvider(passwords), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    vscode.debug.registerDebugConfigurationProvider(SCRAPY_REMOTE_TYPE, new RemoteCrawlsProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
   ];
 }

@@ -8,16 +8,16 @@ import { DEFAULT_HOST, DEFAULT_PORT } from '../adapter/attachTarget';
 import { SCRAPY_TELNET_TYPE, ScrapyTelnetSession } from '../adapter/scrapyTelnetSession';
 import type { TelnetPasswordStore } from './telnetPasswordStore';
 
-/** The inline adapter of each scrapy-telnet session, by session id, for the session's engine. */
-export class TelnetAdapters {
-  private readonly slots = new Map<string, { adapter: Promise<ScrapyTelnetSession>; resolve(a: ScrapyTelnetSession): void }>();
+/** The inline adapter of each session of a debug type, by session id, for the session's engine. */
+export class AdapterSlots<T> {
+  private readonly slots = new Map<string, { adapter: Promise<T>; resolve(a: T): void }>();
 
   /** Resolves once VS Code created the session's adapter (before or after the session started). */
-  get(sessionId: string): Promise<ScrapyTelnetSession> {
+  get(sessionId: string): Promise<T> {
     return this.slot(sessionId).adapter;
   }
 
-  add(sessionId: string, adapter: ScrapyTelnetSession): void {
+  add(sessionId: string, adapter: T): void {
     this.slot(sessionId).resolve(adapter);
   }
 
@@ -28,14 +28,17 @@ export class TelnetAdapters {
   private slot(sessionId: string) {
     let slot = this.slots.get(sessionId);
     if (!slot) {
-      let resolve!: (a: ScrapyTelnetSession) => void;
-      const adapter = new Promise<ScrapyTelnetSession>((r) => { resolve = r; });
+      let resolve!: (a: T) => void;
+      const adapter = new Promise<T>((r) => { resolve = r; });
       slot = { adapter, resolve };
       this.slots.set(sessionId, slot);
     }
     return slot;
   }
 }
+
+/** The inline adapter of each scrapy-telnet session. */
+export class TelnetAdapters extends AdapterSlots<ScrapyTelnetSession> {}
 
 class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   provideDebugConfigurations(): vscode.DebugConfiguration[] {

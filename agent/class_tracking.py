@@ -1,0 +1,477 @@
+"""Tracking of classes the user names, in any Python program (no Scrapy needed).
+
+Each named class gets a creation hook: its `__new__` is replaced (with `type.__setattr__`, which
+updates the `tp_new` slot of every subclass, exactly like the trackref hook of
+`creation_sites.py`) by a wrapper that calls the class's own `__new__`, then files a weak
+reference to the new object with its creation time and creating frames. Each class's
+`Registry` looks like one of trackref's `live_refs[cls]` values to the rest of the agent: a
+`.data` dict in creation order mapping a weakref to its creation time (`time.time()`), so
+counts, the oldest object, ages and Iterate All read it the same way.
+
+* Classes are found by name: `Class` (its `__name__`) or `package.module.Class`
+  (`__module__` + `__qualname__`). A class defined after `install` is hooked the moment its
+  `class` statement ends (a wrapper of `builtins.__build_class__`, which also sees `__main__`);
+  classes that exist already are found by one gc scan.
+* Objects made before the hook are found by the same scan and filed first with creation time
+  None: "created before Live References attached", never given an age.
+* A class without `__weakref__` (`__slots__`) cannot be weakly keyed: it is not hooked, and
+  its live instances are counted by a gc scan at each call (exact, no ages).
+* `uninstall` restores every `__new__` (the very same object, or none) and `__build_class__`.
+
+Self-contained (stdlib only): `agent/launch/sitecustomize.py` runs it before the program's first
+line (env LIVEREF_TRACK), and an agent injected later adopts that installation through the
+`_liveref_classes` attribute of the `__build_class__` wrapper.
+"""
+import builtins
+import gc
+import sys
+import time
+import types
+import weakref
+
+DEFAULT_DEPTH = 8
+_HEAPTYPE = 1 << 9
+MAX_DEPTH = 32
+
+
+class _Ref(weakref.ref):
+    """Weak reference to a tracked object, carrying its key (the object's id) and creation
+    stack. Hashes and compares by its own identity (C slots, no program code runs)."""
+    __slots__ = ('key', 'stack')
+    __hash__ = object.__hash__
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+
+
+class Registry(object):
+    """The live instances of one hooked class: `data` {ref: created} in creation order (created
+    None for objects made before the hook), `ids` {id(obj): ref}."""
+
+    def __init__(self, cls):
+        self.cls_ref = weakref.ref(cls)
+        self.data = {}
+        self.ids = {}
+        self.original = None    # the class's own __new__ from its __dict__, or None
+        self.tp_new = None      # (ctypes cell, pointer) of the inherited tp_new, when original is None
+        self.since = None
+
+    def __len__(self):
+        return len(self.data)
+
+    def get(self, obj, default=None):
+        ref = self.ids.get(id(obj))
+        if ref is None or ref() is not obj:
+            return default
+        return self.data.get(ref, default)
+
+    def remove(self, ref):
+        try:
+            if self.ids.get(ref.key) is ref:
+                del self.ids[ref.key]
+            self.data.pop(ref, None)
+        except Exception:
+            pass
+
+
+class State(object):
+    """One installation: the wanted names, the hooked classes and what could not be done."""
+
+    def __init__(self, depth, early):
+        self.depth = depth
+        self.early = early
+        self.names = []          # as the user gave them
+        self.registries = {}     # id(cls) -> Registry
+        self.count_only = {}     # id(cls) -> weakref to a class without __weakref__
+        self.problems = {}       # name -> message (C/immutable class...)
+        self.matches = {}        # name -> ['module.Qualname', ...] every class the name matched
+        self.original_build = None
+        self.shorts = set()
+        self.dotted = False
+        self.since = time.time()
+
+
+def _depth(value):
+    try:
+        return max(1, min(MAX_DEPTH, int(value)))
+    except Exception:
+        return DEFAULT_DEPTH
+
+
+def qualified(cls):
+    try:
+        return '%s.%s' % (type.__dict__['__module__'].__get__(cls), type.__dict__['__qualname__'].__get__(cls))
+    except Exception:
+        return getattr(cls, '__name__', '?')
+
+
+def _short(cls):
+    try:
+        return type.__dict__['__name__'].__get__(cls)
+    except Exception:
+        return None
+
+
+def _wanted(state, cls):
+    """The name of state.names this class answers to, or None."""
+    short = _short(cls)
+    if short is None:
+        return None
+    for name in state.names:
+        if name == short or ('.' in name and name == qualified(cls)):
+            return name
+    return None
+
+
+def _make_new(cls, reg, state):
+    """The wrapper. Kept small: it runs at every tracked object's birth in the program."""
+    own = reg.original
+    if own is not None:
+        fn = own.__func__
+        plain = False
+    else:
+        fn = super(cls, cls).__new__
+        plain = fn is object.__new__
+    getframe = sys._getframe
+    # The cheapest clock (a syscall on some machines), made epoch seconds by one addition.
+    mono = time.perf_counter
+    epoch = time.time() - mono()
+    make_ref = _Ref
+    remove = reg.remove
+
+    object_init = object.__init__
+
+    def __new__(klass, *args, **kwargs):
+        if not plain:
+            obj = fn(klass, *args, **kwargs)
+        elif (args or kwargs) and klass.__init__ is object_init:
+            raise TypeError('%s() takes no arguments' % klass.__name__)  # object.__new__'s own rule
+        else:
+            obj = fn(klass)
+        try:
+            frame = getframe(1)
+            stack = []
+            n = state.depth
+            while frame is not None and n:
+                stack.append(frame.f_code)
+                stack.append(frame.f_lineno)
+                frame = frame.f_back
+                n -= 1
+            frame = None
+            ref = make_ref(obj, remove)
+            ref.key = key = id(obj)
+            ref.stack = tuple(stack)
+            reg.data[ref] = epoch + mono()
+            reg.ids[key] = ref
+        except Exception:
+            pass
+        return obj
+
+    __new__._liveref_classes = state
+    return __new__
+
+
+_TP_NEW = 39        # index of tp_new among the pointer-sized fields of PyTypeObject (3.8-3.14)
+_TP_BASICSIZE = 4
+
+
+def _tp_new_cell(cls):
+    """The tp_new field of cls as a ctypes cell, or None when the layout cannot be confirmed.
+
+    Deleting a `__new__` that was set on a class does not give the class its inherited tp_new
+    back (CPython keeps slot_tp_new, and object.__new__ then rejects arguments), so uninstall
+    puts the saved pointer back itself. The layout is checked against known types first."""
+    try:
+        import ctypes
+        size = ctypes.sizeof(ctypes.c_void_p)
+
+        def cell(t, i):
+            return ctypes.c_void_p.from_address(id(t) + size * i)
+
+        class Probe(object):
+            pass
+        if not (cell(object, _TP_BASICSIZE).value == object.__basicsize__
+                and cell(Probe, _TP_NEW).value == cell(object, _TP_NEW).value
+                and cell(dict, _TP_NEW).value != cell(object, _TP_NEW).value):
+            return None
+        return cell(cls, _TP_NEW)
+    except Exception:
+        return None
+
+
+def _weakrefable(cls):
+    try:
+        return type.__dict__['__weakrefoffset__'].__get__(cls) != 0
+    except Exception:
+        return False
+
+
+def _hook(state, cls, name):
+    """Hooks one class (once). Records a problem for the name when it cannot be hooked."""
+    key = id(cls)
+    if key in state.registries or key in state.count_only:
+        return None
+    if not _weakrefable(cls):
+        state.count_only[key] = weakref.ref(cls)
+        return None
+    own = type.__dict__['__dict__'].__get__(cls).get('__new__')
+    if own is not None and type(own) is not staticmethod:
+        state.problems[name] = '%s defines __new__ as %s, not a function: it is not tracked.' % (qualified(cls), type(own).__name__)
+        return None
+    reg = Registry(cls)
+    reg.original = own
+    if own is None:
+        cell = _tp_new_cell(cls)
+        if cell is None:
+            state.problems[name] = '%s: this Python build\'s type layout is unknown, so its hook could not be removed exactly: not tracked.' % qualified(cls)
+            return None
+        reg.tp_new = (cell, cell.value)
+    try:
+        type.__setattr__(cls, '__new__', staticmethod(_make_new(cls, reg, state)))
+    except (TypeError, AttributeError) as exc:
+        state.problems[name] = ('%s cannot be hooked: its __new__ is C code of an immutable (built-in, extension or frozen) '
+                                'type (%s). Only its count is shown.' % (qualified(cls), exc.__class__.__name__))
+        state.count_only[key] = weakref.ref(cls)
+        return None
+    reg.since = time.time()
+    state.registries[key] = reg
+    return reg
+
+
+def _consider(state, cls):
+    """A class that exists (just defined, or found by a scan): hooks it when its name is wanted
+    and no other class already answers to that name."""
+    name = _wanted(state, cls)
+    if name is None:
+        return None
+    found = state.matches.setdefault(name, [])
+    qual = qualified(cls)
+    if qual not in found:
+        found.append(qual)
+    if len(found) > 1:
+        return None
+    return _hook(state, cls, name)
+
+
+def _make_build_class(original, state):
+    def __build_class__(func, name, *bases, **kwds):
+        cls = original(func, name, *bases, **kwds)
+        try:
+            if isinstance(cls, type) and (name in state.shorts or state.dotted):
+                _consider(state, cls)
+        except Exception:
+            pass
+        return cls
+
+    __build_class__._liveref_classes = state
+    return __build_class__
+
+
+def _scan(state, hooked_now):
+    """One gc scan: classes that exist with a wanted name are hooked, then instances made
+    before their hook are filed first, with creation time None."""
+    objects = gc.get_objects()
+    for obj in objects:
+        # By the real type: isinstance() would ask a proxy's own __class__ (program code).
+        if issubclass(type(obj), type):
+            reg = _consider(state, obj)
+            if reg is not None:
+                hooked_now.append(reg)
+    # Static (C) types are not gc objects: module namespaces find those (after Python classes,
+    # so a user's class wins a name it shares with a C type; both are listed).
+    for mod in list(sys.modules.values()):
+        for value in _namespace(mod):
+            if issubclass(type(value), type) and not (type.__dict__['__flags__'].__get__(value) & _HEAPTYPE):
+                _consider(state, value)
+    if not hooked_now:
+        return
+    by_type = dict((id(reg.cls_ref()), reg) for reg in hooked_now)
+    before = dict((id(reg), {}) for reg in hooked_now)
+    regs_of = {}   # id(type) -> the registries of its hooked bases (computed once per type)
+    for obj in objects:
+        tp = type(obj)
+        regs = regs_of.get(id(tp))
+        if regs is None:
+            regs = regs_of[id(tp)] = [by_type[id(c)] for c in tp.__mro__ if id(c) in by_type]
+        for reg in regs:
+            if id(obj) not in reg.ids:
+                ref = _Ref(obj, reg.remove)
+                ref.key = id(obj)
+                ref.stack = None
+                before[id(reg)][ref] = None
+    obj = objects = tp = None
+    for reg in hooked_now:
+        _file_before(reg, before[id(reg)])
+
+
+def _namespace(mod):
+    """The values of a module's namespace, read without running program code (sys.modules may
+    hold any object, with its own __getattr__)."""
+    try:
+        if not issubclass(type(mod), types.ModuleType):
+            return []
+        namespace = types.ModuleType.__dict__['__dict__'].__get__(mod)
+        return list(dict.values(namespace)) if type(namespace) is dict else []
+    except Exception:
+        return []
+
+
+def _file_before(reg, entries):
+    """Puts the pre-hook objects first in reg.data (creation order) without losing a birth
+    filed meanwhile by another thread."""
+    if not entries:
+        return
+    old = reg.data
+    merged = dict(entries)
+    merged.update(old)
+    reg.data = merged
+    for ref, created in list(old.items()):
+        if ref not in merged:
+            merged[ref] = created
+    for ref in entries:
+        reg.ids.setdefault(ref.key, ref)
+
+
+def _restore_tp_new(cls, saved):
+    """Puts back the inherited tp_new in cls and in each subclass that still has the hook's."""
+    cell, value = saved
+    hooked = cell.value
+    todo = [cls]
+    while todo:
+        t = todo.pop()
+        c = _tp_new_cell(t)
+        if c is None or c.value != hooked or '__new__' in t.__dict__:
+            continue   # a subclass with its own __new__ keeps it, and so do its subclasses
+        c.value = value
+        todo.extend(type.__subclasses__(t))
+
+
+def current():
+    fn = getattr(builtins, '__build_class__', None)
+    return getattr(fn, '_liveref_classes', None)
+
+
+def _set_names(state, names):
+    out = []
+    for name in names or ():
+        if isinstance(name, str) and name.strip() and name.strip() not in out:
+            out.append(name.strip())
+    state.names = out
+    state.shorts = set(n for n in out if '.' not in n)
+    state.dotted = any('.' in n for n in out)
+
+
+def install(names, depth=DEFAULT_DEPTH, early=False):
+    """Tracks the named classes (adding to an installation already there). Classes that exist
+    are hooked now (one gc scan); the others when their class statement runs."""
+    state = current()
+    if state is None:
+        state = State(_depth(depth), early)
+        _set_names(state, names)
+        state.original_build = builtins.__build_class__
+        builtins.__build_class__ = _make_build_class(state.original_build, state)
+    else:
+        state.depth = _depth(depth)
+        _set_names(state, list(state.names) + list(names or ()))
+    if not early:
+        _scan(state, [])
+    return state
+
+
+def uninstall():
+    """Restores every hooked class's own __new__ and builtins.__build_class__; drops records."""
+    state = current()
+    if state is None:
+        return False
+    builtins.__build_class__ = state.original_build
+    for reg in list(state.registries.values()):
+        cls = reg.cls_ref()
+        if cls is None:
+            continue
+        fn = getattr(cls.__dict__.get('__new__'), '__func__', None)
+        if getattr(fn, '_liveref_classes', None) is state:
+            if reg.original is not None:
+                type.__setattr__(cls, '__new__', reg.original)
+            else:
+                type.__delattr__(cls, '__new__')
+                _restore_tp_new(cls, reg.tp_new)
+        reg.data = {}
+        reg.ids.clear()
+    state.registries.clear()
+    state.count_only.clear()
+    return True
+
+
+def classes(state=None):
+    """[(cls, Registry)] of the hooked classes alive."""
+    state = state or current()
+    if state is None:
+        return []
+    out = []
+    for reg in list(state.registries.values()):
+        cls = reg.cls_ref()
+        if cls is not None:
+            out.append((cls, reg))
+    return out
+
+
+def count_only(state=None):
+    """{cls: live instances} for the named classes that cannot be weakly keyed (one gc scan)."""
+    state = state or current()
+    if state is None or not state.count_only:
+        return {}
+    wanted = {}
+    for ref in list(state.count_only.values()):
+        cls = ref()
+        if cls is not None:
+            wanted[id(cls)] = cls
+    counts = dict((key, 0) for key in wanted)
+    for obj in gc.get_objects():
+        key = id(type(obj))
+        if key in counts:
+            counts[key] += 1
+    return dict((wanted[key], n) for key, n in counts.items())
+
+
+def stack_of(obj, state=None):
+    """The recorded flat (code, line, ...) creation stack of obj, or None."""
+    state = state or current()
+    if state is None:
+        return None
+    for reg in list(state.registries.values()):
+        ref = reg.ids.get(id(obj))
+        if ref is not None and ref() is obj:
+            return ref.stack
+    return None
+
+
+def hooked_since(obj, state=None):
+    """When the hook on obj's tracked class went in, or None when obj's class is not hooked."""
+    state = state or current()
+    if state is None:
+        return None
+    for reg in list(state.registries.values()):
+        ref = reg.ids.get(id(obj))
+        if ref is not None and ref() is obj:
+            return reg.since
+    return None
+
+
+def status(state=None):
+    """{enabled, names, tracked, waiting, ambiguous, problems, countOnly}: what each name found."""
+    state = state or current()
+    if state is None:
+        return {'enabled': False, 'names': []}
+    hooked = [qualified(cls) for cls, _ in classes(state)]
+    count_only_names = []
+    for ref in list(state.count_only.values()):
+        cls = ref()
+        if cls is not None and qualified(cls) not in hooked:
+            count_only_names.append(qualified(cls))
+    return {
+        'enabled': True, 'early': bool(state.early), 'since': state.since, 'names': list(state.names),
+        'tracked': hooked,
+        'waiting': [n for n in state.names if not state.matches.get(n)],
+        'ambiguous': dict((n, list(m)) for n, m in state.matches.items() if len(m) > 1),
+        'problems': dict(state.problems),
+        'countOnly': count_only_names,
+    }

@@ -1,0 +1,209 @@
+"""Tracking classes the user names in a program without Scrapy (agent/class_tracking.py)."""
+import builtins
+import gc
+import os
+import subprocess
+import sys
+import textwrap
+import unittest
+import weakref
+
+try:
+    from .base import AgentTest
+except ImportError:
+    from base import AgentTest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+AGENT = os.path.join(os.path.dirname(os.path.dirname(HERE)), 'agent')
+
+
+class Basket(object):
+    def __init__(self, n, **extra):
+        self.n = n
+        self.extra = extra
+
+
+class Crate(Basket):
+    pass
+
+
+class Token(object):
+    __slots__ = ('a',)
+
+    def __init__(self):
+        self.a = 1
+
+
+class Named(object):
+    def __new__(cls, value):
+        self = super(Named, cls).__new__(cls)
+        self.value = value
+        return self
+
+    def __eq__(self, other):
+        raise AssertionError('program __eq__ must never run')
+
+    __hash__ = object.__hash__
+
+
+HELD = {}
+
+
+def make_basket(n):
+    return Basket(n)  # BASKET LINE
+
+
+class ClassTrackingTest(AgentTest):
+    def tearDown(self):
+        self.agent.class_tracking.uninstall()
+        HELD.clear()
+        super().tearDown()
+
+    def configure(self, names):
+        return self.result('configure', {'creationSites': 'leave', 'trackedClasses': names})
+
+    def rows(self):
+        return dict((r['className'], r) for r in self.result('liveRefs', {})['rows'])
+
+    def test_before_and_after_the_hook_counts_oldest_and_ages(self):
+        early = [Basket(i) for i in range(3)]
+        status = self.configure(['Basket', 'Nowhere'])['classTracking']
+        self.assertIn(__name__ + '.Basket', status['tracked'])
+        self.assertEqual(status['waiting'], ['Nowhere'])
+        late = [make_basket(i) for i in range(4)]
+        row = self.rows()['Basket']
+        self.assertEqual(row['count'], 7)
+        self.assertIsNone(row['oldestAgeS'])
+        self.assertTrue(row['oldestBeforeAttach'])
+        oldest = self.result('oldest', {'className': 'Basket'})
+        self.assertIs(self.obj(oldest['handle']), early[0])
+        self.assertTrue(oldest['createdBeforeAttach'])
+        self.assertNotIn('ageS', oldest)
+        hist = self.result('ages', {'className': 'Basket'})
+        self.assertEqual(hist['count'], 4)  # the 3 made before the hook are never dated
+        page = self.result('iterAll', {'className': 'Basket', 'offset': 0, 'limit': 100})
+        self.assertEqual(page['total'], 7)
+        self.assertEqual(sum(1 for i in page['items'] if 'ageS' in i), 4)
+        del early[:2]
+        gc.collect()
+        self.assertEqual(self.rows()['Basket']['count'], 5)
+        del late
+
+    def test_subclasses_and_keyword_arguments_and_own_new(self):
+        self.configure(['Basket', __name__ + '.Named'])
+        a = Crate(1, colour='red')
+        self.assertEqual(a.extra, {'colour': 'red'})
+        b = Named(5)
+        self.assertEqual(b.value, 5)
+        rows = self.rows()
+        self.assertEqual(rows['Basket']['count'], 1)
+        self.assertEqual(rows['Named']['count'], 1)
+        self.assertIsNotNone(rows['Named']['oldestAgeS'])
+
+    def test_why_names_the_module_dict_and_the_creation_line(self):
+        self.configure(['Basket'])
+        HELD['x'] = make_basket(1)
+        oldest = self.result('oldest', {'className': 'Basket'})
+        why = self.result('why', {'handle': oldest['handle']})
+        self.assertEqual(why['rootKind'], 'module')
+        self.assertIn('HELD', why['rootName'] + ' '.join(h['via'] for h in why['hops']))
+        with open(__file__) as f:
+            line = next(i for i, text in enumerate(f, 1) if '# BASKET LINE' in text)
+        self.assertEqual((why['leakSite']['path'], why['leakSite']['line']), (__file__, line))
+
+    def test_slots_without_weakref_get_exact_counts_and_a_reason(self):
+        tokens = [Token() for _ in range(6)]
+        status = self.configure(['Token'])['classTracking']
+        self.assertEqual(status['countOnly'], [__name__ + '.Token'])
+        row = self.rows()['Token']
+        self.assertEqual((row['count'], row['countOnly']), (6, True))
+        reply = self.call('oldest', {'className': 'Token'})
+        self.assertEqual(reply['error']['type'], 'unknownClass')
+        self.assertIn('__weakref__', reply['error']['message'])
+        del tokens
+
+    def test_ambiguous_and_immutable_names_are_explained(self):
+        other = type('Basket', (object,), {'__module__': 'elsewhere'})
+        status = self.configure(['Basket', 'OrderedDict'])['classTracking']
+        self.assertEqual(sorted(status['ambiguous']['Basket']), sorted([__name__ + '.Basket', 'elsewhere.Basket']))
+        self.assertIn('immutable', status['problems']['OrderedDict'])
+        del other
+
+    def test_uninstall_restores_new_and_build_class_exactly(self):
+        original_build = builtins.__build_class__
+        self.configure(['Basket', 'Named'])
+        self.assertIsNot(builtins.__build_class__, original_build)
+        self.assertTrue(self.agent.class_tracking.uninstall())
+        self.assertIs(builtins.__build_class__, original_build)
+        self.assertNotIn('__new__', Basket.__dict__)
+        self.assertIs(Named.__dict__['__new__'].__func__.__name__, '__new__')
+        self.assertEqual(Basket(2).n, 2)
+        self.assertEqual(Named(3).value, 3)
+
+    def test_no_init_still_rejects_arguments_while_hooked_and_after(self):
+        Bare = type('Bare', (object,), {})
+        self.configure(['Bare'])
+        for _ in range(2):
+            with self.assertRaises(TypeError):
+                Bare(1)
+            self.assertIsInstance(Bare(), Bare)
+            self.agent.class_tracking.uninstall()
+
+    def test_proxies_and_odd_modules_run_no_program_code(self):
+        class Proxy(object):
+            @property
+            def __class__(self):
+                raise AssertionError('program code ran: __class__')
+
+        class OddModule(object):
+            def __getattr__(self, name):
+                raise AssertionError('program code ran: module __getattr__')
+        HELD['proxy'] = Proxy()
+        sys.modules['_liveref_test_odd'] = OddModule()
+        try:
+            basket = Basket(1)
+            status = self.configure(['Basket'])['classTracking']
+            self.assertEqual(status['tracked'], [__name__ + '.Basket'])
+            self.assertEqual(self.rows()['Basket']['count'], 1)
+            del basket
+        finally:
+            del sys.modules['_liveref_test_odd']
+
+    def test_records_are_weak(self):
+        self.configure(['Basket'])
+        ref = weakref.ref(Basket(1))
+        gc.collect()
+        self.assertIsNone(ref())
+        self.assertNotIn('Basket', self.rows())
+
+    def test_discover_offers_user_classes_only(self):
+        HELD['many'] = [Crate(i) for i in range(50)]
+        found = self.result('discoverClasses', {'top': 5})
+        names = [c['name'] for c in found['classes']]
+        self.assertEqual(names[0], __name__ + '.Crate')
+        self.assertEqual(found['classes'][0]['count'], 50)
+        self.assertFalse(any(n.startswith(('collections.', 'builtins.', 'weakref.')) for n in names))
+
+
+class FromTheFirstLineTest(unittest.TestCase):
+    def test_launch_hook_tracks_classes_of_main(self):
+        program = textwrap.dedent('''
+            import sys
+            sys.path.insert(0, %r)
+            import loader
+            class Session(object):
+                def __init__(self, i):
+                    self.i = i
+            SESSIONS = dict((i, Session(i)) for i in range(4))
+            agent = loader.install()
+            rows = loader.result(agent, 'liveRefs', {})['rows']
+            print([(r['className'], r['count'], r.get('oldestBeforeAttach', False)) for r in rows])
+        ''' % HERE)
+        env = dict(os.environ, PYTHONPATH=os.path.join(AGENT, 'launch'), LIVEREF_TRACK='Session')
+        out = subprocess.run([sys.executable, '-c', program], env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.stderr, '')
+        self.assertEqual(out.stdout.strip(), "[('Session', 4, False)]")
+
+
+if __name__ == '__main__':
+    unittest.main()
