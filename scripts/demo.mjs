@@ -79,7 +79,9 @@ function prepareWorkspace(siteUrl) {
       cwd: '${workspaceFolder}', python: '/usr/bin/python3', console: 'internalConsole', justMyCode: true,
       // No PYTHONTRACEMALLOC: leak sites come from the creation-site hook the extension adds to
       // every Python launch (liveReferences.creationSites), at a few per cent of the crawl's speed.
-      env: { START_URL: `${siteUrl}/product.php?pid=1`, LEAKY_TIMEOUT_S: '600', LEAKY_TELNET: '1' },
+      // LEAKY_DEMO: no close-spider limit and ~3 pages/s, against the unbounded shop below: the
+      // crawl leaks steadily until the user stops it.
+      env: { START_URL: `${siteUrl}/product.php?pid=1`, LEAKY_DEMO: '1', LEAKY_TELNET: '1' },
     }, ...serviceLaunch(workspace)],
   };
   writeFileSync(join(workspace, '.vscode/launch.json'), JSON.stringify(launch, null, 2));
@@ -104,7 +106,7 @@ async function main() {
   }
 
   say('starting the fixture shop on 127.0.0.1');
-  const shop = start('/usr/bin/python3', [join(REPO, 'test/fixtures/site/shop.py'), '--port', '0', '--lifetime-s', '7200', '--exit-on-stdin-eof']);
+  const shop = start('/usr/bin/python3', [join(REPO, 'test/fixtures/site/shop.py'), '--port', '0', '--products', '0', '--lifetime-s', '7200', '--exit-on-stdin-eof']);
   const [, shopPort] = await waitForLine(shop, /LISTENING (\d+)/, 'the shop', 20_000);
   const siteUrl = `http://127.0.0.1:${shopPort}`;
   const workspace = prepareWorkspace(siteUrl);
@@ -120,10 +122,12 @@ async function main() {
   console.log(`
   Live References demo is ready:  ${url}
 
-  1. Open the URL, press F5 ("Leaky crawl"): the Live References panel opens at the bottom.
-  2. Live References (left): HtmlResponse grows and stays old.
-  3. Click the HtmlResponse row: its oldest object opens in Inspected Objects (right). Expand
-     "Why is this alive?", click "Leak site": the editor lands on meta={'referer': response}.
+  1. Open the URL, press F5 ("Leaky crawl"): the Live References panel opens at the bottom. The
+     crawl leaks a few pages a second until you stop it (Shift+F5).
+  2. Live References (left): HtmlResponse climbs at every refresh, then is flagged "still growing".
+  3. Click the HtmlResponse row: its oldest object, the first product page, opens in Inspected
+     Objects (right). Expand "Why is this alive?", click "Leak site": the editor lands on
+     meta={'referer': response}.
   4. The graph icon in the Live References title bar opens the heap partition.
 
   The shop serves ${siteUrl}. Ctrl-C stops everything.`);

@@ -11,7 +11,7 @@ export interface GrowthSeries {
 export type ToTimeWebview =
   | { type: 'strings'; strings: Record<string, string> }
   | { type: 'ages'; histogram: AgeHistogram }
-  | { type: 'growth'; series: GrowthSeries; /** Classes flagged "still growing". */ growing: string[] }
+  | { type: 'growth'; series: GrowthSeries; /** Classes flagged "still growing". */ growing: string[]; /** The debug session charted. */ sessionName: string }
   | { type: 'status'; message: string };
 
 export type FromTimeWebview =

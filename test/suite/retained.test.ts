@@ -75,7 +75,12 @@ describe('Retained size on the leaky crawl', function () {
       return e && e.document.uri.fsPath === SPIDER_FILE && e;
     }, 60_000);
     assert.equal(editor.selection.active.line + 1, leakLine());
-    const shot = await ui<{ notices: string[] }>('leakSuspectsShot');
+    const shot = await ui<{ notices: string[]; suspects: string[]; outputShown: boolean }>('leakSuspectsShot');
     assert.ok(shot.notices.some((n) => /Top leak suspect: .+ keeps .+ alive/.test(n)), shot.notices.join('\n'));
+    // All Suspects: the whole ranking in a quick pick, top first; the Output panel stays closed.
+    assert.ok(shot.suspects.length >= Math.min(ranked.length, 3), shot.suspects.join('\n'));
+    assert.match(shot.suspects[0], /^1\. /);
+    assert.ok(shot.suspects[0].includes(top.className), shot.suspects[0]);
+    assert.equal(shot.outputShown, false, 'All Suspects must not open the Output panel');
   });
 });

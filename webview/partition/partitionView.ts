@@ -78,11 +78,22 @@ function render(): void {
   });
 }
 
+let shownCrumbs = '';
+const crumbKey = (crumbs: Array<{ label: string }>) => crumbs.map((c) => c.label).join('\u0000');
+
+/** A reused panel shows new content from its top, not at the old content's scroll position. */
+function scrollToTop(): void {
+  (document.scrollingElement ?? document.documentElement).scrollTop = 0;
+}
+
 function renderSamples(rowLabel: string, samples: ObjectSummary[]): void {
+  // Where the eye is: right under the toolbar (above a table that can be hundreds of rows long),
+  // and scrolled into view when the user clicked a row far down the table.
+  el('toolbar').after(el('samples'));
   const box = select(el('samples'));
   box.selectAll('*').remove();
   box.append('h3').text(t('samples', rowLabel || t('none')));
-  if (!samples.length) { box.append('p').text(t('noSamples')); return; }
+  if (!samples.length) { box.append('p').text(t('noSamples')); el('samples').scrollIntoView({ block: 'nearest' }); return; }
   const list = box.append('ul');
   for (const sample of samples) {
     const item = list.append('li');
@@ -90,6 +101,7 @@ function renderSamples(rowLabel: string, samples: ObjectSummary[]): void {
       .text(`${sample.via ? `${sample.via}  ` : ''}${sample.typeName}  ${sample.url ?? sample.repr}`)
       .on('click', () => { if (sample.handle) send({ type: 'openObject', handle: sample.handle }); });
   }
+  el('samples').scrollIntoView({ block: 'nearest' });
 }
 
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
@@ -99,6 +111,9 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       setStrings(message.strings);
       return;
     case 'progress':
+      // A new level is on its way: its progress line is at the top, so show the top.
+      if (crumbKey(message.crumbs) !== shownCrumbs) scrollToTop();
+      shownCrumbs = crumbKey(message.crumbs);
       renderCrumbs(message.crumbs);
       el('status').textContent = t('working', message.progress.phase, message.progress.done.toLocaleString(), message.progress.total.toLocaleString());
       return;
@@ -118,8 +133,10 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       else if (state.measure === 'countDelta' || state.measure === 'sizeDelta') state.measure = 'size';
       state.sort = { column: state.measure, descending: true };
       renderCrumbs(message.crumbs);
+      shownCrumbs = crumbKey(message.crumbs);
       select(el('samples')).selectAll('*').remove();
       render();
+      scrollToTop();
       requestAnimationFrame(() => send({ type: 'metrics', firstPaintMs: performance.now() - started, rows: message.partition.rows.length }));
       return;
     }

@@ -40,7 +40,7 @@ function showAges(h: AgeHistogram): void {
 
 function showGrowth(message: Extract<ToTimeWebview, { type: 'growth' }>): void {
   const s = message.series;
-  el('title').textContent = t('growthTitle');
+  el('title').textContent = t('growthTitle', message.sessionName);
   const bar = select(el('toolbar'));
   bar.selectAll('*').remove();
   button(bar, t('exportCsv'), null, () => send({ type: 'exportCsv' }));

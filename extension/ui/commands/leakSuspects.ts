@@ -1,6 +1,8 @@
 // Leak Suspects: the retained size of every tracked class and of the via groups of the biggest,
-// ranked (growing first, then by what they keep alive), written to an output channel, and the top
-// suspect opened with its "why" chain and its leak site — Eclipse MAT's report, live.
+// ranked (growing first, then by what they keep alive), and the top suspect opened with its "why"
+// chain and its leak site — Eclipse MAT's report, live. "All Suspects" lists the ranking in a quick
+// pick over the editor (an output channel would push the Live References tab out of the panel);
+// picking one opens it the same way.
 import * as vscode from 'vscode';
 import type { ObjectSummary, Partition } from '../../core/types';
 import { formatBytes, shortTypeName } from '../../core/byteSize';
@@ -80,16 +82,30 @@ async function openSuspect(ctx: FeatureContext, entry: SessionEngine, s: Suspect
   return root;
 }
 
-function report(channel: vscode.OutputChannel, entry: SessionEngine, ranked: readonly Suspect[]): void {
-  channel.clear();
-  channel.appendLine(vscode.l10n.t('Leak Suspects in {0} (growing first, then by retained size)', entry.session.name));
-  ranked.forEach((s, i) => channel.appendLine(`${String(i + 1).padStart(3)}. ${suspectTitle(s)} — ${suspectDetail(s)}`));
+interface SuspectItem extends vscode.QuickPickItem { suspect: Suspect }
+
+/** The ranking in a quick pick; the chosen suspect opens with its chain and leak site. */
+async function showAll(ctx: FeatureContext, entry: SessionEngine, ranked: readonly Suspect[], top: Suspect): Promise<void> {
+  const items = ranked.map((s, i): SuspectItem => ({
+    label: `${i + 1}. ${suspectTitle(s)}`, detail: suspectDetail(s), suspect: s,
+    iconPath: new vscode.ThemeIcon(s.growth > 0 ? 'flame' : 'symbol-class'),
+  }));
+  const choice = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Leak Suspects in {0} (growing first, then by retained size)', entry.session.name),
+    placeHolder: vscode.l10n.t('Pick a suspect to open its object, its chain and its leak site'), matchOnDetail: true,
+  });
+  if (!choice) return;
+  // Only the top suspect's sample handle is kept; the others open their class's oldest object.
+  const suspect = choice.suspect === top ? top : { ...choice.suspect, sample: undefined };
+  try {
+    await openSuspect(ctx, entry, suspect);
+  } catch (error) {
+    void vscode.window.showWarningMessage(describeError(error));
+  }
 }
 
 export function registerLeakSuspects(ctx: FeatureContext): vscode.Disposable[] {
-  const channel = vscode.window.createOutputChannel('Live References: Leak Suspects');
   return [
-    channel,
     vscode.commands.registerCommand(Commands.leakSuspects, async () => {
       const entry = pickSession(ctx);
       if (!entry) return undefined;
@@ -99,11 +115,10 @@ export function registerLeakSuspects(ctx: FeatureContext): vscode.Disposable[] {
         const [top] = found.suspects;
         const keep = top.sample?.handle;
         void entry.engine.release(found.handles.filter((h) => h !== keep)).catch(() => undefined);
-        report(channel, entry, found.suspects);
         await openSuspect(ctx, entry, top);
         const all = vscode.l10n.t('All Suspects');
         void vscode.window.showInformationMessage(vscode.l10n.t('Top leak suspect: {0} {1}', suspectTitle(top), suspectDetail(top)), all)
-          .then((choice) => { if (choice === all) channel.show(true); });
+          .then((choice) => (choice === all ? showAll(ctx, entry, found.suspects, top) : undefined));
         return found.suspects;
       } catch (error) {
         void vscode.window.showWarningMessage(describeError(error));

@@ -2,7 +2,7 @@
 // expandable trees. Attributes load lazily one level at a time; source links and the "why is this
 // alive?" chain load when expanded. Closing an object releases every handle under it.
 import * as vscode from 'vscode';
-import type { ObjectSummary, RetainedResult, SourceInfo, SourceLocation, WhyResult } from '../../core/types';
+import type { InspectResult, ObjectSummary, RetainedResult, SourceInfo, SourceLocation, WhyResult } from '../../core/types';
 import type { SessionEngines } from '../sessions/sessionEngines';
 import { describeError } from '../errors';
 import { describeLocation } from './sourceLocations';
@@ -11,6 +11,8 @@ import { retainedSentence, retainedTooltip } from '../retainedText';
 import { Commands } from '../commandIds';
 
 const PAGE = 100;
+/** How often the ages of inspected objects ("37s old") move on, like the Live References refresh. */
+const AGE_TICK_MS = 2000;
 
 export interface InspectedRoot {
   kind: 'root';
@@ -38,14 +40,41 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
   readonly onDidChangeTreeData = this.emitter.event;
   /** Extra pages loaded per parent path, for "Load more". */
   private readonly extraPages = new Map<string, number>();
+  /** When each summary arrived: its age then was `ageS`, so it is older by the time since. */
+  private readonly receivedAt = new WeakMap<ObjectSummary, number>();
+  /** Attributes as loaded, reused by the age tick so moving ages on costs no call to the program. */
+  private readonly loaded = new Map<string, Promise<InspectResult>>();
+  private ageTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly sessions: SessionEngines) {}
 
   add(sessionId: string, summary: ObjectSummary): InspectedRoot {
     const root: InspectedRoot = { kind: 'root', id: this.nextId++, sessionId, summary, handles: new Set(summary.handle ? [summary.handle] : []) };
+    this.receivedAt.set(summary, Date.now());
     this.roots.unshift(root);
-    this.emitter.fire(undefined);
+    this.refresh();
     return root;
+  }
+
+  /** Reloads what is shown (attributes included) after a change. */
+  private refresh(): void {
+    this.loaded.clear();
+    this.emitter.fire(undefined);
+    this.scheduleAgeTicks();
+  }
+
+  /** Ages move on while objects with an age are open; nothing is asked of the program for it. */
+  private scheduleAgeTicks(): void {
+    const aging = this.roots.some((r) => r.summary.ageS !== undefined);
+    if (aging && !this.ageTimer) this.ageTimer = setInterval(() => this.emitter.fire(undefined), AGE_TICK_MS);
+    else if (!aging && this.ageTimer) { clearInterval(this.ageTimer); this.ageTimer = undefined; }
+  }
+
+  /** The age of `summary` now, from its age when it arrived. */
+  ageNow(summary: ObjectSummary, now = Date.now()): number | undefined {
+    if (summary.ageS === undefined) return undefined;
+    const at = this.receivedAt.get(summary);
+    return summary.ageS + (at === undefined ? 0 : Math.max(0, now - at) / 1000);
   }
 
   list(): readonly InspectedRoot[] {
@@ -60,7 +89,7 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
   async close(root: InspectedRoot): Promise<void> {
     const index = this.roots.indexOf(root);
     if (index >= 0) this.roots.splice(index, 1);
-    this.emitter.fire(undefined);
+    this.refresh();
     // Releasing is best effort: if the session ended, the agent's table went with it.
     await this.sessions.list().find((e) => e.session.id === root.sessionId)?.engine.release([...root.handles]).catch(() => undefined);
   }
@@ -133,7 +162,7 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
   /** Computes the retained size of an inspected object and shows it under the object. */
   async computeRetained(root: InspectedRoot): Promise<RetainedResult> {
     root.retained = {};
-    this.emitter.fire(undefined);
+    this.refresh();
     try {
       const result = await this.engineFor(root).retained({ handle: root.summary.handle!, largest: 0 });
       root.retained = { result };
@@ -142,7 +171,7 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
       root.retained = { error: describeError(error) };
       throw error;
     } finally {
-      this.emitter.fire(undefined);
+      this.refresh();
     }
   }
 
@@ -157,7 +186,7 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
 
   loadMore(node: Extract<InspectorNode, { kind: 'more' }>): void {
     this.extraPages.set(node.path, (this.extraPages.get(node.path) ?? 0) + 1);
-    this.emitter.fire(undefined);
+    this.refresh();
   }
 
   private engineFor(root: InspectedRoot) {
@@ -170,7 +199,8 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
     const collapsible = state ?? (summary.expandable && summary.handle ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     const item = new vscode.TreeItem(label, collapsible);
     item.id = id;
-    const age = summary.ageS !== undefined ? `  ${vscode.l10n.t('{0}s old', Math.trunc(summary.ageS))}`
+    const ageS = this.ageNow(summary);
+    const age = ageS !== undefined ? `  ${vscode.l10n.t('{0}s old', Math.trunc(ageS))}`
       : summary.createdBeforeAttach ? `  ${vscode.l10n.t('(created before Live References attached)')}` : '';
     item.description = `${summary.url ?? summary.repr}${age}`;
     // Plain-string tooltip: untrusted text is never rendered as Markdown or HTML.
@@ -183,7 +213,14 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
   private async attributes(root: InspectedRoot, parent: ObjectSummary, path: string): Promise<InspectorNode[]> {
     if (!parent.handle) return [];
     const pages = 1 + (this.extraPages.get(path) ?? 0);
-    const result = await this.engineFor(root).inspect(parent.handle, 0, PAGE * pages);
+    const key = `${path}:${pages}`;
+    let loading = this.loaded.get(key);
+    if (!loading) {
+      loading = this.engineFor(root).inspect(parent.handle, 0, PAGE * pages);
+      this.loaded.set(key, loading);
+      loading.then((r) => { for (const c of r.children) this.receivedAt.set(c.value, Date.now()); }, () => this.loaded.delete(key));
+    }
+    const result = await loading;
     const nodes: InspectorNode[] = result.children.map((child, i) => {
       if (child.value.handle) root.handles.add(child.value.handle);
       return { kind: 'value', root, via: child.via, summary: child.value, path: `${path}/${i}` };

@@ -45,6 +45,10 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
     return [...this.states.keys()];
   }
 
+  nameOf(sessionId: string): string | undefined {
+    return this.names.get(sessionId);
+  }
+
   stateOf(sessionId: string): SessionViewState | undefined {
     return this.states.get(sessionId);
   }
@@ -129,43 +133,51 @@ export class LiveRefsTree implements vscode.TreeDataProvider<LiveRefsNode> {
   private rowItem(sessionId: string, row: LiveRefRow): vscode.TreeItem {
     // The label is a plain string: class names come from the debuggee and are shown as text.
     const item = new vscode.TreeItem(row.className, vscode.TreeItemCollapsibleState.None);
-    const parts = [String(row.count)];
     const change = this.histories.of(sessionId).delta(row.className);
     const delta = formatDelta(change);
+    const growing = this.isStillGrowing(sessionId, row.className);
+    // Most telling first: a narrow view cuts the description at its end, and the row's hover
+    // actions cover its last ~70 px, so the sparkline (also in the tooltip's numbers) goes last.
+    const parts = [String(row.count)];
     if (delta) parts.push(`(${delta})`);
+    if (growing) parts.push(vscode.l10n.t('still growing'));
+    const retained = this.retainedPart(sessionId, row.className);
+    if (retained) parts.push(retained);
     // Objects from before the attach are older than any dated one, by an unknown amount.
     if (row.oldestBeforeAttach) parts.push(vscode.l10n.t('oldest: created before Live References attached'));
     else if (row.oldestAgeS !== null) parts.push(vscode.l10n.t('oldest: {0} ago', formatAge(row.oldestAgeS)));
     else if (row.countOnly) parts.push(vscode.l10n.t('count only: no __weakref__'));
-    const growing = this.isStillGrowing(sessionId, row.className);
     parts.push(this.histories.of(sessionId).sparkline(row.className));
-    if (growing) parts.push(vscode.l10n.t('still growing'));
     item.description = parts.filter(Boolean).join('  ');
     item.iconPath = growing ? new vscode.ThemeIcon('flame', new vscode.ThemeColor('charts.red'))
       : change > 0 ? new vscode.ThemeIcon('arrow-up', new vscode.ThemeColor('charts.red'))
         : new vscode.ThemeIcon('symbol-class');
-    item.tooltip = vscode.l10n.t('{0}: {1} live objects, oldest created {2} ago, {3} since the previous refresh',
-      row.className, row.count, formatAge(row.oldestAgeS) || '?', delta || '0')
-      + (row.beforeAttach ? `\n${vscode.l10n.t('{0} created before Live References attached: their age is unknown.', row.beforeAttach)}` : '');
-    if (row.countOnly) {
-      item.tooltip += '\n' + vscode.l10n.t('Its instances cannot be weakly referenced (__slots__ without __weakref__): counted exactly by a gc scan, but there is no oldest object, ages or creation sites. Add "__weakref__" to __slots__ to get them.');
-    }
-    this.addRetained(item, parts, sessionId, row.className);
+    const tooltip = [vscode.l10n.t('{0}: {1} live objects, oldest created {2} ago, {3} since the previous refresh',
+      row.className, row.count, formatAge(row.oldestAgeS) || '?', delta || '0')];
+    if (row.beforeAttach) tooltip.push(vscode.l10n.t('{0} created before Live References attached: their age is unknown.', row.beforeAttach));
+    if (row.countOnly) tooltip.push(vscode.l10n.t('Its instances cannot be weakly referenced (__slots__ without __weakref__): counted exactly by a gc scan, but there is no oldest object, ages or creation sites. Add "__weakref__" to __slots__ to get them.'));
+    if (growing) tooltip.push(vscode.l10n.t('still growing'));
+    tooltip.push(...this.retainedTooltipLines(sessionId, row.className));
+    item.tooltip = tooltip.join('\n');
     item.contextValue = 'liveRefRow';
     item.id = `${sessionId}/${row.className}`;
     item.command = { command: Commands.revealOldest, title: vscode.l10n.t('Reveal Oldest Object'), arguments: [{ kind: 'row', sessionId, row }] };
     return item;
   }
 
-  /** The Retained column: appended to the description once computed (never by a refresh). */
-  private addRetained(item: vscode.TreeItem, parts: string[], sessionId: string, className: string): void {
+  /** The Retained column, once computed (never by a refresh): a short text for the description. */
+  private retainedPart(sessionId: string, className: string): string | undefined {
     const entry = this.retained.get(sessionId, className);
-    if (!entry) return;
-    if (entry.kind === 'computing') parts.push(vscode.l10n.t('retained: computing…'));
-    else if (entry.kind === 'error') parts.push(vscode.l10n.t('retained: failed'));
-    else parts.push(retainedShort(entry.result));
-    item.description = parts.filter(Boolean).join('  ');
-    if (entry.kind === 'done') item.tooltip = `${String(item.tooltip)}\n${retainedTooltip(entry.result)}`;
-    else if (entry.kind === 'error') item.tooltip = `${String(item.tooltip)}\n${entry.message}`;
+    if (!entry) return undefined;
+    if (entry.kind === 'computing') return vscode.l10n.t('retained: computing…');
+    if (entry.kind === 'error') return vscode.l10n.t('retained: failed');
+    return retainedShort(entry.result);
+  }
+
+  private retainedTooltipLines(sessionId: string, className: string): string[] {
+    const entry = this.retained.get(sessionId, className);
+    if (entry?.kind === 'done') return [retainedTooltip(entry.result)];
+    if (entry?.kind === 'error') return [entry.message];
+    return [];
   }
 }

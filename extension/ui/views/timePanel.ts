@@ -103,10 +103,27 @@ export class TimePanel {
 
   private postGrowth(): void {
     if (this.mode.kind !== 'growth') return;
-    const { tree, sessionId } = this.mode;
+    this.followNewSession(this.mode);
+    const { tree, sessionId, name } = this.mode;
     const history = tree.histories.of(sessionId);
-    const growing = history.classNames().filter((name) => tree.isStillGrowing(sessionId, name));
-    this.post({ type: 'growth', series: history.series(), growing });
+    const growing = history.classNames().filter((className) => tree.isStillGrowing(sessionId, className));
+    this.post({ type: 'growth', series: history.series(), growing, sessionName: name });
+  }
+
+  /**
+   * An open Growth panel follows the newest session once its own has ended or been forgotten
+   * (a new debug session replaces the ended one's rows), so it never sits at "0 refreshes"
+   * under the old session's name while the new program runs.
+   */
+  private followNewSession(mode: Extract<Mode, { kind: 'growth' }>): void {
+    const ids = mode.tree.sessionIds();
+    const latest = ids[ids.length - 1];
+    if (latest === undefined || latest === mode.sessionId) return;
+    const own = mode.tree.stateOf(mode.sessionId);
+    if (own && own.kind !== 'ended') return;
+    mode.sessionId = latest;
+    mode.name = mode.tree.nameOf(latest) ?? latest;
+    this.panel.title = vscode.l10n.t('Growth: {0}', mode.name);
   }
 
   private html(): string {
@@ -115,9 +132,9 @@ export class TimePanel {
       body: `<h2 id="title"></h2>
 <div id="status" role="status"></div>
 <div id="toolbar"></div>
+<div id="legend"></div>
 <div id="chart"></div>
-<div id="hover" aria-live="polite"></div>
-<div id="legend"></div>`,
+<div id="hover" aria-live="polite"></div>`,
     });
   }
 }

@@ -12,7 +12,7 @@ export function timeWebviewStrings(): Record<string, string> {
     log: vscode.l10n.t('Log'),
     linear: vscode.l10n.t('Linear'),
     reload: vscode.l10n.t('Reload'),
-    growthTitle: vscode.l10n.t('Growth of live objects'),
+    growthTitle: vscode.l10n.t('Growth of live objects: {0}'),
     growthStatus: vscode.l10n.t('{0} refreshes; resident memory now {1}.'),
     exportCsv: vscode.l10n.t('Export CSV…'),
     rss: vscode.l10n.t('Resident memory (right axis)'),

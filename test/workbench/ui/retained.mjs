@@ -60,7 +60,17 @@ export default [
     async run(page, ctx) {
       const toasts = page.locator('.notifications-toasts .notification-toast');
       const { texts } = await waitForText(toasts, /Top leak suspect/, 20_000).catch(async () => ({ texts: await toasts.allTextContents() }));
-      return { notices: texts, screenshot: await ctx.screenshot('leak-suspects') };
+      const screenshot = await ctx.screenshot('leak-suspects');
+      // "All Suspects": the ranking in a quick pick, with the Output panel left alone (it used to
+      // take the panel and push Live References into its overflow menu).
+      await toasts.filter({ hasText: 'Top leak suspect' }).getByRole('button', { name: 'All Suspects' }).click();
+      const rows = page.locator('.quick-input-widget .monaco-list-row');
+      await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
+      const suspects = await rows.allTextContents();
+      const allShot = await ctx.screenshot('leak-suspects-all');
+      const outputShown = await page.locator('.part.panel .output-view, .part.panel [id="workbench.panel.output"]').isVisible().catch(() => false);
+      await page.keyboard.press('Escape');
+      return { notices: texts, screenshot, suspects, outputShown, allShot };
     },
   },
 ];
