@@ -3,11 +3,10 @@
 // partition job, runs no thread, and every object the program lets go of dies (weakref probes
 // inside the program). Real debugpy (python3 -m debugpy --listen), real Scrapy objects.
 import * as assert from 'node:assert/strict';
-import type * as net from 'node:net';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { PythonEngine } from '../../extension/runtimes/python/pythonEngine';
 import { callExpression, findAgentDir, loadAgentBundle } from '../../extension/runtimes/python/agentBundle';
-import { connectDebugpy } from '../../extension/runtimes/python/dap/dapSocketClient';
 import { extractMarkedReply } from '../../extension/runtimes/python/agentProtocol';
 import { TimeoutError, waitFor } from '../shared/waitFor';
 import { Debuggee, evalJson, startDebuggee } from './debuggee';
@@ -19,25 +18,23 @@ const PROGRAM = path.join(REPO, 'test/integration/programs/held_objects.py');
 interface Leftovers { threads: string[]; agents: number; handles?: { weak: number; strong: number }; cursors?: number; jobs?: number }
 const NOTHING = { weak: 0, strong: 0 };
 
-/** Asks the program over a second, agent-free debugger connection. */
-async function probe<T>(port: number, expression: string): Promise<T> {
-  const { evaluator, client } = await connectWhenFree(port);
-  try {
-    return await evalJson<T>(evaluator, expression);
-  } finally {
-    await client.close();
-  }
+/** Asks the program itself over its loopback probe channel (no debugger involved): `leftovers` or `drop`. */
+function ask<T>(probePort: number, command: 'leftovers' | 'drop'): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(probePort, '127.0.0.1', () => socket.write(`${command}\n`));
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => {
+      text += d;
+      if (text.includes('\n')) { socket.destroy(); resolve(JSON.parse(text.slice(0, text.indexOf('\n'))) as T); }
+    });
+    socket.on('error', reject);
+    socket.setTimeout(20_000, () => { socket.destroy(); reject(new Error(`no answer to ${command} on the probe channel`)); });
+  });
 }
 
-/** debugpy --listen serves one client at a time: after a client leaves (or drops), it refuses or
- * stalls new ones until it is listening again, which takes seconds on a loaded machine. */
-async function connectWhenFree(port: number): Promise<Awaited<ReturnType<typeof connectDebugpy>>> {
-  let refused: unknown;
-  return waitFor('debugpy to take a new client', () => connectDebugpy('127.0.0.1', port).catch((error: unknown) => { refused = error; return undefined; }), 30_000, 500)
-    .catch((error: unknown) => { throw refused ?? error; });
-}
-
-const leftovers = (port: number) => probe<Leftovers>(port, "__import__('__main__').leftovers()");
+const probePortOf = (debuggee: Debuggee) => Number(/PROBE (\d+)/.exec(debuggee.stdout())![1]);
+const leftovers = (port: number) => ask<Leftovers>(port, 'leftovers');
 
 /** The agent's state once it has let go of everything, or as it still is after 8 s. */
 async function settled(port: number): Promise<Leftovers> {
@@ -86,14 +83,14 @@ describe('Nothing left behind in a program that keeps running', function () {
     assert.deepEqual(state.handles ?? NOTHING, NOTHING, 'handles still held');
     assert.equal(state.cursors ?? 0, 0, 'iterAll cursors still held');
     assert.equal(state.jobs ?? 0, 0, 'partition jobs still held');
-    assert.equal(await probe<number>(port, "__import__('__main__').drop()"), 0, 'objects the program dropped are still alive');
+    assert.equal(await ask<number>(port, 'drop'), 0, 'objects the program dropped are still alive');
   }
 
   it('after a detach (DAP disconnect, the program keeps running)', async () => {
     debuggee = await startDebuggee([PROGRAM, '40', '120'], { waitForLine: /READY/ });
     await holdEverything(debuggee);
     await debuggee.client.close();
-    await assertClean(debuggee.port);
+    await assertClean(probePortOf(debuggee));
   });
 
   it('after the client\'s connection dropped without a goodbye', async () => {
@@ -101,7 +98,7 @@ describe('Nothing left behind in a program that keeps running', function () {
     await holdEverything(debuggee);
     // What a killed CLI leaves: the socket closes, no disconnect request is sent.
     (debuggee.client as unknown as { socket: net.Socket }).socket.destroy();
-    await assertClean(debuggee.port);
+    await assertClean(probePortOf(debuggee));
   });
 
   it('after the CLI exits', async () => {
@@ -112,6 +109,6 @@ describe('Nothing left behind in a program that keeps running', function () {
       const run = await liveref([...args, '--debugpy', target]);
       assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
     }
-    await assertClean(debuggee.port);
+    await assertClean(probePortOf(debuggee));
   });
 });
