@@ -140,6 +140,7 @@ async function checkWorkbench(url) {
     '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    if (process.env.LIVEREF_DEMO_CONSOLE) page.on('console', (m) => console.error(`[browser] ${m.type()} ${m.text()}`));
     const shot = join(REPO, 'test-output/demo-check.png');
     mkdirSync(join(REPO, 'test-output'), { recursive: true });
     await page.goto(url, { timeout: 60_000 });

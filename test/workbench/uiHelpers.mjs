@@ -14,16 +14,22 @@ import { TimeoutError, waitFor } from './wait.mjs';
  */
 export async function runPaletteCommand(page, title, { timeoutMs = 15_000 } = {}) {
   const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   const deadline = Date.now() + timeoutMs;
+  // An open palette does not pick up commands registered after it opened (an extension host
+  // still starting): reopen it until the command is there.
   for (let attempt = 0; ; attempt++) {
     await page.locator('.monaco-workbench').click({ position: { x: 5, y: 300 }, timeout: 5000 }).catch(() => undefined);
     await page.keyboard.press(attempt % 2 ? 'Control+Shift+P' : 'F1');
-    if (await input.isVisible({ timeout: 3000 }).catch(() => false)) break;
+    if (await input.isVisible({ timeout: 3000 }).catch(() => false)) {
+      await input.fill(`>${title}`);
+      if (await row.waitFor({ state: 'visible', timeout: Math.min(5000, Math.max(1000, deadline - Date.now())) }).then(() => true, () => false)) break;
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw new Error(`the command palette has no "${title}"`);
+      continue;
+    }
     if (Date.now() > deadline) throw new Error('the command palette did not open');
   }
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
   await input.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
 }
