@@ -38,7 +38,10 @@ write_launcher() {
 # Already inside a root (debugpy's adapter starting the program with this same path): no nesting.
 [ -f /.liveref-stamp ] && exec /usr/bin/python3 "\$@"
 binds=""
-for d in /work /home /root /tmp /srv /opt /mnt /var/tmp; do [ -d "\$d" ] && binds="\$binds \$d"; done
+for d in /work /home /root /tmp /srv /opt /mnt /var/tmp "$ROOT" "\$PWD"; do
+  case "\$d" in /|/usr|/usr/*|/etc|/etc/*|/bin|/sbin|/lib|/lib64|/var|/proc|/proc/*|/dev|/dev/*|/sys|/sys/*) continue ;; esac
+  [ -d "\$d" ] && binds="\$binds \$d"
+done
 set -- /usr/bin/python3 "\$@"
 for d in \$binds; do set -- --bind "\$d" "\$d" "\$@"; done
 exec bwrap --die-with-parent --bind "$root" / --proc /proc --dev /dev --chdir "\$PWD" "\$@"
