@@ -116,6 +116,8 @@ describe('Live References on the leaky Scrapy crawl', function () {
     const root = lr.inspector.list()[0];
     const entry = lr.sessions.list().find((e) => e.session.id === crawl.session.id)!;
     await entry.engine.release([root.summary.handle!]);
+    // The age tick reuses loaded attributes; the next reload asks the program again.
+    lr.inspector.refresh();
     const children = await lr.inspector.getChildren(root);
     const message = children.find((c) => c.kind === 'link' && /no longer alive/.test(c.label));
     assert.ok(message, JSON.stringify(children.map((c) => c.kind === 'link' ? c.label : c.kind)));

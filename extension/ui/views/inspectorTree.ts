@@ -57,7 +57,7 @@ export class InspectorTree implements vscode.TreeDataProvider<InspectorNode> {
   }
 
   /** Reloads what is shown (attributes included) after a change. */
-  private refresh(): void {
+  refresh(): void {
     this.loaded.clear();
     this.emitter.fire(undefined);
     this.scheduleAgeTicks();
