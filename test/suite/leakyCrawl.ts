@@ -30,7 +30,7 @@ export async function startLeakyCrawl(name: string, env: Record<string, string> 
     const launched = await startSession({
       type: 'debugpy', request: 'launch', name, module: 'scrapy', args: ['crawl', 'leaky'], cwd: LEAKY_DIR,
       python, console: 'internalConsole', justMyCode: true,
-      env: { START_URL: site.firstProductUrl, LEAKY_TELNET: '0', LEAKY_TIMEOUT_S: '300', LEAKY_CONCURRENCY: '4', ...env },
+      env: { START_URL: site.firstProductUrl, LEAKY_TELNET: '0', LEAKY_TIMEOUT_S: '900', LEAKY_CONCURRENCY: '4', ...env },
     });
     return {
       site, session: launched.session, events: launched.events,
