@@ -48,7 +48,7 @@ HUB = 32
 BY_TYPE_ROWS = 30
 # Phase 3: rounds of referrer search (garbage chains hanging off garbage need one more each),
 # and the most candidates held from outside it looks for referrers of (one heap pass a round).
-GARBAGE_ROUNDS, GARBAGE_ROOTS = 3, 20000
+GARBAGE_ROUNDS, GARBAGE_ROOTS = 1, 20000
 SCAN = 256
 
 
