@@ -13,6 +13,7 @@ with the names learned so far (a differently shaped instance).
 """
 import gc
 import types
+from itertools import compress, count
 
 from . import summary
 
@@ -129,6 +130,53 @@ def _take(hits, value):
             del hits[i]
             return True
     return False
+
+
+def _sequence_edges(seq, is_target):
+    """(item, '[i]') for the target items of a tuple or list. With a type test (byvia's), the
+    items are picked in C."""
+    types_ = getattr(is_target, 'types', None)
+    if types_ is None:
+        return [(v, '[%d]' % i) for i, v in enumerate(seq) if is_target(v)]
+    mask = list(map(types_.__contains__, map(type, seq)))
+    return [(v, '[%d]' % i) for i, v in zip(compress(count(), mask), compress(seq, mask))]
+
+
+def _counts(hits):
+    """id -> how many times: a referent can be referred to more than once (a tuple (s, s))."""
+    want = {}
+    for h in hits:
+        want[id(h)] = want.get(id(h), 0) + 1
+    return want
+
+
+def _take_id(want, value):
+    """Like _take, in constant time: big dicts and lists with many hits were quadratic."""
+    i = id(value)
+    n = want.get(i)
+    if not n:
+        return False
+    if n == 1:
+        del want[i]
+    else:
+        want[i] = n - 1
+    return True
+
+
+def _left(hits, want):
+    """The hits not taken (`want` counts them), in their order."""
+    if not want:
+        return []
+    rest = []
+    for h in hits:
+        n = want.get(id(h))
+        if n:
+            rest.append(h)
+            if n == 1:
+                del want[id(h)]
+            else:
+                want[id(h)] = n - 1
+    return rest
 
 
 def _learn(inst, tp):
@@ -255,26 +303,33 @@ def edges(ref, is_target, refs=None):
         return []
     out = []
     tp = type(ref)
+    if tp is tuple or tp is list:
+        # Exactly a tuple or list: its referents are its items, so every hit is an index.
+        return _sequence_edges(list(ref) if tp is list else ref, is_target)
     if issubclass(tp, dict):
         try:
             items = list(dict.items(ref))
         except RuntimeError:
             items = []
         attrs = _owned_by_instance(ref)
+        want = _counts(hits)
         for k, v in items:
-            if hits and _take(hits, v):
+            if _take_id(want, v):
                 out.append((v, _dot(k) if attrs and type(k) is str else key_label(k)))
-            if hits and _take(hits, k):
+            if want and _take_id(want, k):
                 out.append((k, '<key>'))
-            if not hits:
+            if not want:
                 break
+        hits = _left(hits, want)
     elif issubclass(tp, (list, tuple)):
         seq = list(ref) if issubclass(tp, list) else ref
+        want = _counts(hits)
         for i, v in enumerate(seq):
-            if _take(hits, v):
+            if _take_id(want, v):
                 out.append((v, '[%d]' % i))
-                if not hits:
+                if not want:
                     break
+        hits = _left(hits, want)
     elif issubclass(tp, (set, frozenset)):
         rest = []
         for h in hits:
