@@ -110,14 +110,14 @@ async function main(): Promise<void> {
     let guppy: GuppyTimes | null = null;
     for (let round = 0; guppyDir && round < 2; round++) {
       log(`guppy ${round + 1}`);
-      const g = await evalJson<GuppyTimes | null>(debuggee.evaluator, inProgram(guppyIn(guppyDir, top)));
+      const g = await evalJson<GuppyTimes | null>(debuggee.evaluator, inProgram(guppyIn(guppyDir, top)), 600_000);
       guppy = g && guppy ? { ...g, heap: Math.min(g.heap, guppy.heap), bytype: Math.min(g.bytype, guppy.bytype), byvia: Math.min(g.byvia, guppy.byvia) } : g;
     }
     const tType = Math.min(tType1, tType2);
     const tVia = Math.min(tVia1, tVia2);
     // The floor runs last: its own id sets would otherwise be part of the heap we partition.
     log('floor');
-    const floor = await evalJson<FloorResult>(debuggee.evaluator, inProgram(REACHABILITY_FLOOR));
+    const floor = await evalJson<FloorResult>(debuggee.evaluator, inProgram(REACHABILITY_FLOOR), 600_000);
     console.log(`heap: ${byType.totalCount.toLocaleString()} reachable objects (floor walk saw ${floor.objects.toLocaleString()})`);
     console.log(`floor (pure-Python reachability pass, in-process): ${floor.seconds.toFixed(2)} s`);
     console.log(`ours, by type (round trip, best of 2):      ${tType.toFixed(2)} s   ${(tType / floor.seconds).toFixed(2)}× floor`);

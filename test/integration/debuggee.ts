@@ -67,11 +67,12 @@ let probeId = 1_000_000;
  * Evaluates a Python expression in the debuggee without the agent, for cross-checks: the value
  * travels back the same way as the agent's (custom event on debugpy 1.6.3), as JSON.
  */
-export async function evalJson<T>(evaluator: DapEvaluator, expression: string): Promise<T> {
+/** `timeoutMs`: the benches' in-program baselines (Guppy on millions of objects) take minutes. */
+export async function evalJson<T>(evaluator: DapEvaluator, expression: string, timeoutMs = 20_000): Promise<T> {
   const id = probeId++;
   const payload = `'LRB64<' + __import__('base64').b64encode(__import__('json').dumps(${expression}).encode()).decode() + '>LRB64'`;
   const text = await evaluator.evaluate((mode) => mode === 'return' ? payload
     : `__import__('pydevd').get_global_debugger().writer.add_command(__import__('_pydevd_bundle.pydevd_net_command', fromlist=['x']).NetCommand(0, 0, {'type': 'event', 'event': 'liveReferences.reply', 'body': {'id': ${id}, 'payload': ${payload}}}, is_json=True))`,
-  id, { timeoutMs: 20_000 });
+  id, { timeoutMs });
   return JSON.parse(extractMarkedReply(text)!) as T;
 }
