@@ -165,6 +165,10 @@ describe('Node engine over a bare node --inspect', function () {
     const lines = (await import('node:fs')).readFileSync(NODE_LEAKY_SCRIPT, 'utf8').split('\n');
     assert.equal(why.leakSite?.path, NODE_LEAKY_SCRIPT);
     assert.match(lines[why.leakSite!.line - 1], /function crawl\(\)/);
+    // The chain ends in the module's seenMeta: Go to Holder opens its declaration.
+    assert.deepEqual([why.holder?.path, why.holder?.name], [NODE_LEAKY_SCRIPT, 'seenMeta']);
+    assert.match(lines[why.holder!.line - 1], /^const seenMeta = \[\];/);
+    assert.match(why.hops[1].label ?? '', /^seenMeta \(Array\(\d+\)\)$/);
     await engine.release([oldest!.handle!, ...why.hops.map((h) => h.referrer.handle).filter((h): h is string => !!h)]);
   });
 
