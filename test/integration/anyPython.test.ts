@@ -84,7 +84,7 @@ describe('any Python program: the leaky order service tracked with --track', fun
     assert.deepEqual([why.holder?.path, why.holder?.line, why.holder?.name], [SERVICE_SCRIPT, ordersLine(), '__main__.ORDERS']);
     const text = await liveref(['why', 'Order', '--debugpy', target]);
     assert.ok(text.stdout.split('\n').includes(`holder: ${SERVICE_SCRIPT}:${ordersLine()}  __main__.ORDERS`), text.stdout);
-    assert.match(text.stdout, new RegExp(`^  ← \\[1\\]  dict dict \\(${stats.orders} keys\\)$`, 'm'));
+    assert.match(text.stdout, new RegExp(`^  ← \\[1\\]  dict \\(${stats.orders} keys\\)$`, 'm'));
     assert.ok(!text.stdout.includes('Receipt for'), `an Order's contents in the chain:\n${text.stdout}`);
   });
 
