@@ -127,11 +127,14 @@ function formatWhy(why: WhyResult): string {
   const lines = [describe(why.target)];
   for (const hop of why.hops) {
     const where = hop.allocation ? `  ${formatSite(hop.allocation)}` : hop.creationState === 'beforeAttach' ? '  (created before Live References attached)' : '';
-    lines.push(`  ← ${hop.via}  ${hop.referrer.typeName} ${hop.referrer.url ?? hop.referrer.repr}${where}`);
+    // A container's label says its type and size (`dict (16 keys)`): no repr of its contents.
+    const referrer = hop.label ?? `${hop.referrer.typeName} ${hop.referrer.url ?? hop.referrer.repr}`;
+    lines.push(`  ← ${hop.via}  ${referrer}${where}`);
   }
   lines.push(`root: ${why.rootKind}${why.rootName ? ` (${why.rootName})` : ''}`);
   if (why.leakSite) lines.push(`leak site: ${formatSite(why.leakSite)}  (${describeUserCodeRule(why.userCode)})`);
   else lines.push(missingLeakSiteHint(why));
+  if (why.holder) lines.push(`holder: ${formatSite(why.holder)}  ${why.holder.name ?? ''}`.trimEnd());
   return lines.join('\n');
 }
 

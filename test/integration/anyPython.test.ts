@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import type { AgeHistogram, LiveRefsSnapshot, ObjectSummary, RetainedResult, WhyResult } from '../../extension/core/types';
 import { Debuggee, freePort, startDebuggee } from './debuggee';
 import { CLI, liveref } from './liverefCli';
-import { orderLine, SERVICE_SCRIPT, ServiceClient } from '../shared/leakyService';
+import { orderLine, ordersLine, SERVICE_SCRIPT, ServiceClient } from '../shared/leakyService';
 
 /** What a shell has after `eval "$(liveref env --track Session,Order)"`: the variables it set. */
 async function shellEnvAfterEval(): Promise<Record<string, string>> {
@@ -76,6 +76,16 @@ describe('any Python program: the leaky order service tracked with --track', fun
     assert.deepEqual([why.leakSite?.path, why.leakSite?.line], [SERVICE_SCRIPT, orderLine()]);
     const text = await liveref(['why', 'Order', '--debugpy', target]);
     assert.match(text.stdout, new RegExp(`leak site: .*service\\.py:${orderLine()}`));
+  });
+
+  it('why Order names the holder, ORDERS = {}, and prints the dict as its size, not its contents', async () => {
+    const stats = await client.stats();
+    const why = await cliJson<WhyResult>(['why', 'Order', '--debugpy', target]);
+    assert.deepEqual([why.holder?.path, why.holder?.line, why.holder?.name], [SERVICE_SCRIPT, ordersLine(), '__main__.ORDERS']);
+    const text = await liveref(['why', 'Order', '--debugpy', target]);
+    assert.ok(text.stdout.split('\n').includes(`holder: ${SERVICE_SCRIPT}:${ordersLine()}  __main__.ORDERS`), text.stdout);
+    assert.match(text.stdout, new RegExp(`^  ← \\[1\\]  dict \\(${stats.orders} keys\\)$`, 'm'));
+    assert.ok(!text.stdout.includes('Receipt for'), `an Order's contents in the chain:\n${text.stdout}`);
   });
 
   it('iter with a filter, ages and retained read the tracked Orders like trackref classes', async () => {

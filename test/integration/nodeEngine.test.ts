@@ -165,6 +165,10 @@ describe('Node engine over a bare node --inspect', function () {
     const lines = (await import('node:fs')).readFileSync(NODE_LEAKY_SCRIPT, 'utf8').split('\n');
     assert.equal(why.leakSite?.path, NODE_LEAKY_SCRIPT);
     assert.match(lines[why.leakSite!.line - 1], /function crawl\(\)/);
+    // The chain ends in the module's seenMeta: Go to Holder opens its declaration.
+    assert.deepEqual([why.holder?.path, why.holder?.name], [NODE_LEAKY_SCRIPT, 'seenMeta']);
+    assert.match(lines[why.holder!.line - 1], /^const seenMeta = \[\];/);
+    assert.match(why.hops[1].label ?? '', /^seenMeta \(Array\(\d+\)\)$/);
     await engine.release([oldest!.handle!, ...why.hops.map((h) => h.referrer.handle).filter((h): h is string => !!h)]);
   });
 
@@ -211,7 +215,7 @@ describe('Node engine and source maps', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('opens the class and the leak site in the TypeScript source, not the generated JavaScript', async () => {
+  it('opens the class, the leak site and the holder in the TypeScript source, not the generated JavaScript', async () => {
     const engine = new NodeEngine(cdp, { trackedClasses: () => ['Page'], discoverTop: 0 });
     const lines = fs.readFileSync(source, 'utf8').split('\n');
     const oldest = await engine.oldest('Page');
@@ -222,6 +226,9 @@ describe('Node engine and source maps', function () {
     assert.equal(why.hops[0].via, 'referer', JSON.stringify(why.hops.map((h) => [h.via, h.referrer.typeName, h.referrer.repr.slice(0, 60)])));
     assert.equal(why.leakSite?.path, source);
     assert.match(lines[why.leakSite!.line - 1], /function step\(\)/);
+    // The holder's declaration is found in the generated JavaScript, then mapped back.
+    assert.deepEqual([why.holder?.path, why.holder?.name], [source, 'seen']);
+    assert.match(lines[why.holder!.line - 1], /^const seen: Meta\[\] = \[\];/);
     engine.dispose();
   });
 });

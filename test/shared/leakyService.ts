@@ -1,5 +1,5 @@
 // The leaky order service (test/fixtures/leaky-service/service.py, no Scrapy): where it is, the
-// line that creates every leaked Order, and a bounded client for its HTTP API on 127.0.0.1.
+// line that creates every leaked Order, the line that defines ORDERS (their holder), and a bounded client for its HTTP API on 127.0.0.1.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fixturesDir } from '../fixtures/fixtureSite';
@@ -10,6 +10,13 @@ export const SERVICE_SCRIPT = path.join(fixturesDir(), 'leaky-service', 'service
 export function orderLine(): number {
   const index = fs.readFileSync(SERVICE_SCRIPT, 'utf8').split('\n').findIndex((l) => l.includes('order = Order(session, item, qty)'));
   if (index < 0) throw new Error(`no Order(...) line in ${SERVICE_SCRIPT}`);
+  return index + 1;
+}
+
+/** 1-based line of `ORDERS = {}`: the module global that holds every leaked Order. */
+export function ordersLine(): number {
+  const index = fs.readFileSync(SERVICE_SCRIPT, 'utf8').split('\n').findIndex((l) => /^ORDERS = \{\}/.test(l));
+  if (index < 0) throw new Error(`no ORDERS = {} line in ${SERVICE_SCRIPT}`);
   return index + 1;
 }
 

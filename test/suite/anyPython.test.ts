@@ -1,14 +1,15 @@
 // Any Python program, not only Scrapy, in a real VS Code: the leaky order service (no Scrapy)
 // launched with F5's configuration and liveReferences.trackedClasses = Session, Order. The rows
-// come from the launch hook (from the first line), then Reveal Oldest, the leak site and
-// Track Most Numerous Classes.
+// come from the launch hook (from the first line), then Reveal Oldest, the leak site, Go to Holder
+// (the `ORDERS = {}` line), Orders by via as one row with each sample's index, and Track Most
+// Numerous Classes.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { freePort, PYTHON } from '../fixtures/fixtureSite';
 import type { LiveReferencesApi } from '../../extension/extension';
 import { Commands } from '../../extension/ui/commandIds';
-import { orderLine, SERVICE_SCRIPT } from '../shared/leakyService';
+import { orderLine, ordersLine, SERVICE_SCRIPT } from '../shared/leakyService';
 import { waitFor } from '../shared/waitFor';
 import { startSession, StartedSession } from './debugSessions';
 import { api } from './leakyCrawl';
@@ -60,6 +61,40 @@ describe('Live References on a Python service without Scrapy (tracked classes)',
     assert.equal(why.rootKind, 'module');
     assert.ok(why.hops.some((h) => h.via === '.ORDERS'), JSON.stringify(why.hops.map((h) => h.via)));
     assert.deepEqual([why.leakSite?.path, why.leakSite?.line, why.leakSite?.source], [SERVICE_SCRIPT, orderLine(), 'creation']);
+  });
+
+  it('Go to Holder opens the line that defines ORDERS, next to the leak site; the dict shows as its size', async () => {
+    const root = await waitFor('the inspected Order #1', () => lr.inspector.list().find((r) => /^Order #1: /.test(r.summary.repr)));
+    const why = await lr.inspector.whyOf(root);
+    assert.deepEqual([why.holder?.path, why.holder?.line, why.holder?.name], [SERVICE_SCRIPT, ordersLine(), '__main__.ORDERS']);
+    const dictHop = why.hops.find((h) => h.referrer.typeName === 'dict');
+    assert.match(dictHop?.label ?? '', /^dict \(\d+ keys\)$/, JSON.stringify(why.hops.map((h) => [h.via, h.label])));
+    // From the leak site to the holder: the editor moves from one line to the other.
+    assert.equal(await vscode.commands.executeCommand(Commands.goToLeakSite, root), true);
+    await waitFor('the editor on the leak site', () => vscode.window.activeTextEditor?.selection.active.line === orderLine() - 1);
+    const shown = await ui<{ rows: string[]; activeLine: string }>('clickHolder', { name: '__main__.ORDERS', file: 'service.py', line: ordersLine(), screenshot: 'any-python-holder' });
+    assert.ok(shown.rows.some((r) => /Leak site/.test(r)), shown.rows.join('\n'));
+    assert.ok(shown.rows.some((r) => /dict \(\d+ keys\)/.test(r)), `the dict as its size: ${shown.rows.join('\n')}`);
+    const editor = await waitFor('the editor on ORDERS = {}', () => {
+      const e = vscode.window.activeTextEditor;
+      return e?.document.uri.fsPath === SERVICE_SCRIPT && e.selection.active.line === ordersLine() - 1 && e;
+    });
+    assert.match(editor.document.lineAt(editor.selection.active.line).text, /^ORDERS = \{\}/);
+  });
+
+  it('Partition by Via shows the Orders in ORDERS as one row; each example shows its own index', async () => {
+    const node = { kind: 'row', sessionId: service.session.id, row: row('Order')! };
+    assert.equal(await vscode.commands.executeCommand(Commands.partitionByVia, node), true);
+    const label = '__main__.ORDERS[*]';
+    const byVia = await ui<{ labels: string[] }>('partitionClickRow', { label, screenshot: 'any-python-orders-by-via' });
+    assert.ok(byVia.labels.includes(label), byVia.labels.join(' | '));
+    const { samples } = await ui<{ samples: string[] }>('partitionClickSample', { screenshot: 'any-python-orders-samples' });
+    assert.ok(samples.length > 0, 'no examples');
+    // ORDERS[order.id] = order: each example's index is its own number (`[1]  Order  Order #1: …`).
+    for (const sample of samples) {
+      const m = /^\[(\d+)\]\s+Order\s+Order #(\d+):/.exec(sample.trim());
+      assert.ok(m && m[1] === m[2], `an example without its own index: ${sample}`);
+    }
   });
 
   it('Track Most Numerous Classes offers the service\'s own classes and adds them to the setting', async () => {

@@ -2,15 +2,18 @@
 // straight into a worker thread that parses them as they come (heap/heapWorker.ts); partitions
 // and retainer chains are answered there. A snapshot is reused for drill-downs and "why" for a
 // short while, so a by-type → by-via walk costs one snapshot.
+import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { findHeapWorker, SnapshotWorker } from './snapshotWorker';
-import type { HeapMarkInfo, ObjectSummary, Partition, PartitionRequest, RetainedRequest, RetainedResult, RetainedSize, WhyHop, WhyResult } from '../../core/types';
+import type { HeapMarkInfo, ObjectSummary, SourceLocation, Partition, PartitionRequest, RetainedRequest, RetainedResult, RetainedSize, WhyHop, WhyResult } from '../../core/types';
 import type { CdpConnection } from './cdp/cdpConnection';
 import { TransportError } from '../../core/transportError';
 import { EngineError, LongCallOptions } from '../../core/liveRefsEngine';
 import type { TrackedClass } from './classTracker';
 import type { GraphPartition, GraphRetained, HeapMarkData, SinceMarkPartition } from './heap/heapQueries';
 import type { GraphWhy } from './heap/retainerChain';
+import type { GraphHolder } from './heap/holders';
+import { declarationLine, staticLine } from './holderSource';
 import type { PageCalls, RemoteObject } from './pageCalls';
 import { summarize } from './remoteObjects';
 import type { ScriptCatalog } from './scriptCatalog';
@@ -122,6 +125,7 @@ export class HeapAnalysis {
     if (!graph.found) return { target, hops: [], rootKind: 'none', tracemalloc: false, allocationSitesSupported: false };
     const hops: WhyHop[] = [];
     let leakSite: WhyResult['leakSite'];
+    const holder = await this.holderOf(graph.holders ?? []);
     for (const hop of graph.hops) {
       const allocation = hop.location ? await this.locate(hop.location, hop.name) : undefined;
       // The leak site is the function that keeps the object: for a closure scope, the function
@@ -130,11 +134,33 @@ export class HeapAnalysis {
       leakSite ??= allocation && !allocation.path.startsWith('node:') ? allocation : undefined;
       // Resolving a heap id to an object walks the heap: handles only for the nearest hops.
       const referrer = hops.length < HANDLE_HOPS ? await this.referrer(hop.id, hop.className, hop.name) : snapshotSummary(hop.className, hop.name);
-      hops.push({ referrer, via: hop.via, allocation });
+      const label = holder?.hop === hops.length && holder.kind !== 'static' ? `module ${basename(holder.location.path)}` : hop.label;
+      hops.push({ referrer, via: hop.via, allocation, ...(label ? { label } : {}) });
     }
     this.log(`why: summaries and leak site after ${Date.now() - started} ms`);
     const rootKind = graph.hops.length >= 12 ? 'depth' : graph.rootName ? 'root' : 'none';
-    return { target, hops, rootKind, rootName: graph.rootName || undefined, leakSite, tracemalloc: false, allocationSitesSupported: false };
+    return {
+      target, hops, rootKind, rootName: graph.rootName || undefined, leakSite, ...(holder ? { holder: holder.location } : {}),
+      tracemalloc: false, allocationSitesSupported: false,
+    };
+  }
+
+  /**
+   * The nearest holder in the program's own code (not one of Node's internal modules), and the
+   * line that declares it, found in its script's source.
+   */
+  private async holderOf(holders: GraphHolder[]): Promise<{ hop: number; kind: GraphHolder['kind']; location: SourceLocation } | undefined> {
+    for (const holder of holders) {
+      const { scriptId, line: at } = holder.location;
+      const source = await this.scriptSource(String(scriptId));
+      if (source === undefined) continue;
+      const line = holder.kind === 'static'
+        ? staticLine(source, at, holder.name.slice(0, holder.name.length - holder.property!.length - 1), holder.property!)
+        : declarationLine(source, holder.name) ?? 0;
+      const location = await this.locate({ scriptId, line, column: 0 }, holder.name);
+      if (location && !location.path.startsWith('node:')) return { hop: holder.hop, kind: holder.kind, location };
+    }
+    return undefined;
   }
 
   private async sinceMark(request: PartitionRequest, options: LongCallOptions): Promise<Partition> {

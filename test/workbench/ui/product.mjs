@@ -133,6 +133,33 @@ export default [
     },
   },
   {
+    // Go to Holder from the why chain: the row `Holder: NAME` under Why is this alive? opens the
+    // line that defines the holder; the editor's active line number must be that line.
+    name: 'clickHolder',
+    onDemand: true,
+    async run(page, ctx) {
+      const view = await pane(page, 'Inspected Objects');
+      const why = view.locator('.monaco-list-row', { hasText: 'Why is this alive?' }).first();
+      await why.waitFor({ state: 'visible', timeout: 20_000 });
+      if ((await why.getAttribute('aria-expanded')) !== 'true') await why.click();
+      const holder = view.locator('.monaco-list-row', { hasText: `Holder: ${ctx.args.name}` }).first();
+      await holder.waitFor({ state: 'visible', timeout: 60_000 });
+      const rows = await rowTexts(view);
+      await holder.click();
+      const tab = page.locator('.tabs-container .tab.active', { hasText: ctx.args.file }).first();
+      await tab.waitFor({ state: 'visible', timeout: 15_000 });
+      const editor = page.locator('.editor-group-container .monaco-editor').first();
+      /** @type {string | undefined} */
+      let activeLine;
+      await waitFor(`the editor on line ${ctx.args.line}`, async () => {
+        activeLine = (await editor.locator('.line-numbers.active-line-number').first().textContent().catch(() => undefined))?.trim();
+        return activeLine === String(ctx.args.line);
+      }, 15_000, 200).catch(() => { throw new Error(`the editor is on line ${activeLine}, not ${ctx.args.line}`); });
+      await ctx.screenshot(ctx.args.screenshot ?? 'go-to-holder');
+      return { rows, activeLine };
+    },
+  },
+  {
     name: 'pickFromIterateAll',
     onDemand: true,
     async run(page, ctx) {

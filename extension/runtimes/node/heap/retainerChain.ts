@@ -2,6 +2,7 @@
 // preferring named edges, with the functions that share a closure scope on the way (one of them
 // is where the leak is).
 import { HeapGraph } from './heapGraph';
+import { GraphHolder, holderAt, shortLabel } from './holders';
 
 export interface GraphHop {
   /** The referrer (one hop further from the target). */
@@ -14,6 +15,8 @@ export interface GraphHop {
   location?: { scriptId: number; line: number; column: number };
   /** When the referrer is a closure scope (Context): functions sharing it, which may use `via`. */
   closures?: Array<{ id: number; name: string; location: { scriptId: number; line: number; column: number } }>;
+  /** A container's size, or a class's name, instead of its contents: `seen (Array(100))`. */
+  label?: string;
 }
 
 export interface GraphWhy {
@@ -21,6 +24,8 @@ export interface GraphWhy {
   className: string;
   hops: GraphHop[];
   rootName: string;
+  /** The module variables, exports and static properties on the chain, nearest first. */
+  holders?: GraphHolder[];
 }
 
 /** A shortest retainer chain from the root to the object, preferring named edges. */
@@ -31,6 +36,8 @@ export function why(g: HeapGraph, id: number, maxDepth = 12): GraphWhy {
   const distance = g.distances();
   const rs = g.retainerStart!, re = g.retainerEdge!, rf = g.retainerFrom!;
   const hops: GraphHop[] = [];
+  const holders: GraphHolder[] = [];
+  const named: boolean[] = [];
   let current = target;
   while (hops.length < maxDepth && distance[current] > 1) {
     let best = -1, bestScore = -1;
@@ -44,14 +51,30 @@ export function why(g: HeapGraph, id: number, maxDepth = 12): GraphWhy {
     if (best < 0) break;
     const from = rf[best];
     const name = g.strings[g.nodes[from * g.F + g.nameField]];
+    const holder = holders.length < 4 ? holderAt(g, from, re[best], hops.length) : undefined;
+    if (holder) holders.push(holder);
+    const edgeType = g.edgeTypes[g.edges[re[best] * g.E + g.edgeTypeField]];
+    named.push(edgeType === 'property' || edgeType === 'context' || edgeType === 'shortcut');
     hops.push({
       id: g.idOf(from), className: g.classNames[g.classOf[from]], name, via: g.edgeLabel(re[best]), location: g.locations.get(from),
-      closures: name === 'system / Context' ? closuresOf(g, from) : undefined,
+      closures: name === 'system / Context' ? closuresOf(g, from) : undefined, label: shortLabel(g, from),
     });
     current = from;
   }
+  nameContainers(hops, named, holders);
   const rootName = distance[current] <= 1 ? g.strings[g.nodes[current * g.F + g.nameField]] : '';
-  return { found: true, className: g.classNames[g.classOf[target]], hops, rootName };
+  return { found: true, className: g.classNames[g.classOf[target]], hops, rootName, holders };
+}
+
+/** A container is named after the variable or property it is held under: `seen (Array(100))`. */
+function nameContainers(hops: GraphHop[], named: boolean[], holders: GraphHolder[]): void {
+  for (let i = 0; i + 1 < hops.length; i++) {
+    const label = hops[i].label;
+    if (!label || !/^[A-Z][\w$]*\(\d+\)$/.test(label)) continue;
+    const holder = holders.find((h) => h.hop === i + 1);
+    const heldAs = holder ? holder.property ?? holder.name : named[i + 1] ? hops[i + 1].via : undefined;
+    if (heldAs) hops[i].label = `${heldAs} (${label})`;
+  }
 }
 
 /** Functions whose scope is this Context (their internal `context` edge points at it). */
