@@ -5,8 +5,13 @@ updates the `tp_new` slot of every subclass, exactly like the trackref hook of
 `creation_sites.py`) by a wrapper that calls the class's own `__new__`, then files a weak
 reference to the new object with its creation time and creating frames. Each class's
 `Registry` looks like one of trackref's `live_refs[cls]` values to the rest of the agent: a
-`.data` dict in creation order mapping a weakref to its creation time (`time.time()`), so
-counts, the oldest object, ages and Iterate All read it the same way.
+`.data` in creation order mapping a weakref to its creation time (`time.monotonic_ns()`, the
+shape of Scrapy 2.19's trackref), so counts, the oldest object, ages and Iterate All read it
+the same way.
+
+Cost is per birth in the program, so the hook does the least it can: one weakref whose callback
+is a dict's own C `pop`, one clock read, and the creating frames as (code, last instruction)
+pairs, which become line numbers only when a stack is read (see bench/classTracking.bench.ts).
 
 * Classes are found by name: `Class` (its `__name__`) or `package.module.Class`
   (`__module__` + `__qualname__`). A class defined after `install` is hooked the moment its
@@ -22,6 +27,7 @@ Self-contained (stdlib only): `agent/launch/sitecustomize.py` runs it before the
 line (env LIVEREF_TRACK), and an agent injected later adopts that installation through the
 `_liveref_classes` attribute of the `__build_class__` wrapper.
 """
+import bisect
 import builtins
 import gc
 import sys
@@ -32,45 +38,100 @@ import weakref
 DEFAULT_DEPTH = 8
 _HEAPTYPE = 1 << 9
 MAX_DEPTH = 32
+_getweakrefs = weakref.getweakrefs
+# Where a frame is (its last instruction) is one attribute read; its line number is a search of
+# the code's line table, so lines are worked out when a stack is read, not at each birth.
+_LASTI = hasattr((lambda: None).__code__, 'co_lines')
 
 
 class _Ref(weakref.ref):
-    """Weak reference to a tracked object, carrying its key (the object's id) and creation
-    stack. Hashes and compares by its own identity (C slots, no program code runs)."""
-    __slots__ = ('key', 'stack')
+    """Weak reference to a tracked object, carrying its creation stack. Hashes and compares by
+    its own identity (C slots, no program code runs), so it keys a plain dict; its callback is
+    that dict's own `pop` (C), so a death runs no Python code and the entry goes at once."""
+    __slots__ = ('stack',)
     __hash__ = object.__hash__
     __eq__ = object.__eq__
     __ne__ = object.__ne__
 
 
+_MISSING = object()
+
+
+class _Entries(object):
+    """Reads like the `.data` of one of trackref's WeakKeyDictionaries (creation order: the
+    objects found before the hook, then the births). Iterating raises RuntimeError when a
+    birth or a death lands meanwhile, as a dict does: the readers in tracked.py retry."""
+    __slots__ = ('before', 'births')
+
+    def __init__(self, before, births):
+        self.before = before
+        self.births = births
+
+    def __len__(self):
+        return len(self.before) + len(self.births)
+
+    def __iter__(self):
+        for ref in self.before:
+            yield ref
+        for ref in self.births:
+            yield ref
+
+    def items(self):
+        for item in self.before.items():
+            yield item
+        for item in self.births.items():
+            yield item
+
+    def get(self, ref, default=None):
+        if type(ref) is not _Ref:
+            return default   # any other weakref would hash its referent (program code)
+        created = self.births.get(ref, _MISSING)
+        return self.before.get(ref, default) if created is _MISSING else created
+
+
 class Registry(object):
-    """The live instances of one hooked class: `data` {ref: created} in creation order (created
-    None for objects made before the hook), `ids` {id(obj): ref}."""
+    """The live instances of one hooked class: `births` {ref: monotonic_ns} filed by the hook,
+    `before` {ref: None} the objects found by the scan that were made before the hook. Each ref
+    is removed by its own dict's `pop` when its object dies, so the dicts are replaced, never
+    cleared, while a ref may still fire (a cleared dict would raise KeyError into stderr)."""
 
     def __init__(self, cls):
         self.cls_ref = weakref.ref(cls)
-        self.data = {}
-        self.ids = {}
+        self.before = {}
+        self.births = {}
         self.original = None    # the class's own __new__ from its __dict__, or None
         self.tp_new = None      # (ctypes cell, pointer) of the inherited tp_new, when original is None
         self.since = None
 
+    @property
+    def data(self):
+        return _Entries(self.before, self.births)
+
     def __len__(self):
-        return len(self.data)
+        return len(self.before) + len(self.births)
 
-    def get(self, obj, default=None):
-        ref = self.ids.get(id(obj))
-        if ref is None or ref() is not obj:
-            return default
-        return self.data.get(ref, default)
-
-    def remove(self, ref):
+    def ref_of(self, obj):
+        """This registry's ref to obj, or None: found among obj's own weakrefs (C, no index to
+        keep up at each birth)."""
         try:
-            if self.ids.get(ref.key) is ref:
-                del self.ids[ref.key]
-            self.data.pop(ref, None)
+            for ref in _getweakrefs(obj):
+                if type(ref) is _Ref and (ref in self.births or ref in self.before):
+                    return ref
         except Exception:
             pass
+        return None
+
+    def get(self, obj, default=None):
+        ref = self.ref_of(obj)
+        return default if ref is None else self.data.get(ref, default)
+
+    def stack_of(self, obj):
+        ref = self.ref_of(obj)
+        return None if ref is None else ref.stack
+
+    def drop(self):
+        self.before = {}
+        self.births = {}
 
 
 class State(object):
@@ -127,46 +188,79 @@ def _make_new(cls, reg, state):
     own = reg.original
     if own is not None:
         fn = own.__func__
-        plain = False
     else:
         fn = super(cls, cls).__new__
-        plain = fn is object.__new__
-    getframe = sys._getframe
-    # The cheapest clock (a syscall on some machines), made epoch seconds by one addition.
-    mono = time.perf_counter
-    epoch = time.time() - mono()
-    make_ref = _Ref
-    remove = reg.remove
+    if fn is object.__new__:
+        new = _plain_new(state, reg.births)
+    else:
+        new = _own_new(state, reg, fn)
+    new._liveref_classes = state
+    return new
 
+
+def _plain_new(state, births):
+    """For a class that inherits object.__new__: every call makes a new object. (The frame
+    walk is written out here and in _own_new: a shared helper would cost a call per birth.)"""
+    getframe, make_ref, pop, mono = sys._getframe, _Ref, births.pop, time.monotonic_ns
+    new = object.__new__
     object_init = object.__init__
+    lasti = _LASTI
 
     def __new__(klass, *args, **kwargs):
-        if not plain:
-            obj = fn(klass, *args, **kwargs)
-        elif (args or kwargs) and klass.__init__ is object_init:
+        if (args or kwargs) and klass.__init__ is object_init:
             raise TypeError('%s() takes no arguments' % klass.__name__)  # object.__new__'s own rule
-        else:
-            obj = fn(klass)
+        obj = new(klass)
         try:
             frame = getframe(1)
             stack = []
             n = state.depth
             while frame is not None and n:
                 stack.append(frame.f_code)
-                stack.append(frame.f_lineno)
+                stack.append(frame.f_lasti if lasti else frame.f_lineno)
                 frame = frame.f_back
                 n -= 1
             frame = None
-            ref = make_ref(obj, remove)
-            ref.key = key = id(obj)
+            ref = make_ref(obj, pop)
             ref.stack = tuple(stack)
-            reg.data[ref] = epoch + mono()
-            reg.ids[key] = ref
+            births[ref] = mono()
         except Exception:
             pass
         return obj
 
-    __new__._liveref_classes = state
+    return __new__
+
+
+def _own_new(state, reg, fn):
+    """For a class with its own __new__ (or a hooked base's): it may hand back an object that
+    exists already (a cache, a singleton) or one of another class, which are not new births."""
+    births = reg.births
+    getframe, make_ref, pop, mono = sys._getframe, _Ref, births.pop, time.monotonic_ns
+    lasti = _LASTI
+    cls_ref = reg.cls_ref
+    ref_of = reg.ref_of
+
+    def __new__(klass, *args, **kwargs):
+        obj = fn(klass, *args, **kwargs)
+        try:
+            cls = cls_ref()
+            if cls is None or not issubclass(type(obj), cls) or ref_of(obj) is not None:
+                return obj
+            frame = getframe(1)
+            stack = []
+            n = state.depth
+            while frame is not None and n:
+                stack.append(frame.f_code)
+                stack.append(frame.f_lasti if lasti else frame.f_lineno)
+                frame = frame.f_back
+                n -= 1
+            frame = None
+            ref = make_ref(obj, pop)
+            ref.stack = tuple(stack)
+            births[ref] = mono()
+        except Exception:
+            pass
+        return obj
+
     return __new__
 
 
@@ -293,14 +387,16 @@ def _scan(state, hooked_now):
         if regs is None:
             regs = regs_of[id(tp)] = [by_type[id(c)] for c in tp.__mro__ if id(c) in by_type]
         for reg in regs:
-            if id(obj) not in reg.ids:
-                ref = _Ref(obj, reg.remove)
-                ref.key = id(obj)
+            # Born meanwhile (another thread, after the hook went in): filed by the hook.
+            if reg.ref_of(obj) is None:
+                entries = before[id(reg)]
+                ref = _Ref(obj, entries.pop)
                 ref.stack = None
-                before[id(reg)][ref] = None
+                entries[ref] = None
     obj = objects = tp = None
     for reg in hooked_now:
-        _file_before(reg, before[id(reg)])
+        # A dict of its own (not merged into births): each ref's callback pops the dict it is in.
+        reg.before = before[id(reg)]
 
 
 def _namespace(mod):
@@ -313,22 +409,6 @@ def _namespace(mod):
         return list(dict.values(namespace)) if type(namespace) is dict else []
     except Exception:
         return []
-
-
-def _file_before(reg, entries):
-    """Puts the pre-hook objects first in reg.data (creation order) without losing a birth
-    filed meanwhile by another thread."""
-    if not entries:
-        return
-    old = reg.data
-    merged = dict(entries)
-    merged.update(old)
-    reg.data = merged
-    for ref, created in list(old.items()):
-        if ref not in merged:
-            merged[ref] = created
-    for ref in entries:
-        reg.ids.setdefault(ref.key, ref)
 
 
 def _restore_tp_new(cls, saved):
@@ -394,9 +474,9 @@ def uninstall():
             else:
                 type.__delattr__(cls, '__new__')
                 _restore_tp_new(cls, reg.tp_new)
-        reg.data = {}
-        reg.ids.clear()
+        reg.drop()
     state.registries.clear()
+    _LINES.clear()
     state.count_only.clear()
     return True
 
@@ -433,15 +513,48 @@ def count_only(state=None):
 
 
 def stack_of(obj, state=None):
-    """The recorded flat (code, line, ...) creation stack of obj, or None."""
+    """The recorded flat (code, line, ...) creation stack of obj (most recent call first), or
+    None (not tracked, or made before the hook)."""
     state = state or current()
     if state is None:
         return None
     for reg in list(state.registries.values()):
-        ref = reg.ids.get(id(obj))
-        if ref is not None and ref() is obj:
-            return ref.stack
+        ref = reg.ref_of(obj)
+        if ref is not None:
+            return _resolved(ref.stack)
     return None
+
+
+_LINES = {}       # code -> (instruction starts, lines): kept until uninstall (holds code objects only)
+_LINES_MAX = 4096
+
+
+def _line(code, lasti):
+    table = _LINES.get(code)
+    if table is None:
+        if len(_LINES) >= _LINES_MAX:
+            _LINES.clear()
+        starts, lines = [], []
+        for start, _end, line in code.co_lines():
+            starts.append(start)
+            lines.append(line)
+        table = _LINES[code] = (starts, lines)
+    starts, lines = table
+    i = bisect.bisect_right(starts, lasti) - 1
+    line = lines[i] if i >= 0 else None
+    return line if line is not None else code.co_firstlineno
+
+
+def _resolved(flat):
+    """A recorded (code, last instruction, ...) stack as (code, line, ...), the shape
+    creation_sites records."""
+    if flat is None or not _LASTI:
+        return flat
+    out = []
+    for i in range(0, len(flat) - 1, 2):
+        out.append(flat[i])
+        out.append(_line(flat[i], flat[i + 1]))
+    return tuple(out)
 
 
 def hooked_since(obj, state=None):
@@ -450,8 +563,7 @@ def hooked_since(obj, state=None):
     if state is None:
         return None
     for reg in list(state.registries.values()):
-        ref = reg.ids.get(id(obj))
-        if ref is not None and ref() is obj:
+        if reg.ref_of(obj) is not None:
             return reg.since
     return None
 
