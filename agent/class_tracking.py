@@ -45,10 +45,10 @@ _LASTI = hasattr((lambda: None).__code__, 'co_lines')
 
 
 class _Ref(weakref.ref):
-    """Weak reference to a tracked object, carrying its creation stack. Hashes and compares by
-    its own identity (C slots, no program code runs), so it keys a plain dict; its callback is
-    that dict's own `pop` (C), so a death runs no Python code and the entry goes at once."""
-    __slots__ = ('stack',)
+    """Weak reference to a tracked object. Hashes and compares by its own identity (C slots, no
+    program code runs), so it keys a plain dict; its callback is that dict's own `pop` (C), so
+    a death runs no Python code and its entry goes at once."""
+    __slots__ = ()
     __hash__ = object.__hash__
     __eq__ = object.__eq__
     __ne__ = object.__ne__
@@ -58,8 +58,9 @@ _MISSING = object()
 
 
 class _Entries(object):
-    """Reads like the `.data` of one of trackref's WeakKeyDictionaries (creation order: the
-    objects found before the hook, then the births). Iterating raises RuntimeError when a
+    """Reads like the `.data` of one of trackref's WeakKeyDictionaries, {ref: creation time} in
+    creation order: the objects found before the hook (time None), then the births (whose
+    records are (time, code, last instruction, ...)). Iterating raises RuntimeError when a
     birth or a death lands meanwhile, as a dict does: the readers in tracked.py retry."""
     __slots__ = ('before', 'births')
 
@@ -79,18 +80,19 @@ class _Entries(object):
     def items(self):
         for item in self.before.items():
             yield item
-        for item in self.births.items():
-            yield item
+        for ref, record in self.births.items():
+            yield ref, record[0]
 
     def get(self, ref, default=None):
         if type(ref) is not _Ref:
             return default   # any other weakref would hash its referent (program code)
-        created = self.births.get(ref, _MISSING)
-        return self.before.get(ref, default) if created is _MISSING else created
+        record = self.births.get(ref, _MISSING)
+        return self.before.get(ref, default) if record is _MISSING else record[0]
 
 
 class Registry(object):
-    """The live instances of one hooked class: `births` {ref: monotonic_ns} filed by the hook,
+    """The live instances of one hooked class: `births` {ref: (monotonic_ns, code, last
+    instruction, ...)} filed by the hook,
     `before` {ref: None} the objects found by the scan that were made before the hook. Each ref
     is removed by its own dict's `pop` when its object dies, so the dicts are replaced, never
     cleared, while a ref may still fire (a cleared dict would raise KeyError into stderr)."""
@@ -125,9 +127,11 @@ class Registry(object):
         ref = self.ref_of(obj)
         return default if ref is None else self.data.get(ref, default)
 
-    def stack_of(self, obj):
+    def record_of(self, obj):
+        """(time, code, last instruction, ...) of obj's birth, or None (made before the hook or
+        not tracked here)."""
         ref = self.ref_of(obj)
-        return None if ref is None else ref.stack
+        return None if ref is None else self.births.get(ref)
 
     def drop(self):
         self.before = {}
@@ -184,84 +188,71 @@ def _wanted(state, cls):
 
 
 def _make_new(cls, reg, state):
-    """The wrapper. Kept small: it runs at every tracked object's birth in the program."""
+    """The wrapper for cls, recording into reg.births."""
     own = reg.original
-    if own is not None:
-        fn = own.__func__
-    else:
-        fn = super(cls, cls).__new__
-    if fn is object.__new__:
-        new = _plain_new(state, reg.births)
-    else:
-        new = _own_new(state, reg, fn)
+    fn = own.__func__ if own is not None else super(cls, cls).__new__
+    plain = fn is object.__new__
+    names = {
+        'births': reg.births, 'pop': reg.births.pop, 'make_ref': _Ref, 'mono': time.monotonic_ns,
+        'getframe': sys._getframe, 'fn': fn, 'object_init': object.__init__,
+        'cls_ref': reg.cls_ref, 'ref_of': reg.ref_of, 'issubclass': issubclass, 'type': type, 'TypeError': TypeError,
+        'Exception': Exception, '__builtins__': {},
+    }
+    new = types.FunctionType(_hook_code(plain, state.depth), names, '__new__')
     new._liveref_classes = state
+    new._liveref_depth = state.depth
     return new
 
 
-def _plain_new(state, births):
-    """For a class that inherits object.__new__: every call makes a new object. (The frame
-    walk is written out here and in _own_new: a shared helper would cost a call per birth.)"""
-    getframe, make_ref, pop, mono = sys._getframe, _Ref, births.pop, time.monotonic_ns
-    new = object.__new__
-    object_init = object.__init__
-    lasti = _LASTI
-
-    def __new__(klass, *args, **kwargs):
-        if (args or kwargs) and klass.__init__ is object_init:
-            raise TypeError('%s() takes no arguments' % klass.__name__)  # object.__new__'s own rule
-        obj = new(klass)
-        try:
-            frame = getframe(1)
-            stack = []
-            n = state.depth
-            while frame is not None and n:
-                stack.append(frame.f_code)
-                stack.append(frame.f_lasti if lasti else frame.f_lineno)
-                frame = frame.f_back
-                n -= 1
-            frame = None
-            ref = make_ref(obj, pop)
-            ref.stack = tuple(stack)
-            births[ref] = mono()
-        except Exception:
-            pass
-        return obj
-
-    return __new__
+_CODES = {}
 
 
-def _own_new(state, reg, fn):
-    """For a class with its own __new__ (or a hooked base's): it may hand back an object that
-    exists already (a cache, a singleton) or one of another class, which are not new births."""
-    births = reg.births
-    getframe, make_ref, pop, mono = sys._getframe, _Ref, births.pop, time.monotonic_ns
-    lasti = _LASTI
-    cls_ref = reg.cls_ref
-    ref_of = reg.ref_of
+def _hook_code(plain, depth):
+    """The wrapper's code for one depth, compiled once. It runs at every birth of a tracked
+    class, so it is written out for its depth: the frames are read into locals and the record
+    is one tuple (time, code, last instruction, code, ...), with no loop, list or attribute
+    store; a call to a helper would cost as much as a frame."""
+    key = (plain, depth)
+    code = _CODES.get(key)
+    if code is None:
+        code = _CODES[key] = compile(_hook_source(plain, depth), '<liveref-agent>/class_tracking.py (hook)', 'exec').co_consts[0]
+    return code
 
-    def __new__(klass, *args, **kwargs):
-        obj = fn(klass, *args, **kwargs)
-        try:
-            cls = cls_ref()
-            if cls is None or not issubclass(type(obj), cls) or ref_of(obj) is not None:
-                return obj
-            frame = getframe(1)
-            stack = []
-            n = state.depth
-            while frame is not None and n:
-                stack.append(frame.f_code)
-                stack.append(frame.f_lasti if lasti else frame.f_lineno)
-                frame = frame.f_back
-                n -= 1
-            frame = None
-            ref = make_ref(obj, pop)
-            ref.stack = tuple(stack)
-            births[ref] = mono()
-        except Exception:
-            pass
-        return obj
 
-    return __new__
+def _hook_source(plain, depth):
+    where = 'f_lasti' if _LASTI else 'f_lineno'
+    lines = ['def __new__(klass, *args, **kwargs):']
+    if plain:
+        # object.__new__'s own rule: the hook's tp_new would otherwise let arguments through.
+        lines += ['    if (args or kwargs) and klass.__init__ is object_init:',
+                  "        raise TypeError('%s() takes no arguments' % klass.__name__)",
+                  '    obj = fn(klass)',
+                  '    try:']
+    else:
+        # An own __new__ may hand back an object that exists already (a cache, a singleton) or
+        # one of another class: those are not births.
+        lines += ['    obj = fn(klass, *args, **kwargs)',
+                  '    try:',
+                  '        cls = cls_ref()',
+                  '        if cls is None or not issubclass(type(obj), cls) or ref_of(obj) is not None:',
+                  '            return obj',
+                  '        cls = None']
+    lines.append('        f = getframe(1)')
+    record = []
+    for i in range(depth):
+        lines.append('        c%d = f.f_code; l%d = f.%s' % (i, i, where))
+        record += ['c%d' % i, 'l%d' % i]
+        if i < depth - 1:
+            lines += ['        f = f.f_back',
+                      '        if f is None:',
+                      '            births[make_ref(obj, pop)] = (mono(), %s)' % ', '.join(record),
+                      '            return obj']
+    lines += ['        f = None',
+              '        births[make_ref(obj, pop)] = (mono(), %s)' % ', '.join(record),
+              '    except Exception:',
+              '        pass',
+              '    return obj']
+    return '\n'.join(lines) + '\n'
 
 
 _TP_NEW = 39        # index of tp_new among the pointer-sized fields of PyTypeObject (3.8-3.14)
@@ -390,9 +381,7 @@ def _scan(state, hooked_now):
             # Born meanwhile (another thread, after the hook went in): filed by the hook.
             if reg.ref_of(obj) is None:
                 entries = before[id(reg)]
-                ref = _Ref(obj, entries.pop)
-                ref.stack = None
-                entries[ref] = None
+                entries[_Ref(obj, entries.pop)] = None
     obj = objects = tp = None
     for reg in hooked_now:
         # A dict of its own (not merged into births): each ref's callback pops the dict it is in.
@@ -452,9 +441,19 @@ def install(names, depth=DEFAULT_DEPTH, early=False):
     else:
         state.depth = _depth(depth)
         _set_names(state, list(state.names) + list(names or ()))
+        _rehook(state)
     if not early:
         _scan(state, [])
     return state
+
+
+def _rehook(state):
+    """Gives the hooked classes wrappers for the state's depth (written out per depth)."""
+    for reg in list(state.registries.values()):
+        cls = reg.cls_ref()
+        fn = getattr(cls.__dict__.get('__new__'), '__func__', None) if cls is not None else None
+        if getattr(fn, '_liveref_classes', None) is state and fn._liveref_depth != state.depth:
+            type.__setattr__(cls, '__new__', staticmethod(_make_new(cls, reg, state)))
 
 
 def uninstall():
@@ -521,7 +520,8 @@ def stack_of(obj, state=None):
     for reg in list(state.registries.values()):
         ref = reg.ref_of(obj)
         if ref is not None:
-            return _resolved(ref.stack)
+            record = reg.births.get(ref)
+            return None if record is None else _resolved(record[1:])
     return None
 
 
