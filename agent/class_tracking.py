@@ -195,7 +195,7 @@ def _make_new(cls, reg, state):
     names = {
         'births': reg.births, 'pop': reg.births.pop, 'make_ref': _Ref, 'mono': time.monotonic_ns,
         'getframe': sys._getframe, 'fn': fn, 'object_init': object.__init__,
-        'cls_ref': reg.cls_ref, 'ref_of': reg.ref_of, 'issubclass': issubclass, 'type': type, 'TypeError': TypeError,
+        'cls_ref': reg.cls_ref, 'ref_of': reg.ref_of, 'is_subclass': type.__subclasscheck__, 'type': type, 'TypeError': TypeError,
         'Exception': Exception, '__builtins__': {},
     }
     new = types.FunctionType(_hook_code(plain, state.depth), names, '__new__')
@@ -230,11 +230,12 @@ def _hook_source(plain, depth):
                   '    try:']
     else:
         # An own __new__ may hand back an object that exists already (a cache, a singleton) or
-        # one of another class: those are not births.
+        # one of another class: those are not births. (type's own subclass check: a metaclass's
+        # __subclasscheck__ would be program code.)
         lines += ['    obj = fn(klass, *args, **kwargs)',
                   '    try:',
                   '        cls = cls_ref()',
-                  '        if cls is None or not issubclass(type(obj), cls) or ref_of(obj) is not None:',
+                  '        if cls is None or not is_subclass(cls, type(obj)) or ref_of(obj) is not None:',
                   '            return obj',
                   '        cls = None']
     lines.append('        f = getframe(1)')
