@@ -60,8 +60,8 @@ _MISSING = object()
 class _Entries(object):
     """Reads like the `.data` of one of trackref's WeakKeyDictionaries, {ref: creation time} in
     creation order: the objects found before the hook (time None), then the births (whose
-    records are (time, code, last instruction, ...)). Iterating raises RuntimeError when a
-    birth or a death lands meanwhile, as a dict does: the readers in tracked.py retry."""
+    records are (time, code, last instruction, ...)). Copies are taken with C calls, so another
+    thread's births cannot interrupt them half way."""
     __slots__ = ('before', 'births')
 
     def __init__(self, before, births):
@@ -72,22 +72,35 @@ class _Entries(object):
         return len(self.before) + len(self.births)
 
     def __iter__(self):
-        for ref in self.before:
-            yield ref
-        for ref in self.births:
-            yield ref
+        return iter(list(self.before) + list(self.births))
 
     def items(self):
-        for item in self.before.items():
-            yield item
-        for ref, record in self.births.items():
-            yield ref, record[0]
+        births = list(self.births.items())
+        return list(self.before.items()) + [(ref, record[0]) for ref, record in births]
 
     def get(self, ref, default=None):
         if type(ref) is not _Ref:
             return default   # any other weakref would hash its referent (program code)
         record = self.births.get(ref, _MISSING)
         return self.before.get(ref, default) if record is _MISSING else record[0]
+
+    def first_live(self, retries=50):
+        """(obj, created) of the oldest live entry, or None, reading from the front without a
+        copy (a death pops its entry at once, so the front is almost always alive)."""
+        for _ in range(retries):
+            try:
+                for ref in self.before:
+                    obj = ref()
+                    if obj is not None:
+                        return obj, None
+                for ref, record in self.births.items():
+                    obj = ref()
+                    if obj is not None:
+                        return obj, record[0]
+                return None
+            except RuntimeError:
+                continue
+        return None
 
 
 class Registry(object):

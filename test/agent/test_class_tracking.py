@@ -242,6 +242,21 @@ class ClassTrackingTest(AgentTest):
                          ['make_basket', 'make_basket_twice_removed'])
         self.assertEqual(len(self.agent.class_tracking.stack_of(basket)), 2 * self.agent.class_tracking.DEFAULT_DEPTH)
 
+    def test_oldest_moves_on_when_the_front_dies(self):
+        early = [Basket(-1)]
+        self.configure(['Basket'])
+        late = [Basket(i) for i in range(3)]
+        self.assertIs(self.obj(self.result('oldest', {'className': 'Basket'})['handle']), early[0])
+        self.result('releaseAll')
+        del early[:]
+        del late[0]
+        gc.collect()
+        oldest = self.result('oldest', {'className': 'Basket'})
+        self.assertIs(self.obj(oldest['handle']), late[0])
+        self.assertIn('ageS', oldest)
+        items = self.agent.class_tracking.classes()[0][1].data.items()
+        self.assertEqual([ref() for ref, _ in items], late)
+
     def test_deaths_after_uninstall_print_nothing(self):
         """Each record goes by its own dict's pop: after uninstall, with an Iterate All cursor
         still holding the weak references, a death must not raise into sys.unraisablehook."""
