@@ -105,10 +105,8 @@ class _Entries(object):
 
 class Registry(object):
     """The live instances of one hooked class: `births` {ref: (monotonic_ns, code, last
-    instruction, ...)} filed by the hook,
-    `before` {ref: None} the objects found by the scan that were made before the hook. Each ref
-    is removed by its own dict's `pop` when its object dies, so the dicts are replaced, never
-    cleared, while a ref may still fire (a cleared dict would raise KeyError into stderr)."""
+    instruction, ...)} filed by the hook, and `before` {ref: None}, the objects the scan found
+    made before the hook. Each ref is removed by its own dict's `pop` when its object dies."""
 
     def __init__(self, cls):
         self.cls_ref = weakref.ref(cls)
@@ -147,6 +145,8 @@ class Registry(object):
         return None if ref is None else self.births.get(ref)
 
     def drop(self):
+        # Replaced, never cleared: a ref still held elsewhere (an Iterate All cursor) fires its
+        # `pop` when its object dies, and a cleared dict would raise KeyError into stderr.
         self.before = {}
         self.births = {}
 
@@ -228,30 +228,38 @@ def _hook_code(plain, depth):
     key = (plain, depth)
     code = _CODES.get(key)
     if code is None:
-        code = _CODES[key] = compile(_hook_source(plain, depth), '<liveref-agent>/class_tracking.py (hook)', 'exec').co_consts[0]
+        module = compile(_hook_source(plain, depth), '<liveref-agent>/class_tracking.py (hook)', 'exec')
+        code = _CODES[key] = next(c for c in module.co_consts if isinstance(c, types.CodeType))
     return code
 
 
 def _hook_source(plain, depth):
-    where = 'f_lasti' if _LASTI else 'f_lineno'
-    lines = ['def __new__(klass, *args, **kwargs):']
+    return '\n'.join(['def __new__(klass, *args, **kwargs):'] + _hook_head(plain) + _hook_record(depth)) + '\n'
+
+
+def _hook_head(plain):
+    """Makes obj, and returns it at once when it is not a birth."""
     if plain:
         # object.__new__'s own rule: the hook's tp_new would otherwise let arguments through.
-        lines += ['    if (args or kwargs) and klass.__init__ is object_init:',
-                  "        raise TypeError('%s() takes no arguments' % klass.__name__)",
-                  '    obj = fn(klass)',
-                  '    try:']
-    else:
-        # An own __new__ may hand back an object that exists already (a cache, a singleton) or
-        # one of another class: those are not births. (type's own subclass check: a metaclass's
-        # __subclasscheck__ would be program code.)
-        lines += ['    obj = fn(klass, *args, **kwargs)',
-                  '    try:',
-                  '        cls = cls_ref()',
-                  '        if cls is None or not is_subclass(cls, type(obj)) or ref_of(obj) is not None:',
-                  '            return obj',
-                  '        cls = None']
-    lines.append('        f = getframe(1)')
+        return ['    if (args or kwargs) and klass.__init__ is object_init:',
+                "        raise TypeError('%s() takes no arguments' % klass.__name__)",
+                '    obj = fn(klass)',
+                '    try:']
+    # An own __new__ may hand back an object that exists already (a cache, a singleton) or one
+    # of another class: those are not births. (type's own subclass check: a metaclass's
+    # __subclasscheck__ would be program code.)
+    return ['    obj = fn(klass, *args, **kwargs)',
+            '    try:',
+            '        cls = cls_ref()',
+            '        if cls is None or not is_subclass(cls, type(obj)) or ref_of(obj) is not None:',
+            '            return obj',
+            '        cls = None']
+
+
+def _hook_record(depth):
+    """Files (time, code, where, ...) for up to depth frames, the caller first."""
+    where = 'f_lasti' if _LASTI else 'f_lineno'
+    lines = ['        f = getframe(1)']
     record = []
     for i in range(depth):
         lines.append('        c%d = f.f_code; l%d = f.%s' % (i, i, where))
@@ -261,12 +269,11 @@ def _hook_source(plain, depth):
                       '        if f is None:',
                       '            births[make_ref(obj, pop)] = (mono(), %s)' % ', '.join(record),
                       '            return obj']
-    lines += ['        f = None',
-              '        births[make_ref(obj, pop)] = (mono(), %s)' % ', '.join(record),
-              '    except Exception:',
-              '        pass',
-              '    return obj']
-    return '\n'.join(lines) + '\n'
+    return lines + ['        f = None',
+                    '        births[make_ref(obj, pop)] = (mono(), %s)' % ', '.join(record),
+                    '    except Exception:',
+                    '        pass',
+                    '    return obj']
 
 
 _TP_NEW = 39        # index of tp_new among the pointer-sized fields of PyTypeObject (3.8-3.14)
