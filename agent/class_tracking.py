@@ -5,8 +5,13 @@ updates the `tp_new` slot of every subclass, exactly like the trackref hook of
 `creation_sites.py`) by a wrapper that calls the class's own `__new__`, then files a weak
 reference to the new object with its creation time and creating frames. Each class's
 `Registry` looks like one of trackref's `live_refs[cls]` values to the rest of the agent: a
-`.data` dict in creation order mapping a weakref to its creation time (`time.time()`), so
-counts, the oldest object, ages and Iterate All read it the same way.
+`.data` in creation order mapping a weakref to its creation time (`time.monotonic_ns()`, the
+shape of Scrapy 2.19's trackref), so counts, the oldest object, ages and Iterate All read it
+the same way.
+
+Cost is per birth in the program, so the hook does the least it can: one weakref whose callback
+is a dict's own C `pop`, one clock read, and the creating frames as (code, last instruction)
+pairs, which become line numbers only when a stack is read (see bench/classTracking.bench.ts).
 
 * Classes are found by name: `Class` (its `__name__`) or `package.module.Class`
   (`__module__` + `__qualname__`). A class defined after `install` is hooked the moment its
@@ -22,6 +27,7 @@ Self-contained (stdlib only): `agent/launch/sitecustomize.py` runs it before the
 line (env LIVEREF_TRACK), and an agent injected later adopts that installation through the
 `_liveref_classes` attribute of the `__build_class__` wrapper.
 """
+import bisect
 import builtins
 import gc
 import sys
@@ -32,45 +38,117 @@ import weakref
 DEFAULT_DEPTH = 8
 _HEAPTYPE = 1 << 9
 MAX_DEPTH = 32
+_getweakrefs = weakref.getweakrefs
+# Where a frame is (its last instruction) is one attribute read; its line number is a search of
+# the code's line table, so lines are worked out when a stack is read, not at each birth.
+_LASTI = hasattr((lambda: None).__code__, 'co_lines')
 
 
 class _Ref(weakref.ref):
-    """Weak reference to a tracked object, carrying its key (the object's id) and creation
-    stack. Hashes and compares by its own identity (C slots, no program code runs)."""
-    __slots__ = ('key', 'stack')
+    """Weak reference to a tracked object. Hashes and compares by its own identity (C slots, no
+    program code runs), so it keys a plain dict; its callback is that dict's own `pop` (C), so
+    a death runs no Python code and its entry goes at once."""
+    __slots__ = ()
     __hash__ = object.__hash__
     __eq__ = object.__eq__
     __ne__ = object.__ne__
 
 
+_MISSING = object()
+
+
+class _Entries(object):
+    """Reads like the `.data` of one of trackref's WeakKeyDictionaries, {ref: creation time} in
+    creation order: the objects found before the hook (time None), then the births (whose
+    records are (time, code, last instruction, ...)). Copies are taken with C calls, so another
+    thread's births cannot interrupt them half way."""
+    __slots__ = ('before', 'births')
+
+    def __init__(self, before, births):
+        self.before = before
+        self.births = births
+
+    def __len__(self):
+        return len(self.before) + len(self.births)
+
+    def __iter__(self):
+        return iter(list(self.before) + list(self.births))
+
+    def items(self):
+        births = list(self.births.items())
+        return list(self.before.items()) + [(ref, record[0]) for ref, record in births]
+
+    def get(self, ref, default=None):
+        if type(ref) is not _Ref:
+            return default   # any other weakref would hash its referent (program code)
+        record = self.births.get(ref, _MISSING)
+        return self.before.get(ref, default) if record is _MISSING else record[0]
+
+    def first_live(self, retries=50):
+        """(obj, created) of the oldest live entry, or None, reading from the front without a
+        copy (a death pops its entry at once, so the front is almost always alive)."""
+        for _ in range(retries):
+            try:
+                for ref in self.before:
+                    obj = ref()
+                    if obj is not None:
+                        return obj, None
+                for ref, record in self.births.items():
+                    obj = ref()
+                    if obj is not None:
+                        return obj, record[0]
+                return None
+            except RuntimeError:
+                continue
+        return None
+
+
 class Registry(object):
-    """The live instances of one hooked class: `data` {ref: created} in creation order (created
-    None for objects made before the hook), `ids` {id(obj): ref}."""
+    """The live instances of one hooked class: `births` {ref: (monotonic_ns, code, last
+    instruction, ...)} filed by the hook, and `before` {ref: None}, the objects the scan found
+    made before the hook. Each ref is removed by its own dict's `pop` when its object dies."""
 
     def __init__(self, cls):
         self.cls_ref = weakref.ref(cls)
-        self.data = {}
-        self.ids = {}
+        self.before = {}
+        self.births = {}
         self.original = None    # the class's own __new__ from its __dict__, or None
         self.tp_new = None      # (ctypes cell, pointer) of the inherited tp_new, when original is None
         self.since = None
 
+    @property
+    def data(self):
+        return _Entries(self.before, self.births)
+
     def __len__(self):
-        return len(self.data)
+        return len(self.before) + len(self.births)
 
-    def get(self, obj, default=None):
-        ref = self.ids.get(id(obj))
-        if ref is None or ref() is not obj:
-            return default
-        return self.data.get(ref, default)
-
-    def remove(self, ref):
+    def ref_of(self, obj):
+        """This registry's ref to obj, or None: found among obj's own weakrefs (C, no index to
+        keep up at each birth)."""
         try:
-            if self.ids.get(ref.key) is ref:
-                del self.ids[ref.key]
-            self.data.pop(ref, None)
+            for ref in _getweakrefs(obj):
+                if type(ref) is _Ref and (ref in self.births or ref in self.before):
+                    return ref
         except Exception:
             pass
+        return None
+
+    def get(self, obj, default=None):
+        ref = self.ref_of(obj)
+        return default if ref is None else self.data.get(ref, default)
+
+    def record_of(self, obj):
+        """(time, code, last instruction, ...) of obj's birth, or None (made before the hook or
+        not tracked here)."""
+        ref = self.ref_of(obj)
+        return None if ref is None else self.births.get(ref)
+
+    def drop(self):
+        # Replaced, never cleared: a ref still held elsewhere (an Iterate All cursor) fires its
+        # `pop` when its object dies, and a cleared dict would raise KeyError into stderr.
+        self.before = {}
+        self.births = {}
 
 
 class State(object):
@@ -123,51 +201,79 @@ def _wanted(state, cls):
 
 
 def _make_new(cls, reg, state):
-    """The wrapper. Kept small: it runs at every tracked object's birth in the program."""
+    """The wrapper for cls, recording into reg.births."""
     own = reg.original
-    if own is not None:
-        fn = own.__func__
-        plain = False
-    else:
-        fn = super(cls, cls).__new__
-        plain = fn is object.__new__
-    getframe = sys._getframe
-    # The cheapest clock (a syscall on some machines), made epoch seconds by one addition.
-    mono = time.perf_counter
-    epoch = time.time() - mono()
-    make_ref = _Ref
-    remove = reg.remove
+    fn = own.__func__ if own is not None else super(cls, cls).__new__
+    plain = fn is object.__new__
+    names = {
+        'births': reg.births, 'pop': reg.births.pop, 'make_ref': _Ref, 'mono': time.monotonic_ns,
+        'getframe': sys._getframe, 'fn': fn, 'object_init': object.__init__,
+        'cls_ref': reg.cls_ref, 'ref_of': reg.ref_of, 'is_subclass': type.__subclasscheck__, 'type': type, 'TypeError': TypeError,
+        'Exception': Exception, '__builtins__': {},
+    }
+    new = types.FunctionType(_hook_code(plain, state.depth), names, '__new__')
+    new._liveref_classes = state
+    new._liveref_depth = state.depth
+    return new
 
-    object_init = object.__init__
 
-    def __new__(klass, *args, **kwargs):
-        if not plain:
-            obj = fn(klass, *args, **kwargs)
-        elif (args or kwargs) and klass.__init__ is object_init:
-            raise TypeError('%s() takes no arguments' % klass.__name__)  # object.__new__'s own rule
-        else:
-            obj = fn(klass)
-        try:
-            frame = getframe(1)
-            stack = []
-            n = state.depth
-            while frame is not None and n:
-                stack.append(frame.f_code)
-                stack.append(frame.f_lineno)
-                frame = frame.f_back
-                n -= 1
-            frame = None
-            ref = make_ref(obj, remove)
-            ref.key = key = id(obj)
-            ref.stack = tuple(stack)
-            reg.data[ref] = epoch + mono()
-            reg.ids[key] = ref
-        except Exception:
-            pass
-        return obj
+_CODES = {}
 
-    __new__._liveref_classes = state
-    return __new__
+
+def _hook_code(plain, depth):
+    """The wrapper's code for one depth, compiled once. It runs at every birth of a tracked
+    class, so it is written out for its depth: the frames are read into locals and the record
+    is one tuple (time, code, last instruction, code, ...), with no loop, list or attribute
+    store; a call to a helper would cost as much as a frame."""
+    key = (plain, depth)
+    code = _CODES.get(key)
+    if code is None:
+        module = compile(_hook_source(plain, depth), '<liveref-agent>/class_tracking.py (hook)', 'exec')
+        code = _CODES[key] = next(c for c in module.co_consts if isinstance(c, types.CodeType))
+    return code
+
+
+def _hook_source(plain, depth):
+    return '\n'.join(['def __new__(klass, *args, **kwargs):'] + _hook_head(plain) + _hook_record(depth)) + '\n'
+
+
+def _hook_head(plain):
+    """Makes obj, and returns it at once when it is not a birth."""
+    if plain:
+        # object.__new__'s own rule: the hook's tp_new would otherwise let arguments through.
+        return ['    if (args or kwargs) and klass.__init__ is object_init:',
+                "        raise TypeError('%s() takes no arguments' % klass.__name__)",
+                '    obj = fn(klass)',
+                '    try:']
+    # An own __new__ may hand back an object that exists already (a cache, a singleton) or one
+    # of another class: those are not births. (type's own subclass check: a metaclass's
+    # __subclasscheck__ would be program code.)
+    return ['    obj = fn(klass, *args, **kwargs)',
+            '    try:',
+            '        cls = cls_ref()',
+            '        if cls is None or not is_subclass(cls, type(obj)) or ref_of(obj) is not None:',
+            '            return obj',
+            '        cls = None']
+
+
+def _hook_record(depth):
+    """Files (time, code, where, ...) for up to depth frames, the caller first."""
+    where = 'f_lasti' if _LASTI else 'f_lineno'
+    lines = ['        f = getframe(1)']
+    record = []
+    for i in range(depth):
+        lines.append('        c%d = f.f_code; l%d = f.%s' % (i, i, where))
+        record += ['c%d' % i, 'l%d' % i]
+        if i < depth - 1:
+            lines += ['        f = f.f_back',
+                      '        if f is None:',
+                      '            births[make_ref(obj, pop)] = (mono(), %s)' % ', '.join(record),
+                      '            return obj']
+    return lines + ['        f = None',
+                    '        births[make_ref(obj, pop)] = (mono(), %s)' % ', '.join(record),
+                    '    except Exception:',
+                    '        pass',
+                    '    return obj']
 
 
 _TP_NEW = 39        # index of tp_new among the pointer-sized fields of PyTypeObject (3.8-3.14)
@@ -293,14 +399,14 @@ def _scan(state, hooked_now):
         if regs is None:
             regs = regs_of[id(tp)] = [by_type[id(c)] for c in tp.__mro__ if id(c) in by_type]
         for reg in regs:
-            if id(obj) not in reg.ids:
-                ref = _Ref(obj, reg.remove)
-                ref.key = id(obj)
-                ref.stack = None
-                before[id(reg)][ref] = None
+            # Born meanwhile (another thread, after the hook went in): filed by the hook.
+            if reg.ref_of(obj) is None:
+                entries = before[id(reg)]
+                entries[_Ref(obj, entries.pop)] = None
     obj = objects = tp = None
     for reg in hooked_now:
-        _file_before(reg, before[id(reg)])
+        # A dict of its own (not merged into births): each ref's callback pops the dict it is in.
+        reg.before = before[id(reg)]
 
 
 def _namespace(mod):
@@ -313,22 +419,6 @@ def _namespace(mod):
         return list(dict.values(namespace)) if type(namespace) is dict else []
     except Exception:
         return []
-
-
-def _file_before(reg, entries):
-    """Puts the pre-hook objects first in reg.data (creation order) without losing a birth
-    filed meanwhile by another thread."""
-    if not entries:
-        return
-    old = reg.data
-    merged = dict(entries)
-    merged.update(old)
-    reg.data = merged
-    for ref, created in list(old.items()):
-        if ref not in merged:
-            merged[ref] = created
-    for ref in entries:
-        reg.ids.setdefault(ref.key, ref)
 
 
 def _restore_tp_new(cls, saved):
@@ -372,9 +462,19 @@ def install(names, depth=DEFAULT_DEPTH, early=False):
     else:
         state.depth = _depth(depth)
         _set_names(state, list(state.names) + list(names or ()))
+        _rehook(state)
     if not early:
         _scan(state, [])
     return state
+
+
+def _rehook(state):
+    """Gives the hooked classes wrappers for the state's depth (written out per depth)."""
+    for reg in list(state.registries.values()):
+        cls = reg.cls_ref()
+        fn = getattr(cls.__dict__.get('__new__'), '__func__', None) if cls is not None else None
+        if getattr(fn, '_liveref_classes', None) is state and fn._liveref_depth != state.depth:
+            type.__setattr__(cls, '__new__', staticmethod(_make_new(cls, reg, state)))
 
 
 def uninstall():
@@ -394,9 +494,9 @@ def uninstall():
             else:
                 type.__delattr__(cls, '__new__')
                 _restore_tp_new(cls, reg.tp_new)
-        reg.data = {}
-        reg.ids.clear()
+        reg.drop()
     state.registries.clear()
+    _LINES.clear()
     state.count_only.clear()
     return True
 
@@ -433,15 +533,49 @@ def count_only(state=None):
 
 
 def stack_of(obj, state=None):
-    """The recorded flat (code, line, ...) creation stack of obj, or None."""
+    """The recorded flat (code, line, ...) creation stack of obj (most recent call first), or
+    None (not tracked, or made before the hook)."""
     state = state or current()
     if state is None:
         return None
     for reg in list(state.registries.values()):
-        ref = reg.ids.get(id(obj))
-        if ref is not None and ref() is obj:
-            return ref.stack
+        ref = reg.ref_of(obj)
+        if ref is not None:
+            record = reg.births.get(ref)
+            return None if record is None else _resolved(record[1:])
     return None
+
+
+_LINES = {}       # code -> (instruction starts, lines): kept until uninstall (holds code objects only)
+_LINES_MAX = 4096
+
+
+def _line(code, lasti):
+    table = _LINES.get(code)
+    if table is None:
+        if len(_LINES) >= _LINES_MAX:
+            _LINES.clear()
+        starts, lines = [], []
+        for start, _end, line in code.co_lines():
+            starts.append(start)
+            lines.append(line)
+        table = _LINES[code] = (starts, lines)
+    starts, lines = table
+    i = bisect.bisect_right(starts, lasti) - 1
+    line = lines[i] if i >= 0 else None
+    return line if line is not None else code.co_firstlineno
+
+
+def _resolved(flat):
+    """A recorded (code, last instruction, ...) stack as (code, line, ...), the shape
+    creation_sites records."""
+    if flat is None or not _LASTI:
+        return flat
+    out = []
+    for i in range(0, len(flat) - 1, 2):
+        out.append(flat[i])
+        out.append(_line(flat[i], flat[i + 1]))
+    return tuple(out)
 
 
 def hooked_since(obj, state=None):
@@ -450,8 +584,7 @@ def hooked_since(obj, state=None):
     if state is None:
         return None
     for reg in list(state.registries.values()):
-        ref = reg.ids.get(id(obj))
-        if ref is not None and ref() is obj:
+        if reg.ref_of(obj) is not None:
             return reg.since
     return None
 

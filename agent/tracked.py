@@ -147,6 +147,9 @@ def oldest_entry(wdict):
     data = getattr(wdict, 'data', None)
     if data is None:
         return None
+    first_live = getattr(data, 'first_live', None)   # a class_tracking registry's records
+    if first_live is not None:
+        return first_live(RETRIES)
     for _ in range(RETRIES):
         try:
             for ref, created in data.items():

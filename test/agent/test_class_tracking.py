@@ -1,6 +1,9 @@
 """Tracking classes the user names in a program without Scrapy (agent/class_tracking.py)."""
 import builtins
+import copy
+import dataclasses
 import gc
+import pickle
 import os
 import subprocess
 import sys
@@ -46,11 +49,50 @@ class Named(object):
     __hash__ = object.__hash__
 
 
+@dataclasses.dataclass
+class Line(object):
+    item: str
+    qty: int = 1
+
+
+class Solo(object):
+    """A singleton: its own __new__ hands back the same object."""
+    _one = None
+
+    def __new__(cls):
+        if cls._one is None:
+            cls._one = super(Solo, cls).__new__(cls)
+        return cls._one
+
+
+class Shifty(object):
+    """An own __new__ that hands back an object of another class."""
+    def __new__(cls, value):
+        return [value]
+
+
+class Slotted(object):
+    __slots__ = ('a', '__weakref__')
+
+    def __init__(self):
+        self.a = 1
+
+
 HELD = {}
 
 
 def make_basket(n):
     return Basket(n)  # BASKET LINE
+
+
+def make_basket_twice_removed(n):
+    return make_basket(
+        n)  # CALLER LINE
+
+
+def line_of(marker):
+    with open(__file__) as f:
+        return next(i for i, text in enumerate(f, 1) if marker in text and 'line_of' not in text)
 
 
 class ClassTrackingTest(AgentTest):
@@ -139,6 +181,99 @@ class ClassTrackingTest(AgentTest):
         self.assertIs(Named.__dict__['__new__'].__func__.__name__, '__new__')
         self.assertEqual(Basket(2).n, 2)
         self.assertEqual(Named(3).value, 3)
+
+    def test_uninstall_puts_back_the_very_same_new_and_tp_new(self):
+        named_new = Named.__dict__['__new__']
+        before = dict((cls, cls.__dict__.get('__new__')) for cls in (Basket, Crate, Named, Line, Solo))
+        self.configure(['Basket', 'Named', 'Line', 'Solo'])
+        self.assertIsNot(Named.__dict__['__new__'], named_new)
+        self.agent.class_tracking.uninstall()
+        for cls, new in before.items():
+            self.assertIs(cls.__dict__.get('__new__'), new, cls)
+        self.assertIs(Basket.__new__, object.__new__)
+        self.assertIs(Named.__dict__['__new__'], named_new)
+        # With the hook's tp_new left behind, object.__new__ would reject the extra argument.
+        self.assertIsInstance(object.__new__(Basket, 1), Basket)
+        self.assertEqual(Crate(4, k=1).extra, {'k': 1})
+
+    def test_program_behaviour_is_unchanged_while_hooked(self):
+        self.configure(['Solo', 'Shifty', 'Line', 'Basket'])
+        self.assertIs(Solo(), Solo())
+        self.assertEqual(Shifty(3), [3])
+        a, b = Line('tea'), Line('tea')
+        self.assertEqual(a, b)     # a dataclass compares by fields and is unhashable: keyed by identity anyway
+        basket = Basket(2, colour='red')
+        twin = copy.copy(basket)
+        thawed = pickle.loads(pickle.dumps(basket))
+        self.assertEqual((twin.n, thawed.extra), (2, {'colour': 'red'}))
+        rows = self.rows()
+        self.assertEqual(rows['Solo']['count'], 1)          # handed back twice, born once
+        self.assertNotIn('Shifty', rows)                    # its __new__ made no Shifty
+        self.assertEqual(rows['Line']['count'], 2)
+        self.assertEqual(rows['Basket']['count'], 3)        # copies and unpickled objects are births too
+        oldest = self.result('oldest', {'className': 'Line'})
+        self.assertIs(self.obj(oldest['handle']), a)
+        Solo._one = None
+
+    def test_slots_with_weakref_are_hooked_and_dated(self):
+        early = Slotted()
+        status = self.configure(['Slotted'])['classTracking']
+        self.assertEqual(status['tracked'], [__name__ + '.Slotted'])
+        late = [Slotted() for _ in range(3)]
+        row = self.rows()['Slotted']
+        self.assertEqual(row['count'], 4)
+        self.assertTrue(row['oldestBeforeAttach'])
+        self.assertEqual(self.result('ages', {'className': 'Slotted'})['count'], 3)
+        self.assertEqual(self.agent.class_tracking.stack_of(early), None)
+        del early, late
+
+    def test_creation_stack_lines_and_depth(self):
+        self.configure(['Basket'])
+        basket = make_basket_twice_removed(1)
+        stack = self.agent.class_tracking.stack_of(basket)
+        self.assertEqual(stack[0].co_name, 'make_basket')
+        self.assertEqual(stack[1], line_of('# BASKET LINE'))
+        self.assertEqual(stack[2].co_name, 'make_basket_twice_removed')
+        self.assertEqual(stack[3], line_of('# CALLER LINE') - 1)   # a call spread over lines: the line it starts on
+        self.assertEqual(len(stack), 2 * self.agent.class_tracking.DEFAULT_DEPTH)
+        self.agent.class_tracking.install(['Basket'], depth=2)
+        shallow = make_basket_twice_removed(2)
+        self.assertEqual([c.co_name for c in self.agent.class_tracking.stack_of(shallow)[::2]],
+                         ['make_basket', 'make_basket_twice_removed'])
+        self.assertEqual(len(self.agent.class_tracking.stack_of(basket)), 2 * self.agent.class_tracking.DEFAULT_DEPTH)
+
+    def test_oldest_moves_on_when_the_front_dies(self):
+        early = [Basket(-1)]
+        self.configure(['Basket'])
+        late = [Basket(i) for i in range(3)]
+        self.assertIs(self.obj(self.result('oldest', {'className': 'Basket'})['handle']), early[0])
+        self.result('releaseAll')
+        del early[:]
+        del late[0]
+        gc.collect()
+        oldest = self.result('oldest', {'className': 'Basket'})
+        self.assertIs(self.obj(oldest['handle']), late[0])
+        self.assertIn('ageS', oldest)
+        items = self.agent.class_tracking.classes()[0][1].data.items()
+        self.assertEqual([ref() for ref, _ in items], late)
+
+    def test_deaths_after_uninstall_print_nothing(self):
+        """Each record goes by its own dict's pop: after uninstall, with an Iterate All cursor
+        still holding the weak references, a death must not raise into sys.unraisablehook."""
+        raised = []
+        hook = sys.unraisablehook
+        sys.unraisablehook = raised.append
+        try:
+            self.configure(['Basket'])
+            baskets = [Basket(i) for i in range(5)]
+            page = self.result('iterAll', {'className': 'Basket', 'offset': 0, 'limit': 2})
+            self.assertEqual(page['total'], 5)
+            self.agent.class_tracking.uninstall()
+            del baskets
+            gc.collect()
+        finally:
+            sys.unraisablehook = hook
+        self.assertEqual([str(r.exc_value) for r in raised], [])
 
     def test_no_init_still_rejects_arguments_while_hooked_and_after(self):
         Bare = type('Bare', (object,), {})
