@@ -107,6 +107,10 @@ class Registry(object):
     """The live instances of one hooked class: `births` {ref: (monotonic_ns, code, last
     instruction, ...)} filed by the hook, and `before` {ref: None}, the objects the scan found
     made before the hook. Each ref is removed by its own dict's `pop` when its object dies."""
+    # The launch hook runs its own copy of this file (module `_liveref_class_tracking`), so an
+    # agent injected later meets registries of another Registry class: `is_registry` checks this
+    # mark, not the class.
+    _liveref_registry = True
 
     def __init__(self, cls):
         self.cls_ref = weakref.ref(cls)
@@ -149,6 +153,11 @@ class Registry(object):
         # `pop` when its object dies, and a cleared dict would raise KeyError into stderr.
         self.before = {}
         self.births = {}
+
+
+def is_registry(wdict):
+    """True for a Registry of this file, whichever copy of it (launch hook or agent) made it."""
+    return getattr(type(wdict), '_liveref_registry', False) is True
 
 
 class State(object):
@@ -209,7 +218,7 @@ def _make_new(cls, reg, state):
         'births': reg.births, 'pop': reg.births.pop, 'make_ref': _Ref, 'mono': time.monotonic_ns,
         'getframe': sys._getframe, 'fn': fn, 'object_init': object.__init__,
         'cls_ref': reg.cls_ref, 'ref_of': reg.ref_of, 'is_subclass': type.__subclasscheck__, 'type': type, 'TypeError': TypeError,
-        'Exception': Exception, '__builtins__': {},
+        'Exception': Exception, 'hook_codes': _HOOK_CODES, '__builtins__': {},
     }
     new = types.FunctionType(_hook_code(plain, state.depth), names, '__new__')
     new._liveref_classes = state
@@ -218,6 +227,9 @@ def _make_new(cls, reg, state):
 
 
 _CODES = {}
+# Every hook's code: a tracked subclass's hook calls its tracked base's, whose caller frame is
+# then a hook, not the program.
+_HOOK_CODES = set()
 
 
 def _hook_code(plain, depth):
@@ -230,6 +242,7 @@ def _hook_code(plain, depth):
     if code is None:
         module = compile(_hook_source(plain, depth), '<liveref-agent>/class_tracking.py (hook)', 'exec')
         code = _CODES[key] = next(c for c in module.co_consts if isinstance(c, types.CodeType))
+        _HOOK_CODES.add(code)
     return code
 
 
@@ -259,7 +272,9 @@ def _hook_head(plain):
 def _hook_record(depth):
     """Files (time, code, where, ...) for up to depth frames, the caller first."""
     where = 'f_lasti' if _LASTI else 'f_lineno'
-    lines = ['        f = getframe(1)']
+    lines = ['        f = getframe(1)',
+             '        while f.f_code in hook_codes:',
+             '            f = f.f_back']
     record = []
     for i in range(depth):
         lines.append('        c%d = f.f_code; l%d = f.%s' % (i, i, where))

@@ -79,7 +79,7 @@ def _row(cls, wdict, clock, ignore):
         entry = None
         age = clock.age(created)
         # Made before the class hook went in: its age is unknown, never a guess.
-        before = created is None and isinstance(wdict, class_tracking.Registry)
+        before = created is None and class_tracking.is_registry(wdict)
     row = {'className': _name(cls), 'count': count, 'oldestAgeS': None if age is None else round(age, 3)}
     if before:
         row['oldestBeforeAttach'] = True
@@ -125,7 +125,7 @@ def oldest(params):
     age = tracked.Clock().age(created)
     if age is not None:
         out['ageS'] = round(age, 3)
-    elif created is None and isinstance(wdict, class_tracking.Registry):
+    elif created is None and class_tracking.is_registry(wdict):
         out['createdBeforeAttach'] = True
     return out
 

@@ -207,7 +207,7 @@ def age_of(obj):
     tp = type(obj)
     try:
         wdict = _wdict_of(tp)
-        if wdict is None or not (isinstance(wdict, class_tracking.Registry) or _plain_identity(tp)):
+        if wdict is None or not (class_tracking.is_registry(wdict) or _plain_identity(tp)):
             return None
         created = wdict.get(obj)
     except Exception:
@@ -228,7 +228,7 @@ def created_at(obj):
     if wdict is None:
         return None
     try:
-        if isinstance(wdict, class_tracking.Registry):
+        if class_tracking.is_registry(wdict):
             created = wdict.get(obj)
         elif _plain_identity(tp):
             created = wdict.get(obj)

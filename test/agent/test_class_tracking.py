@@ -85,6 +85,10 @@ def make_basket(n):
     return Basket(n)  # BASKET LINE
 
 
+def make_crate(n):
+    return Crate(n)  # CRATE LINE
+
+
 def make_basket_twice_removed(n):
     return make_basket(
         n)  # CALLER LINE
@@ -242,6 +246,19 @@ class ClassTrackingTest(AgentTest):
                          ['make_basket', 'make_basket_twice_removed'])
         self.assertEqual(len(self.agent.class_tracking.stack_of(basket)), 2 * self.agent.class_tracking.DEFAULT_DEPTH)
 
+    def test_a_tracked_subclass_of_a_tracked_class_records_the_programs_line_in_both(self):
+        # Crate's hook calls Basket's: Basket's record must start at the program's frame, not
+        # at Crate's hook.
+        self.configure(['Basket', 'Crate'])
+        crate = make_crate(1)
+        regs = dict((cls.__name__, reg) for cls, reg in self.agent.class_tracking.classes())
+        for name in ('Basket', 'Crate'):
+            record = regs[name].record_of(crate)
+            self.assertIsNotNone(record, name)
+            code, line = self.agent.class_tracking._resolved(record[1:3])
+            self.assertEqual((name, code.co_name, line), (name, 'make_crate', line_of('# CRATE LINE')))
+        self.assertEqual(self.agent.class_tracking.stack_of(crate)[1], line_of('# CRATE LINE'))
+
     def test_oldest_moves_on_when_the_front_dies(self):
         early = [Basket(-1)]
         self.configure(['Basket'])
@@ -338,6 +355,37 @@ class FromTheFirstLineTest(unittest.TestCase):
         out = subprocess.run([sys.executable, '-c', program], env=env, capture_output=True, text=True, timeout=60)
         self.assertEqual(out.stderr, '')
         self.assertEqual(out.stdout.strip(), "[('Session', 4, False)]")
+
+    def test_agent_reads_the_launch_hooks_registries_and_objects_made_before_a_later_name(self):
+        # The launch hook runs its own copy of class_tracking.py: registries of that copy must
+        # read as the agent's own. A dataclass has its own __eq__ (and no __hash__), so its age is
+        # found only by the registry's identity lookup.
+        program = textwrap.dedent('''
+            import sys
+            sys.path.insert(0, %r)
+            import dataclasses, loader
+            @dataclasses.dataclass
+            class Session(object):
+                i: int
+            class Basket(object):
+                def __init__(self, i):
+                    self.i = i
+            SESSIONS = [Session(i) for i in range(2)]
+            BASKETS = [Basket(i) for i in range(3)]
+            agent = loader.install()
+            loader.result(agent, 'configure', {'creationSites': 'leave', 'trackedClasses': ['Session', 'Basket']})
+            rows = loader.result(agent, 'liveRefs', {})['rows']
+            print(sorted((r['className'], r['count'], r.get('oldestBeforeAttach', False), r['oldestAgeS'] is None) for r in rows))
+            print(loader.result(agent, 'oldest', {'className': 'Basket'}).get('createdBeforeAttach'))
+            oldest = loader.result(agent, 'oldest', {'className': 'Session'})
+            print(oldest.get('ageS') is not None, oldest.get('createdBeforeAttach', False))
+            print(agent.summary.summarize(SESSIONS[1], with_handle=False).get('ageS') is not None)
+        ''' % HERE)
+        env = dict(os.environ, PYTHONPATH=os.path.join(AGENT, 'launch'), LIVEREF_TRACK='Session')
+        out = subprocess.run([sys.executable, '-c', program], env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.stderr, '')
+        self.assertEqual(out.stdout.strip().splitlines(),
+                         ["[('Basket', 3, True, True), ('Session', 2, False, False)]", 'True', 'True False', 'True'])
 
 
 if __name__ == '__main__':
