@@ -225,7 +225,7 @@ export class HeapGraph {
     return label;
   }
 
-  private isBackingStore(n: number): boolean {
+  isBackingStore(n: number): boolean {
     return this.nodeTypes[this.nodes[n * this.F + this.typeField]] === 'array';
   }
 

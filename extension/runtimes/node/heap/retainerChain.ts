@@ -1,7 +1,7 @@
 // "Why is this alive?" on a HeapGraph: a shortest chain of retainers from the root to the object,
 // preferring named edges, with the functions that share a closure scope on the way (one of them
 // is where the leak is).
-import { HeapGraph } from './heapGraph';
+import { HeapGraph, mapSlot } from './heapGraph';
 import { GraphHolder, holderAt, shortLabel } from './holders';
 
 export interface GraphHop {
@@ -38,6 +38,7 @@ export function why(g: HeapGraph, id: number, maxDepth = 12): GraphWhy {
   const hops: GraphHop[] = [];
   const holders: GraphHolder[] = [];
   const named: boolean[] = [];
+  const nodes: number[] = [];
   let current = target;
   while (hops.length < maxDepth && distance[current] > 1) {
     let best = -1, bestScore = -1;
@@ -59,11 +60,26 @@ export function why(g: HeapGraph, id: number, maxDepth = 12): GraphWhy {
       id: g.idOf(from), className: g.classNames[g.classOf[from]], name, via: g.edgeLabel(re[best]), location: g.locations.get(from),
       closures: name === 'system / Context' ? closuresOf(g, from) : undefined, label: shortLabel(g, from),
     });
+    nodes.push(from);
     current = from;
   }
+  foldHashTables(g, hops, nodes, named, holders);
   nameContainers(hops, named, holders);
   const rootName = distance[current] <= 1 ? g.strings[g.nodes[current * g.F + g.nameField]] : '';
   return { found: true, className: g.classNames[g.classOf[target]], hops, rootName, holders };
+}
+
+/** A Map's or Set's hash table is V8's, not the program's: its hop folds into its owner's, whose
+ * edge then says which side holds the object (`values`), not the table's slot number. */
+function foldHashTables(g: HeapGraph, hops: GraphHop[], nodes: number[], named: boolean[], holders: GraphHolder[]): void {
+  for (let i = hops.length - 2; i >= 0; i--) {
+    if (!g.isBackingStore(nodes[i]) || hops[i + 1].via !== 'table' || !/^\d+$/.test(hops[i].via)) continue;
+    hops[i + 1].via = hops[i + 1].className === 'Map' ? mapSlot(Number(hops[i].via), g.selfSize(nodes[i])) : 'entries';
+    hops.splice(i, 1);
+    nodes.splice(i, 1);
+    named.splice(i, 1);
+    for (const h of holders) if (h.hop > i) h.hop--;
+  }
 }
 
 /** A container is named after the variable or property it is held under: `seen (Array(100))`. */
