@@ -59,7 +59,9 @@ function hopNode(root: InspectedRoot, hop: WhyHop, rule: UserCodeRule | undefine
   const where = hop.allocation ? `  ${describeSite(hop.allocation)}`
     : hop.creationState === 'beforeAttach' ? `  ${vscode.l10n.t('(created before Live References attached)')}` : '';
   return {
-    kind: 'link', root, icon: 'arrow-left', location: hop.allocation, label: `← ${hop.via}  ${hop.referrer.typeName}`,
+    // A short label already names the container's kind (`dict (5 keys)`, `store (Map(300))`).
+    kind: 'link', root, icon: 'arrow-left', location: hop.allocation,
+    label: hop.label ? `← ${hop.via}` : `← ${hop.via}  ${hop.referrer.typeName}`,
     detail: `${hop.label ?? hop.referrer.url ?? hop.referrer.repr}${where}`,
     tooltip: hop.allocation ? siteTooltip(hop.allocation, rule) : undefined,
   };
