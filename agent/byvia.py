@@ -20,7 +20,7 @@ import sys
 import time
 import types
 
-from . import handles, heapmark, heapwalk, holders, liverefs, partition, protocol, tracked, via
+from . import gcslices, handles, heapmark, heapwalk, holders, liverefs, partition, protocol, tracked, via
 
 # Containers whose referents are tested together (in C) before any is labelled one by one.
 SCAN_CHUNK = 256
@@ -233,6 +233,7 @@ def _label_referrers(v, tset, is_target, source, start, end):
         pairs = via.edges(c, is_target, rs)
         rs = None
         _note_edges(v, pairs, c)
+        gcslices.free(pairs)    # a big container's pairs: 300 k fresh tuples and labels
         pairs = c = None
 
 

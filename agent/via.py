@@ -15,7 +15,7 @@ import gc
 import types
 from itertools import compress, count
 
-from . import summary
+from . import gcslices, summary
 
 KEY_LIMIT = 80
 _PRIM_KEYS = (str, int, float, bool, bytes, type(None))
@@ -138,7 +138,7 @@ def _sequence_edges(seq, is_target):
     types_ = getattr(is_target, 'types', None)
     if types_ is None:
         return [(v, '[%d]' % i) for i, v in enumerate(seq) if is_target(v)]
-    mask = list(map(types_.__contains__, map(type, seq)))
+    mask = gcslices.type_mask(types_, seq)
     return [(v, '[%d]' % i) for i, v in zip(compress(count(), mask), compress(seq, mask))]
 
 
