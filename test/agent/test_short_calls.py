@@ -1,0 +1,229 @@
+"""Short calls (agent/gcslices.py, the remote-control transport's flag): the same answers as the
+whole-heap C calls, reached without any of them. Over Scrapy's remote control the agent runs on a
+thread the crawl's event loop awaits; one C call over the heap holds the GIL, and the loop, for
+its whole length. The stall itself is measured in bench/remoteControl.bench.ts (no timing here)."""
+import gc
+
+try:
+    from .base import AgentTest
+except ImportError:
+    from base import AgentTest
+
+
+class Leaf(object):
+    def __init__(self, i):
+        self.i = i
+
+
+class Basket(object):
+    def __init__(self):
+        self.items = []
+
+
+class Shelf(object):
+    stock = {}
+
+
+HELD = []
+BASKET = Basket()
+
+
+class _Recorder(object):
+    """Stands in for gc.get_referrers and gc.get_referents (every agent module looks them up on
+    the gc module at call time) and records how big each C call was asked to be."""
+
+    def __init__(self):
+        self.referrers_calls = 0
+        self.widest = 0
+        self.real = (gc.get_referrers, gc.get_referents)
+
+    def get_referrers(self, *objs):
+        self.referrers_calls += 1
+        return self.real[0](*objs)
+
+    def get_referents(self, *objs):
+        self.widest = max(self.widest, len(objs))
+        return self.real[1](*objs)
+
+    def __enter__(self):
+        gc.get_referrers, gc.get_referents = self.get_referrers, self.get_referents
+        return self
+
+    def __exit__(self, *exc):
+        gc.get_referrers, gc.get_referents = self.real
+        return False
+
+
+class ShortCallsTest(AgentTest):
+    @classmethod
+    def setUpClass(cls):
+        super(ShortCallsTest, cls).setUpClass()
+        cls.slices = cls.agent.gcslices
+
+    def setUp(self):
+        del HELD[:]
+        del BASKET.items[:]
+        Shelf.stock.clear()
+        HELD.extend(Leaf(i) for i in range(20))
+        BASKET.items.extend(Leaf(i) for i in range(30))
+        Shelf.stock.update(('k%d' % i, Leaf(i)) for i in range(12))
+        Shelf.stock.update((i, Leaf(i)) for i in range(15))
+        gc.collect()
+
+    def tearDown(self):
+        del HELD[:]
+        del BASKET.items[:]
+        Shelf.stock.clear()
+        super(ShortCallsTest, self).tearDown()
+
+    def job(self, method, params):
+        job = self.result(method, params)['job']
+        while True:
+            step = self.result('jobStep', {'job': job, 'budgetMs': 200, 'shortCalls': params.get('shortCalls', False)})
+            if step['done']:
+                return step['result']
+
+    def both(self, run):
+        """run(short) with short calls off, then on; both answers."""
+        return run(False), run(True)
+
+    def test_referrers_are_gc_get_referrers_in_the_same_order(self):
+        targets = [HELD, BASKET.items, Shelf.stock, HELD[3], BASKET]
+        # Both inside the short call: the collector is paused, so no collection moves objects
+        # between generations (the order of both lists) in between.
+        # Python 3.14's gc.get_referrers(*objs) reports its own argument tuple as a referrer;
+        # the sliced pass, which reads gc.get_objects() taken before, does not.
+        def plain(objs):
+            return [id(r) for r in gc.get_referrers(*objs)
+                    if not (type(r) is tuple and len(r) == len(objs) and all(a is b for a, b in zip(r, objs)))]
+
+        with self.slices.enabled(True):
+            for t in targets:
+                expected = plain((t,))
+                got = [id(r) for r in self.slices.referrers((t,))]
+                self.assertEqual(got, expected)
+            expected = plain(targets)
+            got = [id(r) for r in self.slices.referrers(tuple(targets))]
+            self.assertEqual(got, expected)
+            self.assertIn(id(targets), got)      # the caller's list is a referrer like any other
+
+    def test_why_is_the_same_with_no_whole_heap_call(self):
+        def why(short):
+            handle = self.agent.handles.register(HELD[7])
+            with _Recorder() as rec:
+                result = self.result('why', {'handle': handle, 'maxDepth': 8, 'shortCalls': short})
+            return result, rec
+
+        (off, rec_off), (on, rec_on) = self.both(why)
+        self.assertEqual(on['rootKind'], 'module')
+        self.assertEqual([h['via'] for h in on['hops']], [h['via'] for h in off['hops']])
+        self.assertEqual(on['rootName'], off['rootName'])
+        self.assertEqual(on.get('holder'), off.get('holder'))
+        self.assertGreater(rec_off.referrers_calls, 0)      # the recorder sees the plain calls
+        self.assertEqual(rec_on.referrers_calls, 0)
+        self.assertLessEqual(rec_on.widest, self.slices.SLICE)
+
+    def test_by_via_is_the_same_with_no_whole_heap_call(self):
+        label = '%s.Leaf' % __name__
+
+        def via(short):
+            with _Recorder() as rec:
+                result = self.job('partitionStart', {'by': 'via', 'type': label, 'limit': 0, 'samples': 3,
+                                                     'shortCalls': short})
+            return result, rec
+
+        (off, rec_off), (on, rec_on) = self.both(via)
+        rows = lambda r: [(row['label'], row['count'], row['size'], [s.get('via') for s in row.get('samples', [])])
+                          for row in r['rows']]
+        self.assertEqual(rows(on), rows(off))
+        self.assertEqual(on['totalCount'], 20 + 30 + 12 + 15)
+        self.assertIn('%s.HELD[*]' % __name__, [row['label'] for row in on['rows']])
+        self.assertEqual([row['count'] for row in on['rows'] if row['label'].endswith('.items[*]')], [30])
+        self.assertGreater(rec_off.referrers_calls, 0)
+        self.assertEqual(rec_on.referrers_calls, 0)
+
+    def test_by_type_and_retained_are_the_same(self):
+        label = '%s.Leaf' % __name__
+
+        def leaf_row(short):
+            result = self.job('partitionStart', {'by': 'type', 'limit': 0, 'samples': 0, 'shortCalls': short})
+            return [(r['count'], r['size']) for r in result['rows'] if r['label'] == label]
+
+        off, on = self.both(leaf_row)
+        self.assertEqual(on, off)
+        self.assertEqual(on[0][0], 77)
+
+        rows = self.job('partitionStart', {'by': 'via', 'type': label, 'limit': 0, 'samples': 0})['rows']
+        basket = next(r['label'] for r in rows if r['label'].endswith('.items[*]'))
+
+        def retained(short):
+            result = self.job('retainedStart', {'type': label, 'via': basket, 'shortCalls': short})
+            return result['setCount'], result['count'], result['size']
+
+        off, on = self.both(retained)
+        self.assertEqual(on, off)
+        self.assertEqual(on[0], 30)
+
+    def test_a_big_list_is_labelled_and_freed_in_slices(self):
+        n = 3 * self.slices.FREE_SLICE + 5
+        BASKET.items.extend(Leaf(i) for i in range(n))
+        label = '%s.Leaf' % __name__
+
+        def via(short):
+            result = self.job('partitionStart', {'by': 'via', 'type': label, 'limit': 0, 'samples': 2,
+                                                 'shortCalls': short})
+            return {r['label']: (r['count'], [s.get('via') for s in r['samples']]) for r in result['rows']}
+
+        off, on = self.both(via)
+        self.assertEqual(on, off)
+        self.assertEqual([v for k, v in on.items() if k.endswith('.items[*]')], [(30 + n, ['[0]', '[1]'])])
+        with self.slices.enabled(True):
+            mask = self.slices.type_mask({Leaf}, BASKET.items + [1, 'x'])
+            self.assertEqual(mask, [True] * (30 + n) + [False, False])
+            tmp = [(i,) for i in range(n)]
+            self.slices.free(tmp)
+        self.assertEqual(tmp, [])
+
+    def test_the_collector_is_paused_for_a_short_call_only(self):
+        self.assertTrue(gc.isenabled())
+        with self.slices.enabled(True):
+            self.assertFalse(gc.isenabled())
+            self.assertTrue(self.slices.active())
+            with self.slices.enabled(True):      # nested: the outer call restores
+                pass
+            self.assertFalse(gc.isenabled())
+            with self.slices.enabled(False):
+                self.assertFalse(self.slices.active())
+            self.assertTrue(self.slices.active())
+        self.assertTrue(gc.isenabled())
+        self.assertFalse(self.slices.active())
+        gc.disable()
+        try:
+            with self.slices.enabled(True):
+                pass
+            self.assertFalse(gc.isenabled())     # the program's own choice is left alone
+        finally:
+            gc.enable()
+        self.result('liveRefs', {'ignore': [], 'classes': [], 'shortCalls': True})
+        self.assertTrue(gc.isenabled())
+
+    def test_a_job_is_not_expired_while_a_step_runs(self):
+        jobs = self.agent.jobs
+        seen = []
+
+        def slow():
+            # The step outlasts EXPIRE_S (its clock moved on) and housekeeping runs meanwhile.
+            jobs._jobs[job_id].touched -= 10 * jobs.EXPIRE_S
+            seen.append(jobs.expire())
+            yield (1, 2, 'slow')
+            return {'done': True}
+
+        job_id = jobs.start(slow())['job']
+        step = self.result('jobStep', {'job': job_id, 'budgetMs': 1000})
+        self.assertTrue(step['done'])
+        self.assertEqual(step['result'], {'done': True})
+        self.assertEqual(seen, [True])
+        idle = jobs.start(iter(()))['job']
+        jobs._jobs[idle].touched -= 10 * jobs.EXPIRE_S
+        jobs.expire()
+        self.assertNotIn(idle, jobs._jobs)
