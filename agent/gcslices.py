@@ -90,7 +90,9 @@ def referrers(targets, objs=None, skip=()):
     a slice whose referents hold no target is passed over in C, only the others are tested one
     by one. `targets`, `objs` and the ids in `skip` are never reported."""
     if not active():
-        return [r for r in gc.get_referrers(*targets) if id(r) not in skip] if skip else gc.get_referrers(*targets)
+        # `targets` refers to each target: never reported (3.14 copies a star-argument tuple).
+        found = gc.get_referrers(targets[0]) if len(targets) == 1 else gc.get_referrers(*targets)
+        return [r for r in found if r is not targets and id(r) not in skip]
     mine = objs is None
     if mine:
         objs = gc.get_objects()

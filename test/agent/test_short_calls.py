@@ -10,22 +10,22 @@ except ImportError:
     from base import AgentTest
 
 
-class Leaf(object):
+class SlicedLeaf(object):
     def __init__(self, i):
         self.i = i
 
 
-class Basket(object):
+class SlicedBasket(object):
     def __init__(self):
         self.items = []
 
 
-class Shelf(object):
+class SlicedShelf(object):
     stock = {}
 
 
 HELD = []
-BASKET = Basket()
+BASKET = SlicedBasket()
 
 
 class _Recorder(object):
@@ -63,17 +63,17 @@ class ShortCallsTest(AgentTest):
     def setUp(self):
         del HELD[:]
         del BASKET.items[:]
-        Shelf.stock.clear()
-        HELD.extend(Leaf(i) for i in range(20))
-        BASKET.items.extend(Leaf(i) for i in range(30))
-        Shelf.stock.update(('k%d' % i, Leaf(i)) for i in range(12))
-        Shelf.stock.update((i, Leaf(i)) for i in range(15))
+        SlicedShelf.stock.clear()
+        HELD.extend(SlicedLeaf(i) for i in range(20))
+        BASKET.items.extend(SlicedLeaf(i) for i in range(30))
+        SlicedShelf.stock.update(('k%d' % i, SlicedLeaf(i)) for i in range(12))
+        SlicedShelf.stock.update((i, SlicedLeaf(i)) for i in range(15))
         gc.collect()
 
     def tearDown(self):
         del HELD[:]
         del BASKET.items[:]
-        Shelf.stock.clear()
+        SlicedShelf.stock.clear()
         super(ShortCallsTest, self).tearDown()
 
     def job(self, method, params):
@@ -88,7 +88,7 @@ class ShortCallsTest(AgentTest):
         return run(False), run(True)
 
     def test_referrers_are_gc_get_referrers_in_the_same_order(self):
-        targets = [HELD, BASKET.items, Shelf.stock, HELD[3], BASKET]
+        targets = [HELD, BASKET.items, SlicedShelf.stock, HELD[3], BASKET]
         # Both inside the short call: the collector is paused, so no collection moves objects
         # between generations (the order of both lists) in between.
         # Python 3.14's gc.get_referrers(*objs) reports its own argument tuple as a referrer;
@@ -124,7 +124,7 @@ class ShortCallsTest(AgentTest):
         self.assertLessEqual(rec_on.widest, self.slices.SLICE)
 
     def test_by_via_is_the_same_with_no_whole_heap_call(self):
-        label = '%s.Leaf' % __name__
+        label = '%s.SlicedLeaf' % __name__
 
         def via(short):
             with _Recorder() as rec:
@@ -143,7 +143,7 @@ class ShortCallsTest(AgentTest):
         self.assertEqual(rec_on.referrers_calls, 0)
 
     def test_by_type_and_retained_are_the_same(self):
-        label = '%s.Leaf' % __name__
+        label = '%s.SlicedLeaf' % __name__
 
         def leaf_row(short):
             result = self.job('partitionStart', {'by': 'type', 'limit': 0, 'samples': 0, 'shortCalls': short})
@@ -166,8 +166,8 @@ class ShortCallsTest(AgentTest):
 
     def test_a_big_list_is_labelled_and_freed_in_slices(self):
         n = 3 * self.slices.FREE_SLICE + 5
-        BASKET.items.extend(Leaf(i) for i in range(n))
-        label = '%s.Leaf' % __name__
+        BASKET.items.extend(SlicedLeaf(i) for i in range(n))
+        label = '%s.SlicedLeaf' % __name__
 
         def via(short):
             result = self.job('partitionStart', {'by': 'via', 'type': label, 'limit': 0, 'samples': 2,
@@ -178,7 +178,7 @@ class ShortCallsTest(AgentTest):
         self.assertEqual(on, off)
         self.assertEqual([v for k, v in on.items() if k.endswith('.items[*]')], [(30 + n, ['[0]', '[1]'])])
         with self.slices.enabled(True):
-            mask = self.slices.type_mask({Leaf}, BASKET.items + [1, 'x'])
+            mask = self.slices.type_mask({SlicedLeaf}, BASKET.items + [1, 'x'])
             self.assertEqual(mask, [True] * (30 + n) + [False, False])
             tmp = [(i,) for i in range(n)]
             self.slices.free(tmp)
