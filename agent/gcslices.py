@@ -36,31 +36,42 @@ def active():
 
 
 class enabled(object):
-    """`with enabled(flag):` short calls (or not) for the current thread, restored on exit.
-
-    The outermost short call also pauses the cyclic collector: a pass that makes 300 k
-    temporary tuples (one big list's element edges) otherwise sets off a full collection of
-    the program's heap on our thread, 95-127 ms in one piece (3.11 and 3.14 alike). Our
-    temporaries are freed before the call ends, which takes their count off the collector's
-    allocation counter again, so the program's next collection comes no sooner than it would
-    have without us."""
-    __slots__ = ('flag', 'saved', 'paused')
+    """`with enabled(flag):` short calls (or not) for the current thread, restored on exit."""
+    __slots__ = ('flag', 'saved')
 
     def __init__(self, flag):
         self.flag = bool(flag)
         self.saved = False
-        self.paused = False
 
     def __enter__(self):
         self.saved = active()
         _local.on = self.flag
-        if self.flag and not self.saved and gc.isenabled():
+        return self
+
+    def __exit__(self, *exc):
+        _local.on = self.saved
+        return False
+
+
+class no_collection(object):
+    """`with no_collection():` the cyclic collector paused around a burst of temporaries, when
+    short calls are on. 300 k fresh tuples (one big list's element edges) set off a full
+    collection of the program's heap on our thread otherwise, 95-127 ms in one piece (3.11 and
+    3.14 alike). The burst is freed inside the block, which takes its count off the collector's
+    allocation counter again. Only around such a burst, never a whole call: the program keeps
+    allocating meanwhile, and a collector paused for seconds leaves it one long collection."""
+    __slots__ = ('paused',)
+
+    def __init__(self):
+        self.paused = False
+
+    def __enter__(self):
+        if active() and gc.isenabled():
             gc.disable()
             self.paused = True
         return self
 
     def __exit__(self, *exc):
-        _local.on = self.saved
         if self.paused:
             self.paused = False
             gc.enable()
@@ -70,16 +81,25 @@ class enabled(object):
 # Between slices a waiting thread gets the GIL anyway after the switch interval (5 ms): the
 # interpreter hands it over at the next bytecode. An explicit release every PAUSE_S more lets
 # the loop in sooner without paying a thread switch per slice (that cost why 4x its time).
-PAUSE_S = 0.01
+PAUSE_S = 0.005
+# A release that took longer than BUSY_S means the loop took the GIL: it is in the middle of an
+# iteration (reading responses, parsing), which our thread, competing for the GIL every switch
+# interval, would stretch to twice its length. We then stay off the GIL as long again (at most
+# BACKOFF_S), so the loop finishes its iteration alone; an idle loop costs us nothing.
+BUSY_S = 0.001
+BACKOFF_S = 0.01
 _clock = time.perf_counter
 
 
 def pause():
-    """Lets a thread waiting for the GIL (the program's loop) run now, at most every PAUSE_S:
-    time.sleep releases the GIL."""
+    """Lets a thread waiting for the GIL (the program's loop) run now, at most every PAUSE_S,
+    and gives a busy loop time to finish its iteration. time.sleep releases the GIL."""
     now = _clock()
     if now - getattr(_local, 'last', 0.0) >= PAUSE_S:
         time.sleep(0)
+        waited = _clock() - now
+        if waited > BUSY_S:
+            time.sleep(min(waited, BACKOFF_S))
         _local.last = _clock()
 
 

@@ -30,15 +30,24 @@ const REFRESH_MS = Number(process.env.BENCH_REFRESH_MS ?? 2000);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 15);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 
+// BENCH_DUMP=FILE: every stall over 40 ms writes the crawl's thread stacks to FILE (faulthandler's
+// own thread needs no GIL, so the dump shows what holds it), to find what stalls the loop.
+const DUMP = process.env.BENCH_DUMP ?? '';
+
 const TICKER = `
-import asyncio, time
+import asyncio, faulthandler, time
 _b = stash.setdefault('liverefBench', {'gap': 0.0, 'last': time.monotonic(), 'stop': False})
+_b['dump'] = open(${JSON.stringify(DUMP)}, 'w') if ${JSON.stringify(DUMP)} else None
 async def _tick(b=_b):
     while not b['stop']:
         await asyncio.sleep(0.005)
         now = time.monotonic()
         b['gap'] = max(b['gap'], now - b['last'])
         b['last'] = now
+        if b['dump'] is not None:
+            faulthandler.dump_traceback_later(0.04, file=b['dump'])
+    if b['dump'] is not None:
+        faulthandler.cancel_dump_traceback_later()
 _b['task'] = asyncio.get_running_loop().create_task(_tick())
 _b['ballast'] = [{'a': i} for i in range(${BALLAST})]
 `;
@@ -88,19 +97,20 @@ type Stall = [took: number, gap: number];
 
 async function stalls(engine: PythonEngine, whole: PythonEngine, py: (code: string) => Promise<string>): Promise<void> {
   // The delays are the measurement: a quiet moment before each call, an idle second as baseline.
-  const stall = async (work: () => Promise<unknown>): Promise<Stall> => {
+  const stall = async (work: () => Promise<unknown>, name = ''): Promise<Stall> => {
     await sleep(300);
     await py("stash['liverefBench']['gap'] = 0.0");
     const started = Date.now();
     await work();
     const took = Date.now() - started;
     await sleep(50);
+    if (DUMP) await py(`_d = stash['liverefBench']['dump']\nif _d: _d.write('==== end of ${name} (${took} ms)\\n'); _d.flush()`);
     return [took, Number(await py("print(round(stash['liverefBench']['gap'] * 1000, 1))"))];
   };
-  const worst = async (work: () => Promise<unknown>): Promise<Stall> => {
+  const worst = async (work: () => Promise<unknown>, name: string): Promise<Stall> => {
     let out: Stall = [0, 0];
     for (let round = 0; round < ROUNDS; round++) {
-      const [took, gap] = await stall(work);
+      const [took, gap] = await stall(work, name);
       out = [Math.max(out[0], took), Math.max(out[1], gap)];
     }
     return out;
@@ -125,15 +135,15 @@ async function stalls(engine: PythonEngine, whole: PythonEngine, py: (code: stri
   ];
   const col = (n: number, w: number) => String(n).padStart(w);
   for (const [name, work] of calls) {
-    const [took, gap] = await worst(() => work(engine));
-    const [wholeTook, wholeGap] = await worst(() => work(whole));
+    const [took, gap] = await worst(() => work(engine), `${name} (short)`);
+    const [wholeTook, wholeGap] = await worst(() => work(whole), `${name} (whole)`);
     console.log(`${name.padEnd(35)}${col(took, 15)}${col(gap, 10)}${col(wholeTook, 18)}${col(wholeGap, 10)}`);
   }
   // References, not ours: what the crawl's heap costs any full pass over it. gc.get_objects() is
   // the one pass the agent cannot cut (the floor of every heap-wide call).
   for (const [name, code] of [['(ref) gc.get_objects() in the crawl', 'import gc; len(gc.get_objects())'],
     ['(ref) gc.collect() in the crawl', 'import gc; gc.collect()']]) {
-    const [took, gap] = await worst(() => py(code));
+    const [took, gap] = await worst(() => py(code), name);
     console.log(`${name.padEnd(35)}${col(took, 15)}${col(gap, 10)}`);
   }
 }

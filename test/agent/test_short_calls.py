@@ -184,26 +184,27 @@ class ShortCallsTest(AgentTest):
             self.slices.free(tmp)
         self.assertEqual(tmp, [])
 
-    def test_the_collector_is_paused_for_a_short_call_only(self):
+    def test_the_collector_is_paused_around_a_burst_of_a_short_call_only(self):
         self.assertTrue(gc.isenabled())
+        with self.slices.no_collection():
+            self.assertTrue(gc.isenabled())          # short calls off: nothing changes
         with self.slices.enabled(True):
-            self.assertFalse(gc.isenabled())
             self.assertTrue(self.slices.active())
-            with self.slices.enabled(True):      # nested: the outer call restores
-                pass
-            self.assertFalse(gc.isenabled())
+            self.assertTrue(gc.isenabled())          # not for the whole call
+            with self.slices.no_collection():
+                self.assertFalse(gc.isenabled())
+            self.assertTrue(gc.isenabled())
             with self.slices.enabled(False):
                 self.assertFalse(self.slices.active())
             self.assertTrue(self.slices.active())
-        self.assertTrue(gc.isenabled())
+            gc.disable()
+            try:
+                with self.slices.no_collection():
+                    pass
+                self.assertFalse(gc.isenabled())     # the program's own choice is left alone
+            finally:
+                gc.enable()
         self.assertFalse(self.slices.active())
-        gc.disable()
-        try:
-            with self.slices.enabled(True):
-                pass
-            self.assertFalse(gc.isenabled())     # the program's own choice is left alone
-        finally:
-            gc.enable()
         self.result('liveRefs', {'ignore': [], 'classes': [], 'shortCalls': True})
         self.assertTrue(gc.isenabled())
 
