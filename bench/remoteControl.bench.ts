@@ -2,11 +2,13 @@
 // has Scrapy's remote control):
 // 1. The longest stall of the crawl's asyncio loop during each kind of engine call: a task inside
 //    the crawl wakes every 5 ms and records the longest gap between wake-ups while the call runs;
-//    the baseline is the same gap over an idle second of the same crawl. The crawl carries
+//    the baseline is the same gap over idle seconds of the same crawl. The crawl carries
 //    BENCH_BALLAST (default 300 k) untracked dicts so partitions have a heap to walk. Each call
 //    runs twice: with short calls (the remote-control evaluator's setting: heap passes in slices,
 //    agent/gcslices.py) and, in the same crawl, with them off (one C call per heap pass, as
-//    debugpy and telnet run it), BENCH_ROUNDS (default 2) times each; the longest stall counts.
+//    debugpy and telnet run it), BENCH_ROUNDS (default 3) times each: the longest stall of all
+//    rounds and the median of the rounds' longest (a shared machine stalls any process now and
+//    then: the median says what the call itself costs).
 // 2. Crawl throughput (responses/s, from Scrapy's stats) with Live References refreshing over remote
 //    control every BENCH_REFRESH_MS (default 2000, the view's default) against plain, in windows of
 //    BENCH_WINDOW_S (default 15) s of the same crawl ordered plain, remote, remote, plain (twice), so
@@ -28,7 +30,7 @@ import { sleep, waitFor } from '../test/shared/waitFor';
 const BALLAST = Number(process.env.BENCH_BALLAST ?? 300_000);
 const REFRESH_MS = Number(process.env.BENCH_REFRESH_MS ?? 2000);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 15);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 // BENCH_DUMP=FILE: every stall over 40 ms writes the crawl's thread stacks to FILE (faulthandler's
 // own thread needs no GIL, so the dump shows what holds it), to find what stalls the loop.
@@ -93,11 +95,11 @@ async function main(): Promise<void> {
   }
 }
 
-type Stall = [took: number, gap: number];
+type Stall = [took: number, gap: number, medianGap: number];
 
 async function stalls(engine: PythonEngine, whole: PythonEngine, py: (code: string) => Promise<string>): Promise<void> {
-  // The delays are the measurement: a quiet moment before each call, an idle second as baseline.
-  const stall = async (work: () => Promise<unknown>, name = ''): Promise<Stall> => {
+  // The delays are the measurement: a quiet moment before each call, idle seconds as baseline.
+  const stall = async (work: () => Promise<unknown>, name = ''): Promise<[number, number]> => {
     await sleep(300);
     await py("stash['liverefBench']['gap'] = 0.0");
     const started = Date.now();
@@ -108,20 +110,19 @@ async function stalls(engine: PythonEngine, whole: PythonEngine, py: (code: stri
     return [took, Number(await py("print(round(stash['liverefBench']['gap'] * 1000, 1))"))];
   };
   const worst = async (work: () => Promise<unknown>, name: string): Promise<Stall> => {
-    let out: Stall = [0, 0];
-    for (let round = 0; round < ROUNDS; round++) {
-      const [took, gap] = await stall(work, name);
-      out = [Math.max(out[0], took), Math.max(out[1], gap)];
-    }
-    return out;
+    const rounds: Array<[number, number]> = [];
+    for (let round = 0; round < ROUNDS; round++) rounds.push(await stall(work, name));
+    const gaps = rounds.map((r) => r[1]).sort((a, b) => a - b);
+    return [Math.max(...rounds.map((r) => r[0])), gaps[gaps.length - 1], gaps[Math.floor((gaps.length - 1) / 2)]];
   };
   await sleep(2000);
-  const [, idle] = await stall(() => sleep(1000));
-  console.log(`idle loop: longest gap ${idle} ms (baseline)`);
+  const [, idle, idleMedian] = await worst(() => sleep(1000), 'idle');
+  console.log(`idle loop, ${ROUNDS} seconds: longest gap ${idle} ms, median of each second's longest ${idleMedian} ms (baseline)`);
   const [installTook, installGap] = await stall(() => engine.liveRefs([]));
   console.log(`agent install + liveRefs: ${installTook} ms, longest loop stall ${installGap} ms`);
-  console.log(`longest of ${ROUNDS} rounds each; "whole" = the same call with short calls off (one C call per heap pass)`);
-  console.log('call                               short: total ms  stall ms   whole: total ms  stall ms');
+  console.log(`${ROUNDS} rounds each: total ms (longest), loop stall ms (longest of all rounds / median of the rounds' longest);`);
+  console.log('"whole" = the same call with short calls off (one C call per heap pass, as debugpy and telnet run it)');
+  console.log('call                               short: total ms   stall ms (max/med)   whole: total ms   stall ms (max/med)');
   const calls: Array<[string, (e: PythonEngine) => Promise<unknown>]> = [
     ['liveRefs (view refresh)', (e) => e.liveRefs([])],
     ['oldest HtmlResponse', (e) => e.oldest('HtmlResponse')],
@@ -134,17 +135,18 @@ async function stalls(engine: PythonEngine, whole: PythonEngine, py: (code: stri
     ['retained HtmlResponse', (e) => e.retained({ className: 'HtmlResponse', largest: 5 })],
   ];
   const col = (n: number, w: number) => String(n).padStart(w);
+  const gaps = (max: number, median: number) => `${max} / ${median}`.padStart(21);
   for (const [name, work] of calls) {
-    const [took, gap] = await worst(() => work(engine), `${name} (short)`);
-    const [wholeTook, wholeGap] = await worst(() => work(whole), `${name} (whole)`);
-    console.log(`${name.padEnd(35)}${col(took, 15)}${col(gap, 10)}${col(wholeTook, 18)}${col(wholeGap, 10)}`);
+    const [took, gap, median] = await worst(() => work(engine), `${name} (short)`);
+    const [wholeTook, wholeGap, wholeMedian] = await worst(() => work(whole), `${name} (whole)`);
+    console.log(`${name.padEnd(35)}${col(took, 15)}${gaps(gap, median)}${col(wholeTook, 18)}${gaps(wholeGap, wholeMedian)}`);
   }
   // References, not ours: what the crawl's heap costs any full pass over it. gc.get_objects() is
   // the one pass the agent cannot cut (the floor of every heap-wide call).
   for (const [name, code] of [['(ref) gc.get_objects() in the crawl', 'import gc; len(gc.get_objects())'],
     ['(ref) gc.collect() in the crawl', 'import gc; gc.collect()']]) {
-    const [took, gap] = await worst(() => py(code), name);
-    console.log(`${name.padEnd(35)}${col(took, 15)}${col(gap, 10)}`);
+    const [took, gap, median] = await worst(() => py(code), name);
+    console.log(`${name.padEnd(35)}${col(took, 15)}${gaps(gap, median)}`);
   }
 }
 
