@@ -15,8 +15,6 @@ attribute read here is a C getter of a built-in type.
 import sys
 import types
 
-from . import gcslices
-
 _CODE_FIELDS = ('co_consts', 'co_names', 'co_exceptiontable', 'co_filename', 'co_name', 'co_qualname',
                 'co_linetable')
 
@@ -144,8 +142,9 @@ def uncounted_holders():
 
 
 def _find_interned():
+    import gc
     probe = sys.intern(''.join(('liveref-', 'interned-probe')))
-    found = [id(d) for d in gcslices.referrers((probe,)) if type(d) is dict and d.get(probe) is probe]
+    found = [id(d) for d in gc.get_referrers(probe) if type(d) is dict and d.get(probe) is probe]
     if len(found) != 1 or sys.getrefcount(probe) > 3:
         return []
     return found

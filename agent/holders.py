@@ -15,7 +15,7 @@ import gc
 import sys
 import types
 
-from . import gcslices, handles, liverefs, summary, via
+from . import handles, liverefs, summary, via
 
 TOP = 8
 
@@ -70,7 +70,7 @@ def _dict_owners(dicts, skip):
     if not dicts:
         return out
     wanted = {id(d): d for d in dicts}
-    for o in gcslices.referrers(dicts):
+    for o in gc.get_referrers(*dicts):
         if id(o) in skip or type(o) is types.FrameType:
             continue
         if isinstance(o, type):
@@ -117,7 +117,7 @@ def holder_names(containers, modules, skip):
     skip = set(skip)
     skip.add(id(sys._getframe()))
     ids = {id(c) for c in containers}
-    refs = [r for r in gcslices.referrers(containers)
+    refs = [r for r in gc.get_referrers(*containers)
             if id(r) not in skip and type(r) is not types.FrameType and not handles.owns(r) and not liverefs.owns(r)]
     skip.update((id(refs), id(ids)))
     found = []          # (id(container), referrer, attr, label)

@@ -13,7 +13,7 @@ import gc
 import sys
 import types
 
-from . import creation_sites, gcslices, handles, liverefs, source, summary, tracked, user_code, via
+from . import creation_sites, handles, liverefs, source, summary, tracked, user_code, via
 
 _FREELIST_TYPES = (dict, list, tuple, float, types.MethodType)
 # Containers print as a short label in the chain (`list (100 items)`), not their repr.
@@ -94,9 +94,6 @@ def why(params):
     own = {id(chain), id(modules)}
     root_kind, root_name = 'depth', None
     frame = sys._getframe()
-    # Short calls: one list of the gc objects serves every hop (each hop's pass is sliced).
-    objs = gc.get_objects() if gcslices.active() else None
-    own.add(id(objs))
     try:
         # The referrers are asked for here, in this frame only (excluded below): a helper's
         # frame holding `cur` would be a referrer too. No closures either: their cells would be.
@@ -104,7 +101,7 @@ def why(params):
             cur = chain[-1]
             candidates = []
             frames = []
-            for r in gcslices.referrers((cur,), objs):
+            for r in gc.get_referrers(cur):
                 if id(r) in own or handles.owns(r) or liverefs.owns(r) or r is frame:
                     continue
                 if type(r) is types.FrameType:
@@ -129,9 +126,6 @@ def why(params):
         result = _result(target, list(zip(chain[1:], labels)), root_kind, root_name)
     finally:
         frame = cur = best = candidates = frames = None
-        if objs is not None:
-            gcslices.free(objs)
-        objs = None
         del chain[:]
         via.reset()
     return result
