@@ -50,6 +50,7 @@ async def _tick(b=_b):
             faulthandler.dump_traceback_later(0.04, file=b['dump'])
     if b['dump'] is not None:
         faulthandler.cancel_dump_traceback_later()
+        b['dump'].close()
 _b['task'] = asyncio.get_running_loop().create_task(_tick())
 _b['ballast'] = [{'a': i} for i in range(${BALLAST})]
 `;
