@@ -8,7 +8,7 @@ import os
 import sys
 import threading
 
-from . import ages, discovery, handles, heapmark, inspector, jobs, lifecycle, liverefs, protocol, source, tracked, why
+from . import ages, discovery, gcslices, handles, heapmark, inspector, jobs, lifecycle, liverefs, protocol, source, tracked, why
 
 _call_lock = threading.RLock()
 BUSY_TIMEOUT = 20.0
@@ -79,7 +79,10 @@ def dispatch(method, params):
 def call(request_id, method, params_b64, reply_mode='return'):
     try:
         try:
-            result = dispatch(method, protocol.decode_params(params_b64))
+            params = protocol.decode_params(params_b64)
+            # Set by the remote-control transport only: its calls share the crawl's event loop.
+            with gcslices.enabled(params.pop('shortCalls', False) is True):
+                result = dispatch(method, params)
             payload = protocol.ok(result)
             result = None
         except protocol.AgentError as exc:

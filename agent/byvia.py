@@ -20,7 +20,7 @@ import sys
 import time
 import types
 
-from . import handles, heapmark, heapwalk, holders, liverefs, partition, protocol, tracked, via
+from . import gcslices, handles, heapmark, heapwalk, holders, liverefs, partition, protocol, tracked, via
 
 # Containers whose referents are tested together (in C) before any is labelled one by one.
 SCAN_CHUNK = 256
@@ -230,9 +230,17 @@ def _label_referrers(v, tset, is_target, source, start, end):
         if tc is frame_type or id(c) in own or handles.owns(c) or liverefs.owns(c) or \
                 (tc is gen_type and c.gi_code is by_via.__code__):
             continue
-        pairs = via.edges(c, is_target, rs)
-        rs = None
-        _note_edges(v, pairs, c)
+        if len(rs) < gcslices.FREE_SLICE:
+            pairs = via.edges(c, is_target, rs)
+            rs = None
+            _note_edges(v, pairs, c)
+        else:
+            # A big container: its pairs are as many fresh tuples and labels.
+            with gcslices.no_collection():
+                pairs = via.edges(c, is_target, rs)
+                rs = None
+                _note_edges(v, pairs, c)
+                gcslices.free(pairs)
         pairs = c = None
 
 

@@ -141,7 +141,10 @@ def holder_names(containers, modules, skip):
             owner = owners.get(id(r))
             name = '%s.%s' % (_owner_name(owner), attr) if owner is not None else None
         else:
-            name = '%s.%s' % (_owner_name(r), attr)
+            # A dict labelled `.attr` is an instance's __dict__ (3.11 materialized it on an
+            # earlier pass): named after the instance, as when the instance referred directly.
+            owner = via.owner_of(r) if type(r) is dict else None
+            name = '%s.%s' % (_owner_name(owner if owner is not None else r), attr)
         if name is not None and (i not in names or name < names[i]):
             names[i] = name
     r = None

@@ -1,10 +1,11 @@
 """Chunked jobs: partitions run as generators the caller steps with a time budget, so the
 extension can show progress and cancel between chunks. No threads run the work; abandoned
-jobs (not stepped for EXPIRE_S) are dropped by the worker's idle housekeeping."""
+jobs (not stepped for EXPIRE_S) are dropped by the worker's idle housekeeping, never while a
+step runs (a sliced step may outlast EXPIRE_S on a loaded machine)."""
 import threading
 import time
 
-from . import byvia, heapmark, partition, protocol, retained, sandbox, source, tracked
+from . import byvia, gcslices, heapmark, partition, protocol, retained, sandbox, source, tracked
 
 MAX_JOBS = 2
 EXPIRE_S = 60.0
@@ -15,7 +16,7 @@ _next = [0]
 
 
 class _Job(object):
-    __slots__ = ('gen', 'progress', 'result', 'touched', 'error')
+    __slots__ = ('gen', 'progress', 'result', 'touched', 'error', 'running')
 
     def __init__(self, gen):
         self.gen = gen
@@ -23,6 +24,7 @@ class _Job(object):
         self.result = None
         self.error = None
         self.touched = time.time()
+        self.running = False    # a step is under way: closing the generator now would fail it
 
 
 def _drop(job_id):
@@ -40,7 +42,7 @@ def expire():
     now = time.time()
     with _lock:
         for job_id, job in list(_jobs.items()):
-            if now - job.touched > EXPIRE_S:
+            if now - job.touched > EXPIRE_S and not job.running:
                 _drop(job_id)
         return bool(_jobs)
 
@@ -125,8 +127,11 @@ def retained_start(params):
 def start(gen):
     expire()
     with _lock:
-        while len(_jobs) >= MAX_JOBS:
-            _drop(min(_jobs, key=lambda k: _jobs[k].touched))
+        idle = [k for k in _jobs if not _jobs[k].running]
+        while len(_jobs) >= MAX_JOBS and idle:
+            oldest = min(idle, key=lambda k: _jobs[k].touched)
+            idle.remove(oldest)
+            _drop(oldest)
         _next[0] += 1
         job_id = 'j%d' % _next[0]
         _jobs[job_id] = _Job(gen)
@@ -160,10 +165,12 @@ def _step_on_shallow_stack(job, job_id, deadline):
     the leaky crawl: 26 s against 0.85 s). A new thread's stack is a few frames deep. The thread
     is marked as a debugger thread so that pydevd does not trace it."""
     box = {}
+    short = gcslices.active()
 
     def run():
         try:
-            box['done'] = _step(job, job_id, deadline)
+            with gcslices.enabled(short):
+                box['done'] = _step(job, job_id, deadline)
         except BaseException as exc:  # handed to the caller's thread below
             box['error'] = exc
 
@@ -187,11 +194,15 @@ def job_step(params):
         raise protocol.AgentError('gone', 'Job %s is unknown, finished or was cancelled.' % job_id)
     job.touched = time.time()
     deadline = job.touched + budget
-    if source.tracing():
-        done = _step_on_shallow_stack(job, job_id, deadline)
-    else:
-        done = _step(job, job_id, deadline)
-    job.touched = time.time()
+    job.running = True
+    try:
+        if source.tracing():
+            done = _step_on_shallow_stack(job, job_id, deadline)
+        else:
+            done = _step(job, job_id, deadline)
+    finally:
+        job.running = False
+        job.touched = time.time()
     if done:
         with _lock:
             _jobs.pop(job_id, None)

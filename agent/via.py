@@ -15,7 +15,7 @@ import gc
 import types
 from itertools import compress, count
 
-from . import summary
+from . import gcslices, summary
 
 KEY_LIMIT = 80
 _PRIM_KEYS = (str, int, float, bool, bytes, type(None))
@@ -138,7 +138,7 @@ def _sequence_edges(seq, is_target):
     types_ = getattr(is_target, 'types', None)
     if types_ is None:
         return [(v, '[%d]' % i) for i, v in enumerate(seq) if is_target(v)]
-    mask = list(map(types_.__contains__, map(type, seq)))
+    mask = gcslices.type_mask(types_, seq)
     return [(v, '[%d]' % i) for i, v in zip(compress(count(), mask), compress(seq, mask))]
 
 
@@ -279,18 +279,23 @@ def _type(cls, hits, out):
 
 
 def _owned_by_instance(d):
+    return owner_of(d) is not None
+
+
+def owner_of(d):
+    """The instance whose __dict__ d is, when the agent materialized or read it; else None."""
     owner_ref = _ours.get(id(d))
     if owner_ref is None:
-        return False
+        return None
     owner = owner_ref()
     if owner is None:
         del _ours[id(d)]
-        return False
+        return None
     descr = dict_descriptor(type(owner))
     try:
-        return descr is not None and descr.__get__(owner, type(owner)) is d
+        return owner if descr is not None and descr.__get__(owner, type(owner)) is d else None
     except Exception:
-        return False
+        return None
 
 
 def edges(ref, is_target, refs=None):

@@ -31,6 +31,11 @@ describe('DeferredEvaluator', () => {
     assert.deepEqual(log, ['x', 'y']);
   });
 
+  it('tells the engine whether calls share the program\'s loop (remote control sets it)', () => {
+    assert.equal(new DeferredEvaluator(new Promise<Evaluator>(() => undefined), 'remote', 30, 10, true).shortCalls, true);
+    assert.equal(new DeferredEvaluator(new Promise<Evaluator>(() => undefined), 'telnet', 150, 10).shortCalls, undefined);
+  });
+
   it('fails with the attach error when the login fails, and with the session end once closed', async () => {
     const failed = new DeferredEvaluator(Promise.reject(new Error('Authentication failed')), 'never');
     await assert.rejects(failed.evaluate(() => 'x', 1), /Authentication failed/);

@@ -25,6 +25,13 @@ export interface Evaluator {
    */
   readonly jobStepBudgetMs?: number;
   /**
+   * Calls share the program's event loop (Scrapy's remote control runs them on a thread the
+   * crawl's asyncio loop awaits): the agent then cuts its heap passes into short C calls and
+   * pauses the collector (agent/gcslices.py), so the loop never waits long for the GIL.
+   * Slower in total; off for debugpy and telnet.
+   */
+  readonly shortCalls?: boolean;
+  /**
    * Runs the call and returns text that contains the agent's marked reply. `requestId` is the
    * id the builder embeds, so event replies can be matched to their request.
    */

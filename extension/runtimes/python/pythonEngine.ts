@@ -160,7 +160,8 @@ export class PythonEngine implements LiveRefsEngine {
   private async callInstalled<T>(method: string, params: unknown, options: CallOptions): Promise<T> {
     const id = this.nextId++;
     const started = Date.now();
-    const text = await this.evaluator.evaluate((mode) => callExpression(this.bundle, id, method, params, mode), id, options);
+    const sent = this.evaluator.shortCalls ? withShortCalls(params) : params;
+    const text = await this.evaluator.evaluate((mode) => callExpression(this.bundle, id, method, sent, mode), id, options);
     const json = extractMarkedReply(text);
     if (json === undefined) {
       // The program was restarted under us (or the agent was removed): install again next time.
@@ -212,4 +213,9 @@ export class PythonEngine implements LiveRefsEngine {
     }
     return this.installed;
   }
+}
+
+/** The call's parameters with the agent's `shortCalls` flag (read and removed by the agent's `call`). */
+function withShortCalls(params: unknown): unknown {
+  return params !== null && typeof params === 'object' && !Array.isArray(params) ? { ...params, shortCalls: true } : { shortCalls: true };
 }

@@ -8,7 +8,8 @@ export class DeferredEvaluator implements Evaluator {
   private closedReason: string | undefined;
   private readonly target: Promise<Evaluator>;
 
-  constructor(target: Promise<Evaluator>, readonly description: string, readonly jobStepBudgetMs?: number, waitMs = 60_000) {
+  constructor(target: Promise<Evaluator>, readonly description: string, readonly jobStepBudgetMs?: number, waitMs = 60_000,
+    readonly shortCalls?: boolean) {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new TransportError('connect', `${description}: not connected after ${waitMs} ms.`)), waitMs);

@@ -11,8 +11,8 @@ import { ExecuteResult, RemoteControlClient } from './remoteControlClient';
 /** Our key in the crawl's `stash`: {'agent': the agent module, 'page': the reply being paged}. */
 export const STASH_KEY = 'liveReferences';
 /**
- * Agent job steps run synchronously on the crawl's loop: 30 ms of work plus the reply's encoding
- * keeps each stall under the 50 ms the crawl can afford.
+ * Agent job steps run on a worker thread the crawl's loop awaits, their heap passes in short
+ * slices (shortCalls); 30 ms steps keep each /execute short, so progress and cancel stay prompt.
  */
 export const REMOTE_JOB_STEP_BUDGET_MS = 30;
 /** Characters per page: below the server's 64 KB cap with room for the header (replies are ASCII). */
@@ -75,6 +75,8 @@ export interface RemoteControlEvaluatorOptions {
 export class RemoteControlEvaluator implements Evaluator {
   readonly description: string;
   readonly jobStepBudgetMs = REMOTE_JOB_STEP_BUDGET_MS;
+  /** Agent calls run beside the crawl's loop: their heap passes go in short slices. */
+  readonly shortCalls = true;
   private queue: Promise<unknown> = Promise.resolve();
   private pageChars = PAGE_CHARS;
   private readonly l10n: Localizer;

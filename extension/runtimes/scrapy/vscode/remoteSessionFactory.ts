@@ -29,7 +29,7 @@ export class RemoteSessionFactory implements SessionEngineFactory {
     this.bundle ??= loadAgentBundle(this.agentDir);
     const adapter = this.adapters.get(session.id);
     const evaluator = new DeferredEvaluator(adapter.then((a) => a.whenConnected()).then((a) => a.evaluator),
-      `Scrapy remote control (${session.name})`, REMOTE_JOB_STEP_BUDGET_MS);
+      `Scrapy remote control (${session.name})`, REMOTE_JOB_STEP_BUDGET_MS, undefined, true);
     const log = (line: string) => this.logger.trace(`[${session.name}] ${line}`);
     const engine = new PythonEngine(evaluator, this.bundle, log, creationSitesSettings());
     const sitesWatch = watchCreationSites(engine, log);
