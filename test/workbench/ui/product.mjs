@@ -48,6 +48,20 @@ async function rowTexts(paneLocator) {
   return (await paneLocator.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
 }
 
+/**
+ * A row under "Why is this alive?" (expanded first if it is not), once the chain has come.
+ * @param {Locator} view the Inspected Objects pane
+ * @param {string} text
+ */
+async function whyRow(view, text) {
+  const why = row(view, 'Why is this alive?');
+  await why.waitFor({ state: 'visible', timeout: 20_000 });
+  if ((await why.getAttribute('aria-expanded')) !== 'true') await why.click();
+  const found = row(view, text);
+  await found.waitFor({ state: 'visible', timeout: 60_000 });
+  return found;
+}
+
 /** @type {import('../harness.mjs').UiCheck[]} */
 export default [
   {
@@ -115,11 +129,7 @@ export default [
     onDemand: true,
     async run(page, ctx) {
       const view = await pane(page, 'Inspected Objects');
-      const why = view.locator('.monaco-list-row', { hasText: 'Why is this alive?' }).first();
-      await why.waitFor({ state: 'visible', timeout: 20_000 });
-      if ((await why.getAttribute('aria-expanded')) !== 'true') await why.click();
-      const leak = view.locator('.monaco-list-row', { hasText: 'Leak site' }).first();
-      await leak.waitFor({ state: 'visible', timeout: 60_000 });
+      const leak = await whyRow(view, 'Leak site');
       const rows = await rowTexts(view);
       await ctx.screenshot('why-is-this-alive');
       await leak.click();
@@ -139,11 +149,7 @@ export default [
     onDemand: true,
     async run(page, ctx) {
       const view = await pane(page, 'Inspected Objects');
-      const why = view.locator('.monaco-list-row', { hasText: 'Why is this alive?' }).first();
-      await why.waitFor({ state: 'visible', timeout: 20_000 });
-      if ((await why.getAttribute('aria-expanded')) !== 'true') await why.click();
-      const holder = view.locator('.monaco-list-row', { hasText: `Holder: ${ctx.args.name}` }).first();
-      await holder.waitFor({ state: 'visible', timeout: 60_000 });
+      const holder = await whyRow(view, `Holder: ${ctx.args.name}`);
       const rows = await rowTexts(view);
       await holder.click();
       const tab = page.locator('.tabs-container .tab.active', { hasText: ctx.args.file }).first();
