@@ -84,6 +84,10 @@ async function server(reply: (seq: number, socket: net.Socket) => void): Promise
   };
 }
 
+async function waitUntil(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
 const tick = () => new Promise((r) => setImmediate(r));
 
 async function expectError(work: Promise<unknown>, code: string, message: RegExp): Promise<void> {
@@ -129,6 +133,31 @@ describe('DapSocketClient over a real socket', () => {
     const client = await DapSocketClient.connect('127.0.0.1', srv.port);
     await expectError(client.request('evaluate', { expression: '1' }), 'disconnected', /closed the debugpy connection in the middle of a message \(\d+ bytes of \d+\)/);
     await client.close();
+  });
+
+  it('close waits for debugpy to answer the disconnect, even when the answer is slow', async () => {
+    // debugpy 1.8's adapter exits when a socket closes before that answer and the next client
+    // connects: the program would stop listening for good.
+    let closedEarly: boolean | undefined;
+    const sockets = new Set<net.Socket>();
+    const slow = net.createServer((socket) => {
+      sockets.add(socket);
+      let seen = '';
+      let answered = false;
+      socket.on('error', () => undefined);
+      socket.on('close', () => { if (closedEarly === undefined) closedEarly = !answered; });
+      socket.on('data', (d) => {
+        seen += d.toString('latin1');
+        const m = /"seq":(\d+),"type":"request","command":"disconnect"/.exec(seen);
+        if (m && !answered) setTimeout(() => { answered = true; socket.write(frame(response(Number(m[1]), {}))); }, 1500);
+      });
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    srv = { port: (slow.address() as net.AddressInfo).port, close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); slow.close(() => resolve()); }) };
+    const client = await DapSocketClient.connect('127.0.0.1', srv.port);
+    await client.close();
+    await waitUntil(() => closedEarly !== undefined);
+    assert.equal(closedEarly, false);
   });
 
   it('an event listener that throws does not stop the next reply', async () => {

@@ -8,6 +8,8 @@ import { DapChannel, DapEvaluator } from './dapEvaluator';
 import { DapFrameReader } from './dapFraming';
 import { TransportError, TransportErrorCode } from '../../../core/transportError';
 
+const DISCONNECT_ANSWER_MS = 10_000;
+
 type Pending = { resolve(body: unknown): void; reject(error: Error): void };
 
 export class DapSocketClient implements DapChannel {
@@ -74,9 +76,11 @@ export class DapSocketClient implements DapChannel {
 
   async close(): Promise<void> {
     if (!this.closedReason) {
-      // Never terminate the user's program: we only attached to look at it.
+      // Never terminate the user's program: we only attached to look at it. Wait for debugpy's
+      // answer: a socket closed before it (1 s was not always enough on a loaded machine) and the
+      // next client connecting makes debugpy 1.8's adapter exit, so the program stops listening.
       await Promise.race([this.request('disconnect', { terminateDebuggee: false }).catch(() => undefined),
-        new Promise((r) => setTimeout(r, 1000).unref())]);
+        new Promise((r) => setTimeout(r, DISCONNECT_ANSWER_MS).unref())]);
     }
     this.socket.destroy();
   }
