@@ -8,6 +8,9 @@ import type {
 export interface CallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Counts without the garbage the runtime has not collected yet, even where that costs a
+   * collection (a refresh the user asked for). Otherwise an engine may skip a costly one. */
+  exact?: boolean;
 }
 
 export interface LongCallOptions extends CallOptions {

@@ -60,6 +60,23 @@ describe('Node engine over a bare node --inspect', function () {
     program.send('resume');
   });
 
+  it('an exact call counts without garbage even where collections are judged too costly', async () => {
+    // gcBudgetMs 0: this engine never collects on its own, as one that measured a costly GC on a
+    // loaded machine; the Requests the crawler shifted off its queue are garbage not yet collected.
+    const thrifty = new NodeEngine(cdp, { trackedClasses: () => ['Request', 'Response'], discoverTop: 0, gcBudgetMs: 0 });
+    try {
+      await thrifty.liveRefs([]);
+      const expected = await quietCounts();
+      const count = async (exact: boolean) => (await thrifty.liveRefs([], { exact })).rows.find((r) => r.className === 'Request')?.count;
+      const loose = await count(false);
+      assert.ok((loose ?? 0) > expected.requests, `${loose} Requests counted with garbage, ${expected.requests} alive`);
+      assert.equal(await count(true), expected.requests);
+    } finally {
+      thrifty.dispose();
+      program.send('resume');
+    }
+  });
+
   it('shows the oldest Response older than the oldest Request, and the program never paused', async () => {
     const previous = (await engine.liveRefs([])).rows.find((r) => r.className === 'Response')!.count;
     const rows = await waitFor('a refresh where Responses grew and the oldest is over 1 s older than the oldest Request', async () => {

@@ -10,7 +10,7 @@ import { ContextKeys, setContext } from '../contextKeys';
 
 export class LiveRefsRefresher implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
-  private readonly inFlight = new Set<string>();
+  private readonly inFlight = new Map<string, Promise<void>>();
   private readonly lastError = new Map<string, string>();
   private paused = false;
   private readonly disposables: vscode.Disposable[] = [];
@@ -33,17 +33,33 @@ export class LiveRefsRefresher implements vscode.Disposable {
     this.restartTimer();
   }
 
+  /**
+   * A refresh someone asked for (the Refresh command, a changed setting): the rows shown after it
+   * are read after the request, never an older refresh still under way, and exact (the runtime's
+   * uncollected garbage is not counted, even where that costs a collection).
+   */
   async refreshAll(): Promise<void> {
-    await Promise.all(this.sessions.list().map((entry) => this.refreshOne(entry)));
+    await Promise.all(this.sessions.list().map(async (entry) => {
+      await this.inFlight.get(entry.session.id);
+      await this.refreshOne(entry, true);
+    }));
   }
 
-  async refreshOne(entry: SessionEngine): Promise<void> {
+  /** One refresh of a session; a no-op while another is under way (timer ticks do not pile up). */
+  refreshOne(entry: SessionEngine, exact = false): Promise<void> {
     const id = entry.session.id;
-    if (this.inFlight.has(id)) return;
-    this.inFlight.add(id);
+    const running = this.inFlight.get(id);
+    if (running) return running;
+    const work = this.fetch(entry, exact).finally(() => this.inFlight.delete(id));
+    this.inFlight.set(id, work);
+    return work;
+  }
+
+  private async fetch(entry: SessionEngine, exact: boolean): Promise<void> {
+    const id = entry.session.id;
     try {
       const ignore = vscode.workspace.getConfiguration('liveReferences').get<string[]>('ignore', []);
-      const snapshot = await entry.engine.liveRefs(ignore, { timeoutMs: 15_000 });
+      const snapshot = await entry.engine.liveRefs(ignore, { timeoutMs: 15_000, exact });
       if (!this.sessions.get(entry.session)) return;
       this.lastError.delete(id);
       this.tree.setState(entry, { kind: 'rows', snapshot });
@@ -55,8 +71,6 @@ export class LiveRefsRefresher implements vscode.Disposable {
       this.lastError.set(id, message);
       const previous = this.tree.stateOf(id);
       this.tree.setState(entry, { kind: 'error', message, snapshot: previous && 'snapshot' in previous ? previous.snapshot : undefined });
-    } finally {
-      this.inFlight.delete(id);
     }
   }
 
