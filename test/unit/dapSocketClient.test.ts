@@ -61,19 +61,22 @@ describe('DapFrameReader', () => {
   });
 });
 
-/** A local TCP server that answers the client's first request with `reply(seq, socket)`. */
-async function server(reply: (seq: number, socket: net.Socket) => void): Promise<{ port: number; close(): Promise<void> }> {
+/** A local TCP server that answers the client's first request with `reply(seq, socket)`, and
+ * its goodbye with `goodbye(seq, socket)` (default: hang up at once, without an answer). */
+async function server(reply: (seq: number, socket: net.Socket) => void,
+  goodbye = (_seq: number, socket: net.Socket) => { socket.destroy(); }): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const srv = net.createServer((socket) => {
     sockets.add(socket);
     let seen = '';
     let answered = false;
+    let left = false;
     socket.on('data', (d) => {
       seen += d.toString('latin1');
       const m = /"seq":(\d+)/.exec(seen);
       if (m && !answered) { answered = true; reply(Number(m[1]), socket); }
-      // The client's goodbye: hang up at once rather than let it wait for an answer.
-      if (seen.includes('"command":"disconnect"')) socket.destroy();
+      const bye = /"seq":(\d+),"type":"request","command":"disconnect"/.exec(seen);
+      if (bye && !left) { left = true; goodbye(Number(bye[1]), socket); }
     });
     socket.on('error', () => undefined);
   });
@@ -139,21 +142,11 @@ describe('DapSocketClient over a real socket', () => {
     // debugpy 1.8's adapter exits when a socket closes before that answer and the next client
     // connects: the program would stop listening for good.
     let closedEarly: boolean | undefined;
-    const sockets = new Set<net.Socket>();
-    const slow = net.createServer((socket) => {
-      sockets.add(socket);
-      let seen = '';
-      let answered = false;
-      socket.on('error', () => undefined);
-      socket.on('close', () => { if (closedEarly === undefined) closedEarly = !answered; });
-      socket.on('data', (d) => {
-        seen += d.toString('latin1');
-        const m = /"seq":(\d+),"type":"request","command":"disconnect"/.exec(seen);
-        if (m && !answered) setTimeout(() => { answered = true; socket.write(frame(response(Number(m[1]), {}))); }, 1500);
-      });
+    let answered = false;
+    srv = await server(() => undefined, (seq, socket) => {
+      socket.on('close', () => { closedEarly ??= !answered; });
+      setTimeout(() => { answered = true; socket.write(frame(response(seq, {}))); }, 1500);
     });
-    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-    srv = { port: (slow.address() as net.AddressInfo).port, close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); slow.close(() => resolve()); }) };
     const client = await DapSocketClient.connect('127.0.0.1', srv.port);
     await client.close();
     await waitUntil(() => closedEarly !== undefined);

@@ -40,7 +40,8 @@ export class LiveRefsRefresher implements vscode.Disposable {
    */
   async refreshAll(): Promise<void> {
     await Promise.all(this.sessions.list().map(async (entry) => {
-      await this.inFlight.get(entry.session.id);
+      // A timer tick may start another refresh while we wait for the first: wait for it too.
+      for (let running = this.inFlight.get(entry.session.id); running; running = this.inFlight.get(entry.session.id)) await running;
       await this.refreshOne(entry, true);
     }));
   }
